@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+/// @title Where a group's state lives in the proxy's storage.
+/// @notice The proxy delegates, so this state sits in the proxy (0x…7c) and survives every upgrade.
+/// Besu injects the code with all-zero storage except the proxy's slot 0 (the implementation), so the
+/// all-zero layout below must mean "no group yet", and nothing here may use slot 0.
+library GroupStorage {
+    /// @notice Everything the hot paths read, packed into one slot (20 + 4 + 5 + 2 + 1 = 32 bytes).
+    struct Group {
+        /// The signer of the creating transaction; address(0) until the group exists.
+        address owner;
+        /// How many keys the group has; keys sit at positions 0 … participantCount - 1.
+        uint32 participantCount;
+        /// Counts membership changes; getVersion() returns it as bytes32.
+        uint40 version;
+        /// The byte length every key of the group has, fixed by the first key.
+        uint16 keyLength;
+        /// Whether the group waits for an addParticipants (or an unlock).
+        bool locked;
+    }
+
+    /// @custom:storage-location erc7201:flexible-privacy-group.management
+    struct Layout {
+        Group group;
+        address pendingOwner;
+        /// keccak256(key) => position + 1 (0: not a member).
+        mapping(bytes32 keyHash => uint256 positionPlusOne) positionOf;
+    }
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("flexible-privacy-group.management")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 internal constant LAYOUT_SLOT = 0x5af63c4170d86c04a85a3404d1c27f6578a86d39bc7fe6fd5224e173dfe58800;
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("flexible-privacy-group.management.key-words")) - 1)) &
+    /// ~bytes32(uint256(0xff)). Key words form one flat region: the key at position p takes the
+    /// ceil(keyLength / 32) slots from KEY_WORDS_SLOT + p * ceil(keyLength / 32) on, its last word
+    /// zero-padded, so a 32-byte key costs one slot and a 91-byte key three.
+    bytes32 internal constant KEY_WORDS_SLOT = 0x792c56d5ecabc1a8c5c43291c47534d60fa354628f738fa39e7681780a4d8300;
+
+    function layout() internal pure returns (Layout storage $) {
+        assembly ("memory-safe") {
+            $.slot := LAYOUT_SLOT
+        }
+    }
+}

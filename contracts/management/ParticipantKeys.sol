@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {GroupStorage} from "./GroupStorage.sol";
+
+/// @title Reads and writes key words in the flat region at GroupStorage.KEY_WORDS_SLOT.
+/// @notice Keys are stored as raw 32-byte words (no per-key length slot, since the group has one key
+/// length), which is what keeps a membership change at about two fresh slots per 32-byte key.
+library ParticipantKeys {
+    /// @notice keccak256 of a key in calldata, without moving the free memory pointer.
+    function hash(bytes calldata key) internal pure returns (bytes32 keyHash) {
+        assembly ("memory-safe") {
+            let scratch := mload(0x40)
+            calldatacopy(scratch, key.offset, key.length)
+            keyHash := keccak256(scratch, key.length)
+        }
+    }
+
+    /// @notice Writes `key` at `position`; the bytes past the key in its last word are stored as zeros,
+    /// so getParticipants() returns canonical padding whatever the calldata held there.
+    function write(bytes calldata key, uint256 position) internal {
+        uint256 words = wordCount(key.length);
+        uint256 slot = slotOf(position, words);
+        assembly ("memory-safe") {
+            let last := sub(words, 1)
+            for {
+                let i := 0
+            } lt(i, last) {
+                i := add(i, 1)
+            } {
+                sstore(add(slot, i), calldataload(add(key.offset, shl(5, i))))
+            }
+            // 1 to 32 bytes of the key sit in the last word; keep those, zero the rest.
+            let tailBytes := sub(key.length, shl(5, last))
+            let word := calldataload(add(key.offset, shl(5, last)))
+            sstore(add(slot, last), and(word, not(shr(shl(3, tailBytes), not(0)))))
+        }
+    }
+
+    /// @notice Moves the key at `from` to `to` and returns its keccak256, clearing nothing.
+    function move(uint256 from, uint256 to, uint256 keyLength) internal returns (bytes32 keyHash) {
+        uint256 words = wordCount(keyLength);
+        uint256 source = slotOf(from, words);
+        uint256 target = slotOf(to, words);
+        assembly ("memory-safe") {
+            let scratch := mload(0x40)
+            for {
+                let i := 0
+            } lt(i, words) {
+                i := add(i, 1)
+            } {
+                let word := sload(add(source, i))
+                sstore(add(target, i), word)
+                mstore(add(scratch, shl(5, i)), word)
+            }
+            keyHash := keccak256(scratch, keyLength)
+        }
+    }
+
+    /// @notice Zeroes the key words at `position` (refunds their storage).
+    function clear(uint256 position, uint256 keyLength) internal {
+        uint256 words = wordCount(keyLength);
+        uint256 slot = slotOf(position, words);
+        assembly ("memory-safe") {
+            for {
+                let i := 0
+            } lt(i, words) {
+                i := add(i, 1)
+            } {
+                sstore(add(slot, i), 0)
+            }
+        }
+    }
+
+    /// @notice Ends the call, returning the first `count` keys as the canonical ABI encoding of `bytes[]`.
+    /// @dev Builds the encoding in place (no intermediate bytes[]), which is what lets Besu's
+    /// 3,000,000-gas membership check read groups of over a thousand keys.
+    function returnAll(uint256 count, uint256 keyLength) internal view {
+        uint256 words = wordCount(keyLength);
+        uint256 slot = slotOf(0, words);
+        assembly ("memory-safe") {
+            let out := mload(0x40)
+            mstore(out, 0x20) // offset of the array
+            mstore(add(out, 0x20), count) // array length
+            let heads := add(out, 0x40) // one offset per key, relative to heads
+            let tailSize := add(0x20, shl(5, words)) // length word + key words
+            let tail := add(heads, shl(5, count))
+            for {
+                let k := 0
+            } lt(k, count) {
+                k := add(k, 1)
+            } {
+                mstore(add(heads, shl(5, k)), sub(tail, heads))
+                mstore(tail, keyLength)
+                for {
+                    let i := 0
+                } lt(i, words) {
+                    i := add(i, 1)
+                } {
+                    mstore(add(tail, shl(5, add(i, 1))), sload(add(slot, i)))
+                }
+                tail := add(tail, tailSize)
+                slot := add(slot, words)
+            }
+            return(out, sub(tail, out))
+        }
+    }
+
+    /// @notice The first storage slot of the key at `position`.
+    function slotOf(uint256 position, uint256 words) internal pure returns (uint256) {
+        return uint256(GroupStorage.KEY_WORDS_SLOT) + position * words;
+    }
+
+    /// @notice Storage words a key of `keyLength` bytes takes.
+    function wordCount(uint256 keyLength) internal pure returns (uint256) {
+        return (keyLength + 31) >> 5;
+    }
+}

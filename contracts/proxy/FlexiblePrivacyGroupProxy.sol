@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
+import {IFlexiblePrivacyGroupManagement} from "../interfaces/IFlexiblePrivacyGroupManagement.sol";
+import {IFlexiblePrivacyGroupProxy} from "../interfaces/IFlexiblePrivacyGroupProxy.sol";
+
+/// @title The group proxy (Besu injects it at 0x…7c with slot 0 = 0x…7b).
+/// @notice Delegates every other call to the management contract, so the group's state lives here and
+/// an upgrade is one storage write whatever the group's size. Who may upgrade is the management
+/// contract's answer to canUpgrade(), asked in this proxy's context so that `msg.sender` is the caller.
+contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
+    /// @dev Slot 0, the one slot Besu writes: the management contract to delegate to.
+    address private _implementation;
+
+    /// @notice The management contract was replaced (ERC-1967's event).
+    event Upgraded(address indexed implementation);
+
+    /// @notice The caller may not upgrade the group (canUpgrade() is false for it).
+    error ProxyUnauthorizedAccount(address account);
+    /// @notice The group is locked or not yet created (canExecute() is false); unlock it first.
+    error ProxyGroupNotExecutable();
+    /// @notice The new management contract is address(0).
+    error ProxyImplementationZeroAddress();
+    /// @notice The new management contract is the current one.
+    error ProxyImplementationUnchanged(address implementation);
+    /// @notice No code at the new management contract's address.
+    error ProxyImplementationWithoutCode(address implementation);
+    /// @notice The new contract does not declare the management interface through ERC-165.
+    error ProxyImplementationNotManagement(address implementation);
+
+    /// @notice For ordinary deployments; the genesis injection writes the same slot without running this.
+    constructor(address initialImplementation) {
+        _requireManagement(initialImplementation);
+        _implementation = initialImplementation;
+    }
+
+    /// @inheritdoc IFlexiblePrivacyGroupProxy
+    function implementation() external view returns (address) {
+        return _implementation;
+    }
+
+    /// @inheritdoc IFlexiblePrivacyGroupProxy
+    function upgradeTo(address newImplementation) external {
+        if (!_ask(IFlexiblePrivacyGroupManagement.canUpgrade.selector)) revert ProxyUnauthorizedAccount(msg.sender);
+        if (!_ask(IFlexiblePrivacyGroupManagement.canExecute.selector)) revert ProxyGroupNotExecutable();
+        if (newImplementation == _implementation) revert ProxyImplementationUnchanged(newImplementation);
+        _requireManagement(newImplementation);
+        _implementation = newImplementation;
+        emit Upgraded(newImplementation);
+    }
+
+    /// @notice Runs every other function in the management contract, on this proxy's storage.
+    /// @dev Not payable (OpenZeppelin's Proxy is): a group holds no ether, so sending some is a mistake.
+    fallback() external {
+        address target = _implementation;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let succeeded := delegatecall(gas(), target, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if succeeded {
+                return(0, returndatasize())
+            }
+            revert(0, returndatasize())
+        }
+    }
+
+    /// @dev Asks the current management contract a yes/no question in this proxy's context.
+    function _ask(bytes4 selector) private returns (bool) {
+        return abi.decode(Address.functionDelegateCall(_implementation, abi.encodeWithSelector(selector)), (bool));
+    }
+
+    function _requireManagement(address candidate) private view {
+        if (candidate == address(0)) revert ProxyImplementationZeroAddress();
+        if (candidate.code.length == 0) revert ProxyImplementationWithoutCode(candidate);
+        if (!ERC165Checker.supportsInterface(candidate, type(IFlexiblePrivacyGroupManagement).interfaceId)) {
+            revert ProxyImplementationNotManagement(candidate);
+        }
+    }
+}

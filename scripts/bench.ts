@@ -1,0 +1,222 @@
+/**
+ * Gas benchmark of the committed genesis blob, by the method of the Besu gas anchor: Hardhat network at
+ * London, the two runtime codes injected as Besu injects them, pseudo-random keys, every call through
+ * the proxy. Prints the figures beside Besu 25.5.0's and the goals, and writes snapshots/gas.json.
+ *   npm run bench             measure, print, write the snapshot
+ *   npm run bench -- --check  measure, print, fail when the snapshot differs
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createTwoFilesPatch } from "diff";
+import { ZeroAddress, type ContractTransactionResponse } from "ethers";
+import { injectAlloc } from "./lib/alloc";
+import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./lib/addresses";
+import { readCommittedAlloc } from "./lib/genesis-file";
+import { TARGET_HARDFORK } from "./lib/hardfork";
+import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKeys } from "./lib/keys";
+import { ROOT } from "./lib/sources";
+// Types only: the plugins themselves load through hardhat.config.ts.
+import type {} from "@nomicfoundation/hardhat-toolbox";
+
+// The bench always runs the blob's own EVM, whatever the caller's environment says.
+process.env.FPG_HARDFORK = TARGET_HARDFORK;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hre = require("hardhat") as typeof import("hardhat");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } = require("../typechain-types") as typeof import("../typechain-types");
+
+const SNAPSHOT_FILE = path.join(ROOT, "snapshots", "gas.json");
+const BESU_VIEW_GAS = 3_000_000;
+const UPGRADE_TARGET = "0x00000000000000000000000000000000000b1ab0";
+
+/** Besu 25.5.0's measured figures and this project's goals (shared/reference/performance-anchor.md). */
+const ANCHOR: Record<string, { besu: number; goal: number; atLeast?: true }> = {
+  create_2_nacl: { besu: 248_337, goal: 170_000 },
+  create_100_nacl: { besu: 7_683_526, goal: 5_000_000 },
+  lock_add1_to_100_nacl: { besu: 647_494, goal: 120_000 },
+  remove_1_of_101_nacl: { besu: 551_779, goal: 60_000 },
+  getParticipants_100_nacl: { besu: 740_930, goal: 300_000 },
+  upgrade_with_100_nacl: { besu: 8_419_054, goal: 100_000 },
+  create_100_ec: { besu: 12_310_455, goal: 9_500_000 },
+  lock_add1_to_100_ec: { besu: 1_131_886, goal: 180_000 },
+  remove_1_of_101_ec: { besu: 998_438, goal: 80_000 },
+  getParticipants_100_ec: { besu: 1_228_141, goal: 750_000 },
+  runtime_bytes: { besu: 11_334, goal: 6_000 },
+  max_members_3M_view_nacl: { besu: 400, goal: 1_000, atLeast: true },
+  max_members_3M_view_ec: { besu: 240, goal: 400, atLeast: true },
+};
+
+async function group() {
+  const [signer] = await hre.ethers.getSigners();
+  return FlexiblePrivacyGroupManagement__factory.connect(PROXY_ADDRESS, signer);
+}
+
+/** A fresh chain with the blob injected, nothing else. */
+async function freshGenesis(): Promise<void> {
+  await hre.network.provider.send("hardhat_reset", []);
+  await injectAlloc(hre.ethers.provider, readCommittedAlloc());
+}
+
+async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("no receipt");
+  return Number(receipt.gasUsed);
+}
+
+/** Grows the group to `size` keys (creating it if needed) in batches, returning every key in order. */
+async function growTo(keys: string[], size: number, label: string, keyLength: number): Promise<string[]> {
+  const g = await group();
+  while (keys.length < size) {
+    const batch = pseudoRandomKeys(label, keys.length, Math.min(200, size - keys.length), keyLength);
+    if (keys.length > 0) await gasOf(g.lock());
+    await gasOf(g.addParticipants(batch));
+    keys.push(...batch);
+  }
+  return keys;
+}
+
+async function lockAndAddOne(keys: string[], label: string, keyLength: number): Promise<number> {
+  const g = await group();
+  const [key] = pseudoRandomKeys(label, keys.length, 1, keyLength);
+  keys.push(key);
+  return (await gasOf(g.lock())) + (await gasOf(g.addParticipants([key])));
+}
+
+async function removeFirst(keys: string[]): Promise<number> {
+  const g = await group();
+  const [first] = keys.splice(0, 1);
+  return gasOf(g.removeParticipant(first));
+}
+
+async function upgradeToFreshCopy(): Promise<number> {
+  const [signer] = await hre.ethers.getSigners();
+  const code = await hre.ethers.provider.getCode(MANAGEMENT_ADDRESS);
+  await hre.network.provider.send("hardhat_setCode", [UPGRADE_TARGET, code]);
+  return gasOf(FlexiblePrivacyGroupProxy__factory.connect(PROXY_ADDRESS, signer).upgradeTo(UPGRADE_TARGET));
+}
+
+async function readGas(): Promise<number> {
+  const data = FlexiblePrivacyGroupManagement__factory.createInterface().encodeFunctionData("getParticipants");
+  return Number(await hre.ethers.provider.estimateGas({ from: ZeroAddress, to: PROXY_ADDRESS, data }));
+}
+
+async function readFitsBesuLimit(): Promise<boolean> {
+  const data = FlexiblePrivacyGroupManagement__factory.createInterface().encodeFunctionData("getParticipants");
+  try {
+    await hre.ethers.provider.call({ from: ZeroAddress, to: PROXY_ADDRESS, data, gasLimit: BESU_VIEW_GAS });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The anchor's sequence for one key type: create 100, read 100, lock + add 1, remove the first, upgrade. */
+async function anchorFigures(kind: "nacl" | "ec", keyLength: number, figures: Record<string, number>) {
+  await freshGenesis();
+  const g = await group();
+  const keys = pseudoRandomKeys(kind, 0, 100, keyLength);
+  figures[`create_100_${kind}`] = await gasOf(g.addParticipants(keys));
+  figures[`getParticipants_100_${kind}`] = await readGas();
+  figures[`lock_add1_to_100_${kind}`] = await lockAndAddOne(keys, kind, keyLength);
+  figures[`remove_1_of_101_${kind}`] = await removeFirst(keys);
+  if (kind === "nacl") figures.upgrade_with_100_nacl = await upgradeToFreshCopy();
+}
+
+async function largestReadableGroup(label: string, keyLength: number, step: number, cap: number): Promise<number> {
+  await freshGenesis();
+  const keys: string[] = [];
+  let largest = 0;
+  while (keys.length < cap) {
+    await growTo(keys, keys.length + step, label, keyLength);
+    if (!(await readFitsBesuLimit())) return largest;
+    largest = keys.length;
+  }
+  throw new Error(`a group of ${cap} still fits ${BESU_VIEW_GAS} gas: raise the cap`);
+}
+
+async function scaling(sizes: number[]): Promise<Record<string, Record<string, number>>> {
+  const rows: Record<string, Record<string, number>> = {};
+  for (const size of sizes) {
+    await freshGenesis();
+    const keys = await growTo([], size, "scale", NACL_KEY_LENGTH);
+    const lockAdd = await lockAndAddOne(keys, "scale", NACL_KEY_LENGTH);
+    const remove = await removeFirst(keys);
+    rows[String(size)] = { lock_add1: lockAdd, remove_1: remove, upgrade: await upgradeToFreshCopy() };
+  }
+  return rows;
+}
+
+const fmt = (n: number): string => n.toLocaleString("en-US");
+
+function printFigures(figures: Record<string, number>): void {
+  const rows = Object.entries(ANCHOR).map(([name, { besu, goal, atLeast }]) => {
+    const ours = figures[name];
+    const met = atLeast ? ours >= goal : ours <= goal;
+    return [name, fmt(ours), fmt(besu), (ours / besu).toFixed(3), `${atLeast ? "≥" : "≤"} ${fmt(goal)}`, met ? "met" : "SHORT"];
+  });
+  printTable(["figure", "this blob", "Besu 25.5.0", "ratio", "goal", ""], rows);
+}
+
+function printScaling(rows: Record<string, Record<string, number>>): void {
+  const ops = Object.keys(Object.values(rows)[0]);
+  const table = ops.map((op) => {
+    const values = Object.values(rows).map((r) => r[op]);
+    const spread = (Math.max(...values) / Math.min(...values) - 1) * 100;
+    return [op, ...values.map(fmt), `${spread.toFixed(1)}%`];
+  });
+  printTable(["NaCl group of", ...Object.keys(rows), "spread"], table);
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  rows.forEach((r) => console.log(line(r)));
+  console.log();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const unknown = argv.filter((a) => a !== "--check");
+  if (unknown.length > 0) {
+    console.error(`bench: unknown argument ${unknown.join(" ")} (the only option is --check)`);
+    return 2;
+  }
+  const figures: Record<string, number> = {};
+  await freshGenesis();
+  figures.create_2_nacl = await gasOf((await group()).addParticipants(pseudoRandomKeys("nacl", 0, 2, NACL_KEY_LENGTH)));
+  await anchorFigures("nacl", NACL_KEY_LENGTH, figures);
+  await anchorFigures("ec", EC_KEY_LENGTH, figures);
+  const alloc = readCommittedAlloc();
+  figures.runtime_bytes = Object.values(alloc).reduce((sum, account) => sum + (account.code.length - 2) / 2, 0);
+  figures.max_members_3M_view_nacl = await largestReadableGroup("max-nacl", NACL_KEY_LENGTH, 100, 5_000);
+  figures.max_members_3M_view_ec = await largestReadableGroup("max-ec", EC_KEY_LENGTH, 40, 2_000);
+  const scale = await scaling([10, 100, 1_000]);
+
+  printFigures(figures);
+  printScaling(scale);
+
+  const snapshot = `${JSON.stringify({ hardfork: TARGET_HARDFORK, figures, scaling: scale }, null, 2)}\n`;
+  if (argv.includes("--check")) {
+    const committed = fs.existsSync(SNAPSHOT_FILE) ? fs.readFileSync(SNAPSHOT_FILE, "utf8") : "";
+    if (committed !== snapshot) {
+      console.error(createTwoFilesPatch("committed/snapshots/gas.json", "measured/snapshots/gas.json", committed, snapshot));
+      console.error("bench --check: gas differs from snapshots/gas.json; if intended, run `npm run bench` and commit it");
+      return 1;
+    }
+    console.log("bench --check: gas matches snapshots/gas.json");
+    return 0;
+  }
+  fs.mkdirSync(path.dirname(SNAPSHOT_FILE), { recursive: true });
+  fs.writeFileSync(SNAPSHOT_FILE, snapshot);
+  console.log(`wrote ${path.relative(ROOT, SNAPSHOT_FILE)}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,104 @@
+import { keccak256, toUtf8Bytes } from "ethers";
+import { COMPILER_SETTINGS, SOLC_VERSION } from "./compiler";
+import { BLOB_CONTRACTS, type BlobPart, readSource } from "./sources";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const solc = require("solc") as {
+  version(): string;
+  compile(input: string, callbacks: { import(path: string): { contents: string } | { error: string } }): string;
+};
+
+export interface BuiltContract {
+  source: string;
+  name: string;
+  /** Runtime code, 0x-prefixed lowercase hex. */
+  runtime: string;
+  abi: unknown[];
+  storageLayout: unknown;
+}
+
+export interface BlobBuild {
+  longVersion: string;
+  settings: typeof COMPILER_SETTINGS;
+  contracts: Record<BlobPart, BuiltContract>;
+  /** keccak256 of every source that went into the build, by source name. */
+  sourceHashes: Record<string, string>;
+}
+
+interface SolcOutput {
+  errors?: { severity: string; formattedMessage: string }[];
+  sources?: Record<string, unknown>;
+  contracts: Record<
+    string,
+    Record<
+      string,
+      {
+        abi: unknown[];
+        storageLayout: unknown;
+        evm: {
+          deployedBytecode: {
+            object: string;
+            immutableReferences: Record<string, unknown>;
+            linkReferences: Record<string, unknown>;
+          };
+        };
+      }
+    >
+  >;
+}
+
+/**
+ * Compiles the blob's contracts from source with the pinned solc package, independently of Hardhat's
+ * artifacts, so that an instrumented coverage build can never reach the export.
+ */
+export function buildBlob(): BlobBuild {
+  const longVersion = solc.version();
+  if (!longVersion.startsWith(`${SOLC_VERSION}+`)) {
+    throw new Error(`the solc package is ${longVersion}, but the blob is pinned to ${SOLC_VERSION}`);
+  }
+  const sources: Record<string, { content: string }> = {};
+  for (const { source } of Object.values(BLOB_CONTRACTS)) sources[source] = { content: readSource(source) };
+  const input = {
+    language: "Solidity",
+    sources,
+    settings: {
+      ...COMPILER_SETTINGS,
+      outputSelection: { "*": { "*": ["abi", "storageLayout", "evm.deployedBytecode"] } },
+    },
+  };
+  const output = JSON.parse(
+    solc.compile(JSON.stringify(input), {
+      import: (name) => {
+        try {
+          return { contents: readSource(name) };
+        } catch {
+          return { error: `cannot find ${name}` };
+        }
+      },
+    }),
+  ) as SolcOutput;
+  const problems = (output.errors ?? []).map((e) => e.formattedMessage);
+  if (problems.length > 0) {
+    // Warnings count too: the blob is built only from code that compiles cleanly.
+    throw new Error(`solc reported:\n${problems.join("\n")}`);
+  }
+
+  const contracts = {} as Record<BlobPart, BuiltContract>;
+  for (const [part, { source, name }] of Object.entries(BLOB_CONTRACTS) as [BlobPart, { source: string; name: string }][]) {
+    const compiled = output.contracts[source][name];
+    const { object, immutableReferences, linkReferences } = compiled.evm.deployedBytecode;
+    if (Object.keys(immutableReferences).length > 0) {
+      throw new Error(`${name} has immutables: genesis code runs no constructor, so they would read as zero`);
+    }
+    if (Object.keys(linkReferences).length > 0) {
+      throw new Error(`${name} links external libraries: genesis code cannot be linked`);
+    }
+    contracts[part] = { source, name, runtime: `0x${object.toLowerCase()}`, abi: compiled.abi, storageLayout: compiled.storageLayout };
+  }
+
+  const sourceHashes: Record<string, string> = {};
+  for (const name of Object.keys(output.sources ?? {}).sort()) {
+    sourceHashes[name] = keccak256(toUtf8Bytes(readSource(name)));
+  }
+  return { longVersion, settings: COMPILER_SETTINGS, contracts, sourceHashes };
+}

@@ -1,0 +1,22 @@
+import fs from "node:fs";
+import path from "node:path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** The contracts that make up the genesis blob, by source name and contract name. */
+export const BLOB_CONTRACTS = {
+  management: {
+    source: "contracts/management/FlexiblePrivacyGroupManagement.sol",
+    name: "FlexiblePrivacyGroupManagement",
+  },
+  proxy: { source: "contracts/proxy/FlexiblePrivacyGroupProxy.sol", name: "FlexiblePrivacyGroupProxy" },
+} as const;
+
+export type BlobPart = keyof typeof BLOB_CONTRACTS;
+
+/** Reads a source by its import name: project files from the root, packages from node_modules. */
+export function readSource(sourceName: string): string {
+  const local = path.join(ROOT, sourceName);
+  if (fs.existsSync(local)) return fs.readFileSync(local, "utf8");
+  return fs.readFileSync(require.resolve(sourceName, { paths: [ROOT] }), "utf8");
+}

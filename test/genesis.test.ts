@@ -1,0 +1,43 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import hre from "hardhat";
+import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../scripts/lib/addresses";
+import { coverageRunning, genesisFixture } from "./helpers/fixtures";
+
+describe("genesis injection", function () {
+  it("runs from Besu's injection alone: a fresh group cannot execute and has no members", async function () {
+    const { group } = await loadFixture(genesisFixture);
+    expect(await group.canExecute()).to.equal(false);
+    expect(await group.getParticipants()).to.deep.equal([]);
+    expect(await group.getVersion()).to.equal(hre.ethers.ZeroHash);
+    expect(await group.owner()).to.equal(hre.ethers.ZeroAddress);
+  });
+
+  it("creates the group on the first addParticipants and makes its signer the owner", async function () {
+    const { group, owner } = await loadFixture(genesisFixture);
+    const keys = [hre.ethers.hexlify(hre.ethers.randomBytes(32))];
+    await expect(group.addParticipants(keys)).to.emit(group, "ParticipantAdded").withArgs(true, keys[0], "");
+    expect(await group.owner()).to.equal(owner.address);
+    expect(await group.canExecute()).to.equal(true);
+    expect(await group.getParticipants()).to.deep.equal(keys);
+  });
+
+  it("the proxy points at the management address", async function () {
+    const { proxy } = await loadFixture(genesisFixture);
+    expect(await proxy.implementation()).to.equal(hre.ethers.getAddress(MANAGEMENT_ADDRESS));
+    expect(PROXY_ADDRESS).to.equal(hre.ethers.getAddress(PROXY_ADDRESS).toLowerCase());
+  });
+
+  it("the exported runtime code is what Hardhat compiles, so normal deployments test the same bytes", async function () {
+    if (coverageRunning()) this.skip(); // coverage compiles instrumented code on purpose
+    const { group } = await loadFixture(genesisFixture);
+    void group;
+    for (const [address, name] of [
+      [MANAGEMENT_ADDRESS, "FlexiblePrivacyGroupManagement"],
+      [PROXY_ADDRESS, "FlexiblePrivacyGroupProxy"],
+    ]) {
+      const artifact = await hre.artifacts.readArtifact(name);
+      expect(await hre.ethers.provider.getCode(address)).to.equal(artifact.deployedBytecode);
+    }
+  });
+});

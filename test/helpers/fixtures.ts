@@ -1,0 +1,90 @@
+import hre from "hardhat";
+import { injectAlloc, makeAlloc, type GenesisAlloc } from "../../scripts/lib/alloc";
+import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
+import { readCommittedAlloc } from "../../scripts/lib/genesis-file";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
+import {
+  ERC165Only__factory,
+  FlexiblePrivacyGroupManagement__factory,
+  FlexiblePrivacyGroupManagementV2__factory,
+  FlexiblePrivacyGroupProxy__factory,
+  ForwardingCaller__factory,
+} from "../../typechain-types";
+import FlexiblePrivacyGroupModule from "../../deploy/FlexiblePrivacyGroup";
+
+/** True while `hardhat coverage` runs the suite on instrumented contracts. */
+export function coverageRunning(): boolean {
+  return (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
+}
+
+/**
+ * The alloc the genesis fixture injects: the committed export, except under coverage, where the same
+ * injection uses the instrumented build so that coverage sees the genesis path.
+ */
+async function allocUnderTest(): Promise<GenesisAlloc> {
+  if (!coverageRunning()) return readCommittedAlloc();
+  const management = await hre.artifacts.readArtifact("FlexiblePrivacyGroupManagement");
+  const proxy = await hre.artifacts.readArtifact("FlexiblePrivacyGroupProxy");
+  return makeAlloc(management.deployedBytecode, proxy.deployedBytecode);
+}
+
+async function accounts() {
+  const [owner, other, newOwner] = await hre.ethers.getSigners();
+  const caller = await new ForwardingCaller__factory(owner).deploy();
+  return { owner, other, newOwner, caller };
+}
+
+/** A new group's genesis state exactly as Besu injects it: no group yet. */
+export async function genesisFixture() {
+  await injectAlloc(hre.ethers.provider, await allocUnderTest());
+  const signers = await accounts();
+  return {
+    ...signers,
+    group: FlexiblePrivacyGroupManagement__factory.connect(PROXY_ADDRESS, signers.owner),
+    proxy: FlexiblePrivacyGroupProxy__factory.connect(PROXY_ADDRESS, signers.owner),
+    implementation: FlexiblePrivacyGroupManagement__factory.connect(MANAGEMENT_ADDRESS, signers.owner),
+  };
+}
+
+export const INITIAL_KEYS = pseudoRandomKeys("member", 0, 3, NACL_KEY_LENGTH);
+
+/** A genesis group created by `owner` with three NaCl keys, unlocked. */
+export async function createdGroupFixture() {
+  const fixture = await genesisFixture();
+  await (await fixture.group.addParticipants(INITIAL_KEYS)).wait();
+  return fixture;
+}
+
+/** The suite deployed by the deploy/ module, as on an ordinary EVM network. */
+export async function deployedFixture() {
+  const { management, proxy } = await hre.ignition.deploy(FlexiblePrivacyGroupModule);
+  const signers = await accounts();
+  const proxyAddress = await proxy.getAddress();
+  return {
+    ...signers,
+    group: FlexiblePrivacyGroupManagement__factory.connect(proxyAddress, signers.owner),
+    proxy: FlexiblePrivacyGroupProxy__factory.connect(proxyAddress, signers.owner),
+    implementation: FlexiblePrivacyGroupManagement__factory.connect(await management.getAddress(), signers.owner),
+  };
+}
+
+/** Deploys the example V2 and a contract that is not a management contract, for upgrade tests. */
+export async function upgradeTargets(deployer: Awaited<ReturnType<typeof accounts>>["owner"]) {
+  return {
+    v2: await new FlexiblePrivacyGroupManagementV2__factory(deployer).deploy(),
+    erc165Only: await new ERC165Only__factory(deployer).deploy(),
+  };
+}
+
+/** Everything a test can observe of a group, to prove that a refused call changed nothing. */
+export async function groupState(group: ReturnType<typeof FlexiblePrivacyGroupManagement__factory.connect>) {
+  const proxy = FlexiblePrivacyGroupProxy__factory.connect(await group.getAddress(), hre.ethers.provider);
+  return {
+    participants: await group.getParticipants(),
+    version: await group.getVersion(),
+    canExecute: await group.canExecute(),
+    owner: await group.owner(),
+    pendingOwner: await group.pendingOwner(),
+    implementation: await proxy.implementation(),
+  };
+}
