@@ -31,7 +31,8 @@ const config: HardhatUserConfig = {
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: false },
-  mocha: { timeout: 120_000 },
+  // forbidOnly: a stray `.only` would silently skip the rest of the suite.
+  mocha: { timeout: 120_000, forbidOnly: true },
 };
 
 export default config;

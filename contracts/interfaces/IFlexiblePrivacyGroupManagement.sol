@@ -7,6 +7,7 @@ pragma solidity 0.8.30;
 interface IFlexiblePrivacyGroupManagement {
     /// @notice Emitted once per key added. `success` is always true and `message` always empty here,
     /// since a bad key reverts instead; the signature is Besu's, so clients can read the log.
+    // solhint-disable-next-line gas-indexed-events
     event ParticipantAdded(bool success, bytes publicEnclaveKey, string message);
 
     /// @notice Emitted once per key removed.

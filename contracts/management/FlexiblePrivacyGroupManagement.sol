@@ -87,7 +87,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
         }
 
         group.participantCount = count;
-        group.version += 1;
+        ++group.version;
         group.locked = false;
         $.group = group;
         return true;
@@ -114,7 +114,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
         delete $.positionOf[keyHash];
 
         group.participantCount = uint32(last);
-        group.version += 1;
+        ++group.version;
         $.group = group;
         emit ParticipantRemoved(participant);
         return true;
@@ -226,6 +226,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     /// on a state nobody reads.
     function _requireDelegated() private view {
         address implementation;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             implementation := sload(0)
         }

@@ -38,6 +38,7 @@ library GroupStorage {
     bytes32 internal constant KEY_WORDS_SLOT = 0x792c56d5ecabc1a8c5c43291c47534d60fa354628f738fa39e7681780a4d8300;
 
     function layout() internal pure returns (Layout storage $) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             $.slot := LAYOUT_SLOT
         }

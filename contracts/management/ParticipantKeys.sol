@@ -3,6 +3,10 @@ pragma solidity 0.8.30;
 
 import {GroupStorage} from "./GroupStorage.sol";
 
+// Assembly is this library's purpose: it lays keys out word by word where Solidity's `bytes` storage
+// would spend a length slot per key.
+// solhint-disable no-inline-assembly
+
 /// @title Reads and writes key words in the flat region at GroupStorage.KEY_WORDS_SLOT.
 /// @notice Keys are stored as raw 32-byte words (no per-key length slot, since the group has one key
 /// length), which is what keeps a membership change at about two fresh slots per 32-byte key.

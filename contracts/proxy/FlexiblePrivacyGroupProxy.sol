@@ -53,8 +53,10 @@ contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
 
     /// @notice Runs every other function in the management contract, on this proxy's storage.
     /// @dev Not payable (OpenZeppelin's Proxy is): a group holds no ether, so sending some is a mistake.
+    // solhint-disable-next-line no-complex-fallback
     fallback() external {
         address target = _implementation;
+        // solhint-disable-next-line no-inline-assembly
         assembly {
             calldatacopy(0, 0, calldatasize())
             let succeeded := delegatecall(gas(), target, 0, calldatasize(), 0, 0)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+// solhint-disable avoid-low-level-calls, no-inline-assembly
+
 /// @title Test only: a contract the owner calls, which then calls the group (the tx.origin phishing shape).
 contract ForwardingCaller {
     function forward(address target, bytes calldata data) external returns (bytes memory) {

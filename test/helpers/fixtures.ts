@@ -1,3 +1,4 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import hre from "hardhat";
 import { injectAlloc, makeAlloc, type GenesisAlloc } from "../../scripts/lib/alloc";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
@@ -34,8 +35,15 @@ async function accounts() {
   return { owner, other, newOwner, caller };
 }
 
-/** A new group's genesis state exactly as Besu injects it: no group yet. */
+/**
+ * A new group's genesis state exactly as Besu injects it: no group yet.
+ * Load it with `loadFixture(genesisFixture)`, also inside other fixtures: injecting code does not clear
+ * storage, so it must run once on a chain that never had a group, and later loads restore its snapshot.
+ */
 export async function genesisFixture() {
+  if ((await hre.ethers.provider.getCode(PROXY_ADDRESS)) !== "0x") {
+    throw new Error("genesisFixture ran on a chain that already has a group: call it through loadFixture");
+  }
   await injectAlloc(hre.ethers.provider, await allocUnderTest());
   const signers = await accounts();
   return {
@@ -50,7 +58,7 @@ export const INITIAL_KEYS = pseudoRandomKeys("member", 0, 3, NACL_KEY_LENGTH);
 
 /** A genesis group created by `owner` with three NaCl keys, unlocked. */
 export async function createdGroupFixture() {
-  const fixture = await genesisFixture();
+  const fixture = await loadFixture(genesisFixture);
   await (await fixture.group.addParticipants(INITIAL_KEYS)).wait();
   return fixture;
 }
