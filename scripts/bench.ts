@@ -28,6 +28,8 @@ const { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__fact
 const SNAPSHOT_FILE = path.join(ROOT, "snapshots", "gas.json");
 const BESU_VIEW_GAS = 3_000_000;
 const UPGRADE_TARGET = "0x00000000000000000000000000000000000b1ab0";
+/** A transaction gas cap (EIP-7825's 2^24) and the anchor's block gas limit. */
+const GAS_LIMITS = { tx_cap_16M: 16_777_216, block_30M: 30_000_000 };
 
 /** Besu 25.5.0's measured figures and this project's goals (shared/reference/performance-anchor.md). */
 const ANCHOR: Record<string, { besu: number; goal: number; atLeast?: true }> = {
@@ -134,6 +136,46 @@ async function largestReadableGroup(label: string, keyLength: number, step: numb
   throw new Error(`a group of ${cap} still fits ${BESU_VIEW_GAS} gas: raise the cap`);
 }
 
+/** Estimated gas of adding `count` keys to the group in one addParticipants, or Infinity if it fails. */
+async function addGas(label: string, count: number, keyLength: number): Promise<number> {
+  const data = FlexiblePrivacyGroupManagement__factory.createInterface().encodeFunctionData("addParticipants", [
+    pseudoRandomKeys(label, 1_000_000, count, keyLength),
+  ]);
+  const [signer] = await hre.ethers.getSigners();
+  try {
+    return Number(await hre.ethers.provider.estimateGas({ from: signer.address, to: PROXY_ADDRESS, data }));
+  } catch {
+    return Infinity;
+  }
+}
+
+/** The most keys one addParticipants can take under `limit` gas (binary search on estimates). */
+async function largestBatch(label: string, keyLength: number, limit: number): Promise<number> {
+  let fits = 1;
+  let tooMany = 4_096;
+  while (tooMany - fits > 1) {
+    const middle = Math.floor((fits + tooMany) / 2);
+    if ((await addGas(label, middle, keyLength)) <= limit) fits = middle;
+    else tooMany = middle;
+  }
+  return fits;
+}
+
+/** Keys one transaction can add, at creation and to a locked group of 100, under each gas limit. */
+async function batchLimits(): Promise<Record<string, Record<string, number>>> {
+  const rows: Record<string, Record<string, number>> = {};
+  for (const [kind, keyLength] of [["nacl", NACL_KEY_LENGTH], ["ec", EC_KEY_LENGTH]] as const) {
+    for (const [limitName, limit] of Object.entries(GAS_LIMITS)) {
+      await freshGenesis();
+      const create = await largestBatch(`batch-${kind}`, keyLength, limit);
+      await growTo([], 100, `batch-base-${kind}`, keyLength);
+      await gasOf((await group()).lock());
+      rows[`${kind}_${limitName}`] = { create, add_to_100: await largestBatch(`batch-${kind}`, keyLength, limit) };
+    }
+  }
+  return rows;
+}
+
 async function scaling(sizes: number[]): Promise<Record<string, Record<string, number>>> {
   const rows: Record<string, Record<string, number>> = {};
   for (const size of sizes) {
@@ -167,6 +209,11 @@ function printScaling(rows: Record<string, Record<string, number>>): void {
   printTable(["NaCl group of", ...Object.keys(rows), "spread"], table);
 }
 
+function printBatches(rows: Record<string, Record<string, number>>): void {
+  const table = Object.entries(rows).map(([name, r]) => [name, fmt(r.create), fmt(r.add_to_100)]);
+  printTable(["keys in one transaction", "create", "add to 100"], table);
+}
+
 function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
@@ -192,11 +239,13 @@ async function main(argv: string[]): Promise<number> {
   figures.max_members_3M_view_nacl = await largestReadableGroup("max-nacl", NACL_KEY_LENGTH, 100, 5_000);
   figures.max_members_3M_view_ec = await largestReadableGroup("max-ec", EC_KEY_LENGTH, 40, 2_000);
   const scale = await scaling([10, 100, 1_000]);
+  const batches = await batchLimits();
 
   printFigures(figures);
   printScaling(scale);
+  printBatches(batches);
 
-  const snapshot = `${JSON.stringify({ hardfork: TARGET_HARDFORK, figures, scaling: scale }, null, 2)}\n`;
+  const snapshot = `${JSON.stringify({ hardfork: TARGET_HARDFORK, figures, scaling: scale, batches }, null, 2)}\n`;
   if (argv.includes("--check")) {
     const committed = fs.existsSync(SNAPSHOT_FILE) ? fs.readFileSync(SNAPSHOT_FILE, "utf8") : "";
     if (committed !== snapshot) {

@@ -1,0 +1,207 @@
+import { EventFragment, Interface } from "ethers";
+import { InvalidMembershipHistoryError, SdkErrorCode } from "./errors";
+import { bytesToTesseraKey, describeType, parseTesseraKey } from "./keys";
+
+export type MembershipChangeKind = "added" | "removed";
+
+/** One membership event of a privacy group, with the key as Tessera base64. */
+export type MembershipChange = {
+  kind: MembershipChangeKind;
+  key: string;
+  blockNumber: number;
+  logIndex?: number;
+  transactionHash?: string;
+};
+
+/** One step in the life of a single key, as returned by historyByKey. */
+export type KeyChange = { kind: MembershipChangeKind; blockNumber: number };
+
+/**
+ * The subset of an ethers v6 `Log` (or a raw JSON-RPC log, whose numbers are
+ * hex strings) that history needs. ethers names the position `index`, JSON-RPC `logIndex`.
+ */
+export interface MembershipLog {
+  readonly topics: readonly string[];
+  readonly data: string;
+  readonly blockNumber: number | bigint | string;
+  readonly index?: number | bigint | string;
+  readonly logIndex?: number | bigint | string;
+  readonly transactionHash?: string;
+  readonly removed?: boolean;
+}
+
+export const MEMBERSHIP_EVENT_SIGNATURES = [
+  "event ParticipantAdded(bool success, bytes publicEnclaveKey, string message)",
+  "event ParticipantRemoved(bytes publicEnclaveKey)",
+] as const;
+
+export const membershipEventsInterface = new Interface(MEMBERSHIP_EVENT_SIGNATURES);
+
+const PARTICIPANT_ADDED = EventFragment.from(MEMBERSHIP_EVENT_SIGNATURES[0]);
+const PARTICIPANT_REMOVED = EventFragment.from(MEMBERSHIP_EVENT_SIGNATURES[1]);
+
+/**
+ * Decodes the group's ParticipantAdded / ParticipantRemoved logs into chain-ordered
+ * changes. Other events are skipped, and so are logs a reorg removed and
+ * ParticipantAdded(success = false), which the contract emits for a key that
+ * was already a member (nothing changed).
+ */
+export function membershipHistoryFromLogs(logs: readonly MembershipLog[]): MembershipChange[] {
+  const changes: MembershipChange[] = [];
+  logs.forEach((log, position) => {
+    const change = decodeMembershipLog(log, position);
+    if (change !== undefined) changes.push(change);
+  });
+  return membershipHistory(changes);
+}
+
+/**
+ * Validates changes and returns copies in chain order: by block, then by log
+ * index. Within one block, changes without a log index keep the order given;
+ * mixing changes with and without a log index in one block is refused, as
+ * their relative order would be a guess.
+ */
+export function membershipHistory(changes: readonly MembershipChange[]): MembershipChange[] {
+  const given: unknown = changes; // checked as unknown: Array.isArray would widen a typed array to any[]
+  if (!Array.isArray(given)) {
+    throw new InvalidMembershipHistoryError(SdkErrorCode.InvalidChange, `history must be an array, got ${describeType(given)}`);
+  }
+  const validated = changes.map((change, position) => validateChange(change, position));
+  assertUnambiguousOrder(validated);
+  // Array.prototype.sort is stable, so unindexed changes keep their given order.
+  return validated.sort((a, b) => a.blockNumber - b.blockNumber || (a.logIndex ?? 0) - (b.logIndex ?? 0));
+}
+
+/** Each key's changes in chain order (added, removed, re-added, ...), keys in order of first appearance. */
+export function historyByKey(changes: readonly MembershipChange[]): Map<string, KeyChange[]> {
+  const byKey = new Map<string, KeyChange[]>();
+  for (const { kind, key, blockNumber } of membershipHistory(changes)) {
+    const steps = byKey.get(key) ?? [];
+    steps.push({ kind, blockNumber });
+    byKey.set(key, steps);
+  }
+  return byKey;
+}
+
+/**
+ * The members once every change in blocks <= blockNumber has applied.
+ * Replaying is idempotent: adding a member or removing a non-member changes nothing.
+ */
+export function membersAt(changes: readonly MembershipChange[], blockNumber: number): Set<string> {
+  if (!Number.isSafeInteger(blockNumber)) {
+    throw new RangeError(`blockNumber must be an integer, got ${String(blockNumber)}`);
+  }
+  const members = new Set<string>();
+  for (const change of membershipHistory(changes)) {
+    if (change.blockNumber > blockNumber) break;
+    if (change.kind === "added") members.add(change.key);
+    else members.delete(change.key);
+  }
+  return members;
+}
+
+function decodeMembershipLog(log: MembershipLog, position: number): MembershipChange | undefined {
+  const topic = log.topics[0]?.toLowerCase();
+  const fragment = [PARTICIPANT_ADDED, PARTICIPANT_REMOVED].find((event) => event.topicHash === topic);
+  if (fragment === undefined || log.removed === true) return undefined;
+
+  const malformed = (what: string, cause?: unknown): InvalidMembershipHistoryError =>
+    new InvalidMembershipHistoryError(SdkErrorCode.MalformedLog, `log #${position} (${fragment.name}): ${what}`, { cause });
+
+  let values: readonly unknown[];
+  try {
+    values = membershipEventsInterface.decodeEventLog(fragment, log.data, log.topics).toArray();
+  } catch (error) {
+    throw malformed("data does not decode", error);
+  }
+  const isAdded = fragment === PARTICIPANT_ADDED;
+  const [success, rawKey] = isAdded ? values : [true, values[0]];
+  if (success !== true) return undefined;
+
+  if (typeof rawKey !== "string") throw malformed(`publicEnclaveKey decoded to ${describeType(rawKey)}`);
+  let key: string;
+  try {
+    key = bytesToTesseraKey(rawKey);
+  } catch (error) {
+    throw malformed(error instanceof Error ? error.message : "bad key", error);
+  }
+  const change: MembershipChange = {
+    kind: isAdded ? "added" : "removed",
+    key,
+    blockNumber: toLogNumber(log.blockNumber, "blockNumber", malformed),
+  };
+  const logIndex = log.index ?? log.logIndex;
+  if (logIndex !== undefined) change.logIndex = toLogNumber(logIndex, "log index", malformed);
+  if (typeof log.transactionHash === "string") change.transactionHash = log.transactionHash;
+  return change;
+}
+
+function toLogNumber(
+  value: unknown,
+  field: string,
+  malformed: (what: string) => InvalidMembershipHistoryError,
+): number {
+  let parsed: number | undefined;
+  if (typeof value === "number") parsed = value;
+  else if (typeof value === "bigint") parsed = Number(value);
+  else if (typeof value === "string" && /^0x[0-9a-fA-F]+$/.test(value)) parsed = Number.parseInt(value, 16);
+  if (parsed === undefined || !Number.isSafeInteger(parsed) || parsed < 0) {
+    throw malformed(`${field} must be a non-negative integer (number, bigint or 0x hex), got ${String(value)}`);
+  }
+  return parsed;
+}
+
+function validateChange(change: MembershipChange, position: number): MembershipChange {
+  const invalid = (what: string, cause?: unknown): InvalidMembershipHistoryError =>
+    new InvalidMembershipHistoryError(SdkErrorCode.InvalidChange, `change #${position}: ${what}`, { cause });
+
+  if (typeof change !== "object" || change === null) throw invalid(`expected an object, got ${describeType(change)}`);
+  const { kind, key, blockNumber, logIndex, transactionHash } = change;
+  if (kind !== "added" && kind !== "removed") throw invalid(`kind must be "added" or "removed", got ${String(kind)}`);
+  try {
+    parseTesseraKey(key);
+  } catch (error) {
+    throw invalid(error instanceof Error ? error.message : "bad key", error);
+  }
+  if (!isBlockCounter(blockNumber)) throw invalid(`blockNumber must be a non-negative integer, got ${String(blockNumber)}`);
+  if (logIndex !== undefined && !isBlockCounter(logIndex)) {
+    throw invalid(`logIndex must be a non-negative integer, got ${String(logIndex)}`);
+  }
+  if (transactionHash !== undefined && typeof transactionHash !== "string") {
+    throw invalid(`transactionHash must be a string, got ${describeType(transactionHash)}`);
+  }
+
+  // Copy only known fields, leaving out absent optional ones, so results compare cleanly.
+  const copy: MembershipChange = { kind, key, blockNumber };
+  if (logIndex !== undefined) copy.logIndex = logIndex;
+  if (transactionHash !== undefined) copy.transactionHash = transactionHash;
+  return copy;
+}
+
+function isBlockCounter(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function assertUnambiguousOrder(changes: readonly MembershipChange[]): void {
+  const blocks = new Map<number, { indexed: Set<number>; unindexed: number }>();
+  for (const { blockNumber, logIndex } of changes) {
+    const block = blocks.get(blockNumber) ?? { indexed: new Set<number>(), unindexed: 0 };
+    blocks.set(blockNumber, block);
+    if (logIndex === undefined) {
+      block.unindexed++;
+    } else if (block.indexed.has(logIndex)) {
+      throw new InvalidMembershipHistoryError(
+        SdkErrorCode.DuplicatePosition,
+        `two changes at block ${blockNumber}, log index ${logIndex}`,
+      );
+    } else {
+      block.indexed.add(logIndex);
+    }
+    if (block.unindexed > 0 && block.indexed.size > 0) {
+      throw new InvalidMembershipHistoryError(
+        SdkErrorCode.AmbiguousOrder,
+        `block ${blockNumber} mixes changes with and without a log index, so their order is unknown`,
+      );
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// Public surface of the flexible privacy groups SDK.
+export {
+  SdkErrorCode,
+  PrivacySdkError,
+  InvalidPrivacyGroupIdError,
+  InvalidTesseraKeyError,
+  InvalidMembershipHistoryError,
+} from "./errors";
+export { PRIVACY_GROUP_ID_BYTES, generatePrivacyGroupId, parsePrivacyGroupId } from "./ids";
+export {
+  TESSERA_KEY_LENGTHS,
+  type Base64Decoding,
+  type Base64Problem,
+  decodeCanonicalBase64,
+  encodeBase64,
+  isTesseraKey,
+  parseTesseraKey,
+  tesseraKeyToBytes,
+  bytesToTesseraKey,
+} from "./keys";
+export {
+  type MembershipChange,
+  type MembershipChangeKind,
+  type KeyChange,
+  type MembershipLog,
+  MEMBERSHIP_EVENT_SIGNATURES,
+  membershipEventsInterface,
+  membershipHistoryFromLogs,
+  membershipHistory,
+  historyByKey,
+  membersAt,
+} from "./history";
+export {
+  AccessRefusal,
+  type AccessRequest,
+  type AccessDecision,
+  type MembershipStatus,
+  type OwnedFilter,
+  isPrivacyMethod,
+  membershipStatus,
+  decideAccess,
+  filtersToDrop,
+} from "./access";
+export { GROUP_PROXY_ADDRESS, PrivacyGroupClient, GroupRevertError, AddMembersError, decodeGroupError } from "./client";

@@ -1,0 +1,136 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { AbstractSigner, type Provider, type TransactionRequest, type TypedDataDomain, type TypedDataField } from "ethers";
+import hre from "hardhat";
+import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey } from "../../scripts/lib/keys";
+import { AddMembersError, GroupRevertError, PrivacyGroupClient, decideAccess } from "../../src";
+import { genesisFixture } from "../helpers/fixtures";
+
+const base64Key = (i: number, length = NACL_KEY_LENGTH) =>
+  Buffer.from(hre.ethers.getBytes(pseudoRandomKey("client", i, length))).toString("base64");
+
+/** A signer that refuses to send one chosen function, like a node that drops that transaction. */
+class RefusingSigner extends AbstractSigner {
+  constructor(
+    private readonly inner: AbstractSigner,
+    private readonly refusedSelector: string,
+  ) {
+    super(inner.provider);
+  }
+  getAddress(): Promise<string> {
+    return this.inner.getAddress();
+  }
+  connect(provider: Provider | null): RefusingSigner {
+    return new RefusingSigner(this.inner.connect(provider), this.refusedSelector);
+  }
+  signTransaction(tx: TransactionRequest): Promise<string> {
+    return this.inner.signTransaction(tx);
+  }
+  signMessage(message: string | Uint8Array): Promise<string> {
+    return this.inner.signMessage(message);
+  }
+  signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, unknown>) {
+    return this.inner.signTypedData(domain, types, value);
+  }
+  async sendTransaction(tx: TransactionRequest) {
+    if (typeof tx.data === "string" && tx.data.startsWith(this.refusedSelector)) throw new Error("node unreachable");
+    return this.inner.sendTransaction(tx);
+  }
+}
+
+async function clientFixture() {
+  const fixture = await loadFixture(genesisFixture);
+  const client = new PrivacyGroupClient(fixture.owner);
+  await client.create([base64Key(0), base64Key(1)]);
+  return { ...fixture, client };
+}
+
+describe("PrivacyGroupClient", function () {
+  it("creates a group from base64 keys and reads them back as base64, in order", async function () {
+    const { client, owner } = await loadFixture(clientFixture);
+    expect(await client.participants()).to.deep.equal([base64Key(0), base64Key(1)]);
+    expect(await client.owner()).to.equal(owner.address);
+    expect(await client.canExecute()).to.equal(true);
+  });
+
+  it("adds members by locking then adding, leaving the group unlocked", async function () {
+    const { client } = await loadFixture(clientFixture);
+    const versionBefore = await client.version();
+    await client.addMembers([base64Key(2)]);
+    expect(await client.participants()).to.deep.equal([base64Key(0), base64Key(1), base64Key(2)]);
+    expect(await client.canExecute()).to.equal(true);
+    expect(await client.version()).to.not.equal(versionBefore);
+  });
+
+  it("works with 91-byte EC keys", async function () {
+    const { owner } = await loadFixture(genesisFixture);
+    const client = new PrivacyGroupClient(owner);
+    const keys = [base64Key(0, EC_KEY_LENGTH), base64Key(1, EC_KEY_LENGTH)];
+    await client.create(keys);
+    expect(await client.participants()).to.deep.equal(keys);
+  });
+
+  it("unlocks the group again when the add fails, and reports the contract's error as the cause", async function () {
+    const { client } = await loadFixture(clientFixture);
+    const versionBefore = await client.version();
+    const failure = await client.addMembers([base64Key(1)]).then(
+      () => expect.fail("adding a member twice succeeded"),
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(AddMembersError);
+    const { cause, unlocked } = failure as AddMembersError;
+    expect(unlocked).to.equal(true);
+    expect(cause).to.be.instanceOf(GroupRevertError);
+    expect((cause as GroupRevertError).name).to.equal("ParticipantAlreadyMember");
+    expect(await client.canExecute()).to.equal(true);
+    expect(await client.version()).to.equal(versionBefore);
+    expect(await client.participants()).to.deep.equal([base64Key(0), base64Key(1)]);
+  });
+
+  it("says so when the group stays locked because the unlock could not be sent either", async function () {
+    const { owner, group } = await loadFixture(clientFixture);
+    const unlockSelector = group.interface.getFunction("unlock").selector;
+    const client = new PrivacyGroupClient(new RefusingSigner(owner, unlockSelector));
+    const failure = (await client.addMembers([base64Key(1)]).catch((e: unknown) => e)) as AddMembersError;
+    expect(failure).to.be.instanceOf(AddMembersError);
+    expect(failure.unlocked).to.equal(false);
+    expect(String(failure.unlockError)).to.contain("node unreachable");
+    expect(failure.message).to.contain("still locked");
+    expect(await group.canExecute()).to.equal(false);
+  });
+
+  it("names reverts after the contracts' custom errors, the proxy's included", async function () {
+    const { client, other } = await loadFixture(clientFixture);
+    await expect(client.unlock()).to.be.rejectedWith(GroupRevertError, "GroupNotLocked()");
+    const error = (await client.upgrade(hre.ethers.ZeroAddress).catch((e: unknown) => e)) as GroupRevertError;
+    expect(error.name).to.equal("ProxyImplementationZeroAddress");
+    const outsider = new PrivacyGroupClient(other);
+    const refused = (await outsider.removeMember(base64Key(0)).catch((e: unknown) => e)) as GroupRevertError;
+    expect(refused.name).to.equal("GroupUnauthorizedAccount");
+    expect(refused.args).to.deep.equal([other.address]);
+  });
+
+  it("hands the owner's role over in two steps", async function () {
+    const { client, newOwner } = await loadFixture(clientFixture);
+    await client.transferOwnership(newOwner.address);
+    await new PrivacyGroupClient(newOwner).acceptOwnership();
+    expect(await client.owner()).to.equal(newOwner.address);
+    await expect(client.lock()).to.be.rejectedWith(GroupRevertError, "GroupUnauthorizedAccount");
+  });
+
+  it("reads the membership history from the logs, ready for the access rules", async function () {
+    const { client } = await loadFixture(clientFixture);
+    await client.removeMember(base64Key(0));
+    const removalBlock = await hre.ethers.provider.getBlockNumber();
+    const history = await client.history();
+    expect(history.map(({ kind, key }) => [kind, key])).to.deep.equal([
+      ["added", base64Key(0)],
+      ["added", base64Key(1)],
+      ["removed", base64Key(0)],
+    ]);
+    expect(history[2].blockNumber).to.equal(removalBlock);
+    expect(decideAccess(history, base64Key(0), { method: "priv_call", blockNumber: removalBlock }).allowed).to.equal(true);
+    expect(decideAccess(history, base64Key(0), { method: "priv_call", blockNumber: removalBlock + 1 }).allowed).to.equal(false);
+    expect(decideAccess(history, base64Key(1), { method: "priv_call", blockNumber: removalBlock + 1 }).allowed).to.equal(true);
+  });
+});
