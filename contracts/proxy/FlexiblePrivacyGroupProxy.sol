@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 import {IFlexiblePrivacyGroupManagement} from "../interfaces/IFlexiblePrivacyGroupManagement.sol";
 import {IFlexiblePrivacyGroupProxy} from "../interfaces/IFlexiblePrivacyGroupProxy.sol";
@@ -29,11 +28,16 @@ contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
     error ProxyImplementationWithoutCode(address implementation);
     /// @notice The new contract does not declare the management interface through ERC-165.
     error ProxyImplementationNotManagement(address implementation);
+    /// @notice The new contract does not work behind this proxy (a proxy given as implementation
+    /// recurses into itself), or it would lock the upgrading owner out of further upgrades.
+    error ProxyImplementationUnusable(address implementation);
 
     /// @notice For ordinary deployments; the genesis injection writes the same slot without running this.
     constructor(address initialImplementation) {
         _requireManagement(initialImplementation);
         _implementation = initialImplementation;
+        (bool answered, ) = _ask(IFlexiblePrivacyGroupManagement.canExecute.selector);
+        if (!answered) revert ProxyImplementationUnusable(initialImplementation);
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupProxy
@@ -43,11 +47,16 @@ contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
 
     /// @inheritdoc IFlexiblePrivacyGroupProxy
     function upgradeTo(address newImplementation) external {
-        if (!_ask(IFlexiblePrivacyGroupManagement.canUpgrade.selector)) revert ProxyUnauthorizedAccount(msg.sender);
-        if (!_ask(IFlexiblePrivacyGroupManagement.canExecute.selector)) revert ProxyGroupNotExecutable();
+        (, bool authorized) = _ask(IFlexiblePrivacyGroupManagement.canUpgrade.selector);
+        if (!authorized) revert ProxyUnauthorizedAccount(msg.sender);
+        (, bool executable) = _ask(IFlexiblePrivacyGroupManagement.canExecute.selector);
+        if (!executable) revert ProxyGroupNotExecutable();
         if (newImplementation == _implementation) revert ProxyImplementationUnchanged(newImplementation);
         _requireManagement(newImplementation);
         _implementation = newImplementation;
+        // Whoever upgrades must still be able to upgrade under the new code, or the group is stuck with it.
+        (, bool stillAuthorized) = _ask(IFlexiblePrivacyGroupManagement.canUpgrade.selector);
+        if (!stillAuthorized) revert ProxyImplementationUnusable(newImplementation);
         emit Upgraded(newImplementation);
     }
 
@@ -68,9 +77,13 @@ contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
         }
     }
 
-    /// @dev Asks the current management contract a yes/no question in this proxy's context.
-    function _ask(bytes4 selector) private returns (bool) {
-        return abi.decode(Address.functionDelegateCall(_implementation, abi.encodeWithSelector(selector)), (bool));
+    /// @dev Asks the management contract a yes/no question in this proxy's context. `answered` is false
+    /// when it reverts or returns anything but one word; `yes` only for a well-formed true.
+    function _ask(bytes4 selector) private returns (bool answered, bool yes) {
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool succeeded, bytes memory answer) = _implementation.delegatecall(abi.encodeWithSelector(selector));
+        answered = succeeded && answer.length == 32;
+        yes = answered && uint256(bytes32(answer)) == 1;
     }
 
     function _requireManagement(address candidate) private view {
