@@ -2,7 +2,16 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import hre from "hardhat";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../scripts/lib/addresses";
+import type { Interface } from "ethers";
+import { IFlexiblePrivacyGroupManagement__factory, IGroupOwnership__factory } from "../typechain-types";
 import { coverageRunning, genesisFixture } from "./helpers/fixtures";
+
+/** ERC-165 interface id: the XOR of the interface's function selectors. */
+function interfaceId(abi: Interface): string {
+  let id = 0n;
+  abi.forEachFunction((fn) => (id ^= BigInt(fn.selector)));
+  return hre.ethers.toBeHex(id, 4);
+}
 
 describe("genesis injection", function () {
   it("runs from Besu's injection alone: a fresh group cannot execute and has no members", async function () {
@@ -20,6 +29,20 @@ describe("genesis injection", function () {
     expect(await group.owner()).to.equal(owner.address);
     expect(await group.canExecute()).to.equal(true);
     expect(await group.getParticipants()).to.deep.equal(keys);
+  });
+
+  it("declares the management, ownership and ERC-165 interfaces through ERC-165, and no other", async function () {
+    const { group } = await loadFixture(genesisFixture);
+    for (const declared of [
+      interfaceId(IFlexiblePrivacyGroupManagement__factory.createInterface()),
+      interfaceId(IGroupOwnership__factory.createInterface()),
+      "0x01ffc9a7",
+    ]) {
+      expect(await group.supportsInterface(declared), declared).to.equal(true);
+    }
+    for (const undeclared of ["0xffffffff", "0x00000000", "0x3659cfe6"]) {
+      expect(await group.supportsInterface(undeclared), undeclared).to.equal(false);
+    }
   });
 
   it("the proxy points at the management address", async function () {

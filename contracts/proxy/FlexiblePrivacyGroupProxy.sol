@@ -13,6 +13,9 @@ contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
     /// @dev Slot 0, the one slot Besu writes: the management contract to delegate to.
     address private _implementation;
 
+    /// @dev Gas for asking the management contract canUpgrade() or canExecute().
+    uint256 private constant QUESTION_GAS = 100_000;
+
     /// @notice The management contract was replaced (ERC-1967's event).
     event Upgraded(address indexed implementation);
 
@@ -78,10 +81,13 @@ contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
     }
 
     /// @dev Asks the management contract a yes/no question in this proxy's context. `answered` is false
-    /// when it reverts or returns anything but one word; `yes` only for a well-formed true.
+    /// when it reverts or returns anything but one word; `yes` only for a well-formed true. The gas is
+    /// capped, as ERC-165 queries are: a view needs far less, and a looping candidate fails fast.
     function _ask(bytes4 selector) private returns (bool answered, bool yes) {
         // solhint-disable-next-line avoid-low-level-calls
-        (bool succeeded, bytes memory answer) = _implementation.delegatecall(abi.encodeWithSelector(selector));
+        (bool succeeded, bytes memory answer) = _implementation.delegatecall{gas: QUESTION_GAS}(
+            abi.encodeWithSelector(selector)
+        );
         answered = succeeded && answer.length == 32;
         yes = answered && uint256(bytes32(answer)) == 1;
     }

@@ -1,0 +1,376 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { concat, dataSlice, toBeHex } from "ethers";
+import hre from "hardhat";
+import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
+import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
+import { INITIAL_KEYS, createdGroupFixture, genesisFixture } from "../helpers/fixtures";
+import { expectRefused, expectUnchanged, snapshot } from "../helpers/matrix";
+
+const NEW_KEYS = pseudoRandomKeys("inputs", 0, 3, NACL_KEY_LENGTH);
+const EC_KEYS = pseudoRandomKeys("inputs-ec", 0, 3, EC_KEY_LENGTH);
+const EMPTY = "0x";
+const TOO_LONG = 65_536; // one byte past type(uint16).max
+const UNKNOWN = "0xdeadbeef";
+
+/** A key of `length` bytes. */
+const keyOf = (length: number, label = "odd-length") => pseudoRandomKey(label, length, length);
+
+/** The created group (three NaCl keys), locked so that it accepts addParticipants. */
+async function lockedGroupFixture() {
+  const fixture = await loadFixture(createdGroupFixture);
+  await fixture.group.lock();
+  return fixture;
+}
+
+/** A group of two 91-byte EC keys, locked. */
+async function lockedEcGroupFixture() {
+  const fixture = await loadFixture(genesisFixture);
+  await fixture.group.addParticipants(EC_KEYS.slice(0, 2));
+  await fixture.group.lock();
+  return fixture;
+}
+
+/** A group whose only member is INITIAL_KEYS[0], unlocked. */
+async function singleMemberFixture() {
+  const fixture = await loadFixture(genesisFixture);
+  await fixture.group.addParticipants([INITIAL_KEYS[0]]);
+  return fixture;
+}
+
+describe("bad inputs: each gets its named error and changes nothing", function () {
+  describe("creating a group (the first addParticipants)", function () {
+    it("can not create a group without participants", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      await expectRefused(group, () => group.addParticipants([]), "GroupEmptyParticipantList");
+    });
+
+    it("can not create a group whose first key is empty", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      await expectRefused(group, () => group.addParticipants([EMPTY]), "ParticipantKeyEmpty", [0]);
+      await expectRefused(group, () => group.addParticipants([EMPTY, NEW_KEYS[0]]), "ParticipantKeyEmpty", [0]);
+    });
+
+    it("can not create a group with an empty key after the first, and names its index", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      await expectRefused(group, () => group.addParticipants([NEW_KEYS[0], EMPTY]), "ParticipantKeyEmpty", [1]);
+      await expectRefused(
+        group,
+        () => group.addParticipants([NEW_KEYS[0], NEW_KEYS[1], EMPTY]),
+        "ParticipantKeyEmpty",
+        [2],
+      );
+    });
+
+    it("can not create a group with a key longer than 65,535 bytes", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      await expectRefused(group, () => group.addParticipants([keyOf(TOO_LONG)]), "ParticipantKeyTooLong", [TOO_LONG]);
+    });
+
+    it("can not create a group whose keys differ in length, and names the key and the first key's length", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      const cases: [string[], string, number][] = [
+        [[NEW_KEYS[0], EC_KEYS[0]], EC_KEYS[0], NACL_KEY_LENGTH],
+        [[EC_KEYS[0], NEW_KEYS[0]], NEW_KEYS[0], EC_KEY_LENGTH],
+        [[NEW_KEYS[0], NEW_KEYS[1], keyOf(31)], keyOf(31), NACL_KEY_LENGTH],
+        [[NEW_KEYS[0], keyOf(33)], keyOf(33), NACL_KEY_LENGTH],
+      ];
+      for (const [keys, key, groupLength] of cases) {
+        await expectRefused(group, () => group.addParticipants(keys), "ParticipantKeyLengthMismatch", [
+          key,
+          groupLength,
+        ]);
+      }
+    });
+
+    it("can not create a group with the same participant twice", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      await expectRefused(group, () => group.addParticipants([NEW_KEYS[0], NEW_KEYS[0]]), "ParticipantAlreadyMember", [
+        NEW_KEYS[0],
+      ]);
+      await expectRefused(
+        group,
+        () => group.addParticipants([NEW_KEYS[0], NEW_KEYS[1], NEW_KEYS[0]]),
+        "ParticipantAlreadyMember",
+        [NEW_KEYS[0]],
+      );
+    });
+
+    it("can still be created after all those refusals (they left the group fresh)", async function () {
+      const { group, owner } = await loadFixture(genesisFixture);
+      await expectRefused(group, () => group.addParticipants([]), "GroupEmptyParticipantList");
+      await expectRefused(group, () => group.addParticipants([NEW_KEYS[0], NEW_KEYS[0]]), "ParticipantAlreadyMember", [
+        NEW_KEYS[0],
+      ]);
+      await group.addParticipants([EC_KEYS[0]]);
+      expect(await snapshot(group)).to.deep.include({ participants: [EC_KEYS[0]], owner: owner.address });
+    });
+  });
+
+  describe("adding to an existing group", function () {
+    it("can not add to an unlocked group, even a good key", async function () {
+      const { group } = await loadFixture(createdGroupFixture);
+      await expectRefused(group, () => group.addParticipants([NEW_KEYS[0]]), "GroupNotLocked");
+      await expectRefused(group, () => group.addParticipants([]), "GroupNotLocked");
+    });
+
+    it("can not add an empty list of participants", async function () {
+      const { group } = await loadFixture(lockedGroupFixture);
+      await expectRefused(group, () => group.addParticipants([]), "GroupEmptyParticipantList");
+    });
+
+    it("can not add an empty key, and names its index", async function () {
+      const { group } = await loadFixture(lockedGroupFixture);
+      await expectRefused(group, () => group.addParticipants([EMPTY]), "ParticipantKeyEmpty", [0]);
+      await expectRefused(group, () => group.addParticipants([NEW_KEYS[0], EMPTY]), "ParticipantKeyEmpty", [1]);
+      await expectRefused(
+        group,
+        () => group.addParticipants([NEW_KEYS[0], NEW_KEYS[1], EMPTY]),
+        "ParticipantKeyEmpty",
+        [2],
+      );
+    });
+
+    it("can not add a key whose length differs from the group's, and names the key and the group's length", async function () {
+      const { group } = await loadFixture(lockedGroupFixture);
+      for (const key of [EC_KEYS[0], keyOf(1), keyOf(31), keyOf(33), keyOf(64), keyOf(TOO_LONG)]) {
+        await expectRefused(group, () => group.addParticipants([key]), "ParticipantKeyLengthMismatch", [
+          key,
+          NACL_KEY_LENGTH,
+        ]);
+      }
+      // A good key first does not help the bad one through.
+      await expectRefused(
+        group,
+        () => group.addParticipants([NEW_KEYS[0], EC_KEYS[0]]),
+        "ParticipantKeyLengthMismatch",
+        [EC_KEYS[0], NACL_KEY_LENGTH],
+      );
+    });
+
+    it("can not add a NaCl key, or a key one byte short or long, to a group of EC keys", async function () {
+      const { group } = await loadFixture(lockedEcGroupFixture);
+      for (const key of [NEW_KEYS[0], keyOf(EC_KEY_LENGTH - 1), keyOf(EC_KEY_LENGTH + 1)]) {
+        await expectRefused(group, () => group.addParticipants([key]), "ParticipantKeyLengthMismatch", [
+          key,
+          EC_KEY_LENGTH,
+        ]);
+      }
+    });
+
+    it("can not add a participant twice", async function () {
+      const { group } = await loadFixture(lockedGroupFixture);
+      for (const member of INITIAL_KEYS) {
+        await expectRefused(group, () => group.addParticipants([member]), "ParticipantAlreadyMember", [member]);
+      }
+      // After a good new key in the same call: the whole call fails, the new key is not added either.
+      await expectRefused(
+        group,
+        () => group.addParticipants([NEW_KEYS[0], INITIAL_KEYS[1]]),
+        "ParticipantAlreadyMember",
+        [INITIAL_KEYS[1]],
+      );
+    });
+
+    it("can not add the same new participant twice in one call", async function () {
+      const { group } = await loadFixture(lockedGroupFixture);
+      await expectRefused(group, () => group.addParticipants([NEW_KEYS[0], NEW_KEYS[0]]), "ParticipantAlreadyMember", [
+        NEW_KEYS[0],
+      ]);
+      await expectRefused(
+        group,
+        () => group.addParticipants([NEW_KEYS[0], NEW_KEYS[1], NEW_KEYS[2], NEW_KEYS[1]]),
+        "ParticipantAlreadyMember",
+        [NEW_KEYS[1]],
+      );
+    });
+
+    it("can not add an EC member again in an EC group", async function () {
+      const { group } = await loadFixture(lockedEcGroupFixture);
+      await expectRefused(group, () => group.addParticipants([EC_KEYS[2], EC_KEYS[0]]), "ParticipantAlreadyMember", [
+        EC_KEYS[0],
+      ]);
+    });
+
+    it("can add a removed participant back (a removal really forgets the key)", async function () {
+      const { group } = await loadFixture(createdGroupFixture);
+      await group.removeParticipant(INITIAL_KEYS[1]);
+      await group.lock();
+      await expect(group.addParticipants([INITIAL_KEYS[1]]))
+        .to.emit(group, "ParticipantAdded")
+        .withArgs(true, INITIAL_KEYS[1], "");
+      expect([...(await group.getParticipants())].sort()).to.deep.equal([...INITIAL_KEYS].sort());
+    });
+  });
+
+  describe("lock and unlock", function () {
+    it("can not lock a locked group", async function () {
+      const { group } = await loadFixture(lockedGroupFixture);
+      await expectRefused(group, () => group.lock(), "GroupLocked");
+    });
+
+    it("can not unlock an unlocked group", async function () {
+      const { group } = await loadFixture(createdGroupFixture);
+      await expectRefused(group, () => group.unlock(), "GroupNotLocked");
+    });
+
+    it("can not unlock a group that addParticipants already unlocked", async function () {
+      const { group } = await loadFixture(lockedGroupFixture);
+      await group.addParticipants([NEW_KEYS[0]]);
+      await expectRefused(group, () => group.unlock(), "GroupNotLocked");
+    });
+  });
+
+  describe("removing a participant", function () {
+    it("can not remove a key that is not a member", async function () {
+      const { group } = await loadFixture(createdGroupFixture);
+      await expectRefused(group, () => group.removeParticipant(NEW_KEYS[0]), "ParticipantNotMember", [NEW_KEYS[0]]);
+    });
+
+    it("can not remove a key of another length, even one that starts with a member's bytes", async function () {
+      const { group } = await loadFixture(createdGroupFixture);
+      const longer = concat([INITIAL_KEYS[0], "0x00"]);
+      const shorter = dataSlice(INITIAL_KEYS[0], 0, NACL_KEY_LENGTH - 1);
+      for (const key of [EC_KEYS[0], longer, shorter, keyOf(1)]) {
+        await expectRefused(group, () => group.removeParticipant(key), "ParticipantNotMember", [key]);
+      }
+    });
+
+    it("can not remove an empty key", async function () {
+      const { group } = await loadFixture(createdGroupFixture);
+      await expectRefused(group, () => group.removeParticipant(EMPTY), "ParticipantNotMember", [EMPTY]);
+    });
+
+    it("can not remove the same participant twice", async function () {
+      const { group } = await loadFixture(createdGroupFixture);
+      await group.removeParticipant(INITIAL_KEYS[1]);
+      await expectRefused(group, () => group.removeParticipant(INITIAL_KEYS[1]), "ParticipantNotMember", [
+        INITIAL_KEYS[1],
+      ]);
+    });
+
+    it("can not remove the last participant", async function () {
+      const { group } = await loadFixture(singleMemberFixture);
+      await expectRefused(group, () => group.removeParticipant(INITIAL_KEYS[0]), "ParticipantLastMember", [
+        INITIAL_KEYS[0],
+      ]);
+    });
+
+    it("can not remove the last participant left after other removals", async function () {
+      const { group } = await loadFixture(createdGroupFixture);
+      await group.removeParticipant(INITIAL_KEYS[0]);
+      await group.removeParticipant(INITIAL_KEYS[2]);
+      await expectRefused(group, () => group.removeParticipant(INITIAL_KEYS[1]), "ParticipantLastMember", [
+        INITIAL_KEYS[1],
+      ]);
+    });
+
+    it("can not remove a participant while the group is locked", async function () {
+      const { group } = await loadFixture(lockedGroupFixture);
+      await expectRefused(group, () => group.removeParticipant(INITIAL_KEYS[0]), "GroupLocked");
+      // Locked wins over every other problem with the key.
+      await expectRefused(group, () => group.removeParticipant(NEW_KEYS[0]), "GroupLocked");
+    });
+  });
+
+  describe("calls that are no management function", function () {
+    const OBSOLETE_BYTES32_ADD = "0xb4926e25"; // addParticipants(bytes32[]), Besu's ABI before 22.10
+
+    it("names an unknown function called through the proxy, on a fresh and on a created group", async function () {
+      for (const fixture of [genesisFixture, createdGroupFixture]) {
+        const { group, owner } = await loadFixture(fixture);
+        for (const data of [UNKNOWN, concat([UNKNOWN, toBeHex(1, 32)])]) {
+          await expectRefused(group, () => owner.sendTransaction({ to: PROXY_ADDRESS, data }), "GroupUnknownFunction", [
+            UNKNOWN,
+          ]);
+        }
+      }
+    });
+
+    it("names the obsolete bytes32 addParticipants instead of creating a group with it", async function () {
+      const { group, owner } = await loadFixture(genesisFixture);
+      const data = concat([
+        OBSOLETE_BYTES32_ADD,
+        hre.ethers.AbiCoder.defaultAbiCoder().encode(["bytes32[]"], [NEW_KEYS]),
+      ]);
+      await expectRefused(group, () => owner.sendTransaction({ to: PROXY_ADDRESS, data }), "GroupUnknownFunction", [
+        OBSOLETE_BYTES32_ADD,
+      ]);
+    });
+
+    it("names an unknown function called at the implementation address too", async function () {
+      const { group, implementation, owner } = await loadFixture(createdGroupFixture);
+      await expectRefused(
+        group,
+        () => owner.sendTransaction({ to: MANAGEMENT_ADDRESS, data: UNKNOWN }),
+        "GroupUnknownFunction",
+        [UNKNOWN],
+        implementation,
+      );
+    });
+
+    it("names empty calldata and calldata shorter than a selector, zero-padded", async function () {
+      const { group, owner } = await loadFixture(createdGroupFixture);
+      await expectRefused(
+        group,
+        () => owner.sendTransaction({ to: PROXY_ADDRESS, data: "0x" }),
+        "GroupUnknownFunction",
+        ["0x00000000"],
+      );
+      await expectRefused(
+        group,
+        () => owner.sendTransaction({ to: PROXY_ADDRESS, data: "0x0d8e6e" }),
+        "GroupUnknownFunction",
+        ["0x0d8e6e00"],
+      );
+    });
+  });
+
+  describe("ether", function () {
+    async function expectNoEther() {
+      for (const address of [PROXY_ADDRESS, MANAGEMENT_ADDRESS]) {
+        expect(await hre.ethers.provider.getBalance(address), address).to.equal(0n);
+      }
+    }
+
+    it("can not send ether to the group or to the implementation", async function () {
+      const { group, owner } = await loadFixture(createdGroupFixture);
+      for (const to of [PROXY_ADDRESS, MANAGEMENT_ADDRESS]) {
+        await expectUnchanged(group, () =>
+          expect(owner.sendTransaction({ to, value: 1n })).to.be.revertedWithoutReason(),
+        );
+      }
+      await expectNoEther();
+    });
+
+    it("can not send ether with a management call or an upgrade, creation included", async function () {
+      const { group, owner, newOwner } = await loadFixture(genesisFixture);
+      const withEther = (data: string) => () => owner.sendTransaction({ to: PROXY_ADDRESS, data, value: 1n });
+      const add = group.interface.encodeFunctionData("addParticipants", [INITIAL_KEYS]);
+      await expectUnchanged(group, () => expect(withEther(add)()).to.be.revertedWithoutReason());
+
+      await group.addParticipants(INITIAL_KEYS);
+      const calls = [
+        group.interface.encodeFunctionData("lock"),
+        group.interface.encodeFunctionData("removeParticipant", [INITIAL_KEYS[0]]),
+        group.interface.encodeFunctionData("transferOwnership", [newOwner.address]),
+        FlexiblePrivacyGroupProxy__factory.createInterface().encodeFunctionData("upgradeTo", [MANAGEMENT_ADDRESS]),
+        UNKNOWN,
+      ];
+      for (const data of calls) {
+        await expectUnchanged(group, () => expect(withEther(data)()).to.be.revertedWithoutReason());
+        // The same call without ether gets past that point (it succeeds or fails for its own reason).
+        await expect(owner.call({ to: PROXY_ADDRESS, data })).to.not.be.revertedWithoutReason();
+      }
+      await expectNoEther();
+    });
+
+    it("can not read with ether attached", async function () {
+      const { group, owner } = await loadFixture(createdGroupFixture);
+      const data = group.interface.encodeFunctionData("getParticipants");
+      await expect(owner.call({ to: PROXY_ADDRESS, data, value: 1n })).to.be.revertedWithoutReason();
+      expect(await owner.call({ to: PROXY_ADDRESS, data }), "the read itself works").to.not.equal("0x");
+    });
+  });
+});
