@@ -2,6 +2,12 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import { COMPILER_SETTINGS, SOLC_VERSION } from "./compiler";
 import { BLOB_CONTRACTS, type BlobPart, readSource } from "./sources";
 
+/** A contract to compile: its source name and contract name. */
+export interface ContractTarget {
+  source: string;
+  name: string;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const solc = require("solc") as {
   version(): string;
@@ -17,13 +23,15 @@ export interface BuiltContract {
   storageLayout: unknown;
 }
 
-export interface BlobBuild {
+export interface Build<Part extends string> {
   longVersion: string;
   settings: typeof COMPILER_SETTINGS;
-  contracts: Record<BlobPart, BuiltContract>;
+  contracts: Record<Part, BuiltContract>;
   /** keccak256 of every source that went into the build, by source name. */
   sourceHashes: Record<string, string>;
 }
+
+export type BlobBuild = Build<BlobPart>;
 
 interface SolcOutput {
   errors?: { severity: string; formattedMessage: string }[];
@@ -52,12 +60,24 @@ interface SolcOutput {
  * artifacts, so that an instrumented coverage build can never reach the export.
  */
 export function buildBlob(): BlobBuild {
+  return compileForGenesis(BLOB_CONTRACTS);
+}
+
+/**
+ * Compiles `targets` with the blob's compiler and settings, refusing anything genesis code cannot be:
+ * code with immutables or library links, or code that compiles with warnings.
+ * `read` maps a source name to its text (tests pass an edited copy).
+ */
+export function compileForGenesis<Part extends string>(
+  targets: Record<Part, ContractTarget>,
+  read: (sourceName: string) => string = readSource,
+): Build<Part> {
   const longVersion = solc.version();
   if (!longVersion.startsWith(`${SOLC_VERSION}+`)) {
     throw new Error(`the solc package is ${longVersion}, but the blob is pinned to ${SOLC_VERSION}`);
   }
   const sources: Record<string, { content: string }> = {};
-  for (const { source } of Object.values(BLOB_CONTRACTS)) sources[source] = { content: readSource(source) };
+  for (const { source } of Object.values<ContractTarget>(targets)) sources[source] = { content: read(source) };
   const input = {
     language: "Solidity",
     sources,
@@ -70,7 +90,7 @@ export function buildBlob(): BlobBuild {
     solc.compile(JSON.stringify(input), {
       import: (name) => {
         try {
-          return { contents: readSource(name) };
+          return { contents: read(name) };
         } catch {
           return { error: `cannot find ${name}` };
         }
@@ -83,8 +103,8 @@ export function buildBlob(): BlobBuild {
     throw new Error(`solc reported:\n${problems.join("\n")}`);
   }
 
-  const contracts = {} as Record<BlobPart, BuiltContract>;
-  for (const [part, { source, name }] of Object.entries(BLOB_CONTRACTS) as [BlobPart, { source: string; name: string }][]) {
+  const contracts = {} as Record<Part, BuiltContract>;
+  for (const [part, { source, name }] of Object.entries(targets) as [Part, ContractTarget][]) {
     const compiled = output.contracts[source][name];
     const { object, immutableReferences, linkReferences } = compiled.evm.deployedBytecode;
     if (Object.keys(immutableReferences).length > 0) {
@@ -98,7 +118,7 @@ export function buildBlob(): BlobBuild {
 
   const sourceHashes: Record<string, string> = {};
   for (const name of Object.keys(output.sources ?? {}).sort()) {
-    sourceHashes[name] = keccak256(toUtf8Bytes(readSource(name)));
+    sourceHashes[name] = keccak256(toUtf8Bytes(read(name)));
   }
   return { longVersion, settings: COMPILER_SETTINGS, contracts, sourceHashes };
 }

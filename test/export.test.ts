@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { compileForGenesis } from "../scripts/lib/build";
+import { readCommittedAlloc } from "../scripts/lib/genesis-file";
+import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../scripts/lib/addresses";
+import { BLOB_CONTRACTS, readSource } from "../scripts/lib/sources";
+import { driftReport } from "../scripts/export";
+
+const MISFITS = "contracts/test/GenesisMisfits.sol";
+
+describe("the export", function () {
+  // Each case compiles from source with solc-js, which takes a few seconds.
+  this.timeout(300_000);
+
+  it("builds the committed blob, and a comment edit does not change it", function () {
+    const withComment = (name: string) =>
+      readSource(name).replace("pragma solidity", "// an auditor's note, which must not move a byte\npragma solidity");
+    const { contracts } = compileForGenesis(BLOB_CONTRACTS, withComment);
+    const alloc = readCommittedAlloc();
+    expect(contracts.management.runtime).to.equal(alloc[MANAGEMENT_ADDRESS].code);
+    expect(contracts.proxy.runtime).to.equal(alloc[PROXY_ADDRESS].code);
+  });
+
+  it("refuses a contract with immutables, which a genesis state would leave at zero", function () {
+    expect(() => compileForGenesis({ misfit: { source: MISFITS, name: "WithImmutable" } })).to.throw(/has immutables/);
+  });
+
+  it("refuses a contract that needs a library linked", function () {
+    expect(() => compileForGenesis({ misfit: { source: MISFITS, name: "WithLinkedLibrary" } })).to.throw(
+      /links external libraries/,
+    );
+  });
+
+  it("refuses code that compiles with a warning", function () {
+    const withWarning = (name: string) =>
+      name === BLOB_CONTRACTS.proxy.source
+        ? readSource(name).replace(
+            "function implementation() external view returns (address) {",
+            "function implementation() external view returns (address) {\n        uint256 unused;",
+          )
+        : readSource(name);
+    expect(() => compileForGenesis(BLOB_CONTRACTS, withWarning)).to.throw(
+      /solc reported:[\s\S]*Warning: Unused local variable/,
+    );
+  });
+
+  describe("--check", function () {
+    let dir: string;
+    const files = { "alloc.json": '{ "a": 1 }\n', "x.runtime.hex": `0x${"ab".repeat(64)}\n` };
+
+    beforeEach(function () {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "genesis-"));
+      for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+    });
+    afterEach(function () {
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("reports nothing when the files match", function () {
+      expect(driftReport(files, dir)).to.deep.equal([]);
+    });
+
+    it("shows a changed file as a unified diff, with long hex folded to the differing line", function () {
+      const changed = { ...files, "x.runtime.hex": `0x${"ab".repeat(32)}${"cd".repeat(32)}\n` };
+      const [report] = driftReport(changed, dir);
+      expect(report).to.contain("--- committed/genesis/x.runtime.hex");
+      expect(report).to.contain("+++ fresh/genesis/x.runtime.hex");
+      expect(report).to.contain(`+${"cd".repeat(32)}`);
+      expect(report).to.not.contain(`-0x${"ab".repeat(32)}\n`); // the unchanged first chunk is context
+    });
+
+    it("names missing files and files the export does not make", function () {
+      fs.writeFileSync(path.join(dir, "stray.txt"), "hand-written\n");
+      const reports = driftReport({ ...files, "manifest.json": "{}\n" }, dir);
+      expect(reports).to.include("genesis/manifest.json: missing");
+      expect(reports).to.include("genesis/stray.txt: not made by the export");
+    });
+  });
+});
