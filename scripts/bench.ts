@@ -3,7 +3,7 @@
  * London, the two runtime codes injected as Besu injects them, pseudo-random keys, every call through
  * the proxy. Prints the figures beside Besu 25.5.0's and the goals, and writes snapshots/gas.json.
  *   npm run bench             measure, print, write the snapshot
- *   npm run bench -- --check  measure, print, fail when the snapshot differs
+ *   npm run bench -- --check  measure, print, fail when a goal is short or the snapshot differs
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -190,11 +190,14 @@ async function scaling(sizes: number[]): Promise<Record<string, Record<string, n
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
 
+const meetsGoal = (name: string, ours: number): boolean =>
+  ANCHOR[name].atLeast ? ours >= ANCHOR[name].goal : ours <= ANCHOR[name].goal;
+
 function printFigures(figures: Record<string, number>): void {
   const rows = Object.entries(ANCHOR).map(([name, { besu, goal, atLeast }]) => {
     const ours = figures[name];
-    const met = atLeast ? ours >= goal : ours <= goal;
-    return [name, fmt(ours), fmt(besu), (ours / besu).toFixed(3), `${atLeast ? "≥" : "≤"} ${fmt(goal)}`, met ? "met" : "SHORT"];
+    const verdict = meetsGoal(name, ours) ? "met" : "SHORT";
+    return [name, fmt(ours), fmt(besu), (ours / besu).toFixed(3), `${atLeast ? "≥" : "≤"} ${fmt(goal)}`, verdict];
   });
   printTable(["figure", "this blob", "Besu 25.5.0", "ratio", "goal", ""], rows);
 }
@@ -247,6 +250,11 @@ async function main(argv: string[]): Promise<number> {
 
   const snapshot = `${JSON.stringify({ hardfork: TARGET_HARDFORK, figures, scaling: scale, batches }, null, 2)}\n`;
   if (argv.includes("--check")) {
+    const short = Object.keys(ANCHOR).filter((name) => !meetsGoal(name, figures[name]));
+    if (short.length > 0) {
+      console.error(`bench --check: short of the goal: ${short.join(", ")}`);
+      return 1;
+    }
     const committed = fs.existsSync(SNAPSHOT_FILE) ? fs.readFileSync(SNAPSHOT_FILE, "utf8") : "";
     if (committed !== snapshot) {
       console.error(createTwoFilesPatch("committed/snapshots/gas.json", "measured/snapshots/gas.json", committed, snapshot));
