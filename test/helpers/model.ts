@@ -11,6 +11,7 @@ import {
   type TransactionReceipt,
   type TransactionResponse,
 } from "ethers";
+import { GroupRevertError, decodeGroupError } from "../../src/client";
 
 /**
  * A small executable specification of a flexible privacy group, and the helpers the management
@@ -71,18 +72,7 @@ export function decodedEvents(receipt: TransactionReceipt, iface: Interface, emi
 /** What happened to one transaction: its events, or the custom error it reverted with. */
 export type Outcome = { reverted: false; events: DecodedEvent[] } | { reverted: true; error: string; args: unknown[] };
 
-function revertData(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const withData = error as Error & { data?: unknown; error?: { data?: unknown } };
-  const data = withData.data ?? withData.error?.data;
-  if (typeof data === "string") return data;
-  if (typeof data === "object" && data !== null && typeof (data as { data?: unknown }).data === "string") {
-    return (data as { data: string }).data;
-  }
-  return undefined;
-}
-
-/** Sends a transaction and reports its outcome; a failure without revert data (not a revert) is rethrown. */
+/** Sends a transaction and reports its outcome; a failure that is not a group revert is rethrown. */
 export async function observe(
   send: () => Promise<TransactionResponse>,
   iface: Interface,
@@ -92,12 +82,10 @@ export async function observe(
   try {
     receipt = await (await send()).wait();
   } catch (error) {
-    const data = revertData(error);
-    if (data === undefined) throw error;
-    const parsed = iface.parseError(data);
-    return parsed === null
-      ? { reverted: true, error: `undecodable revert data ${data}`, args: [] }
-      : { reverted: true, error: parsed.name, args: parsed.args.toArray() };
+    // The SDK's decoder: a revert the group's ABIs cannot name is rethrown, failing the test.
+    const decoded = decodeGroupError(error);
+    if (!(decoded instanceof GroupRevertError)) throw error;
+    return { reverted: true, error: decoded.errorName, args: [...decoded.args] };
   }
   if (receipt === null) throw new Error("no receipt");
   return { reverted: false, events: decodedEvents(receipt, iface, emitter) };
