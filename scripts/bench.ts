@@ -97,15 +97,20 @@ async function upgradeToFreshCopy(): Promise<number> {
   return gasOf(FlexiblePrivacyGroupProxy__factory.connect(PROXY_ADDRESS, signer).upgradeTo(UPGRADE_TARGET));
 }
 
+/** Besu's membership read: getParticipants() through the proxy, from address(0). */
+const BESU_READ = {
+  from: ZeroAddress,
+  to: PROXY_ADDRESS,
+  data: FlexiblePrivacyGroupManagement__factory.createInterface().encodeFunctionData("getParticipants"),
+};
+
 async function readGas(): Promise<number> {
-  const data = FlexiblePrivacyGroupManagement__factory.createInterface().encodeFunctionData("getParticipants");
-  return Number(await hre.ethers.provider.estimateGas({ from: ZeroAddress, to: PROXY_ADDRESS, data }));
+  return Number(await hre.ethers.provider.estimateGas(BESU_READ));
 }
 
 async function readFitsBesuLimit(): Promise<boolean> {
-  const data = FlexiblePrivacyGroupManagement__factory.createInterface().encodeFunctionData("getParticipants");
   try {
-    await hre.ethers.provider.call({ from: ZeroAddress, to: PROXY_ADDRESS, data, gasLimit: BESU_VIEW_GAS });
+    await hre.ethers.provider.call({ ...BESU_READ, gasLimit: BESU_VIEW_GAS });
     return true;
   } catch {
     return false;
