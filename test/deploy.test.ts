@@ -3,13 +3,18 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { type Interface, ZeroAddress, ZeroHash } from "ethers";
 import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../scripts/lib/keys";
-import { FlexiblePrivacyGroupManagementV2__factory } from "../typechain-types";
+import {
+  FlexiblePrivacyGroupManagement__factory,
+  FlexiblePrivacyGroupManagementV2__factory,
+  FlexiblePrivacyGroupProxy__factory,
+} from "../typechain-types";
 import ManagementUpgradeModule from "../deploy/ManagementUpgrade";
-import { coverageRunning, deployedFixture } from "./helpers/fixtures";
+import { DEPLOYED_KEYS, coverageRunning, deployedFixture } from "./helpers/fixtures";
 import { snapshot, stateChangingFunctions } from "./helpers/matrix";
 import { decodedEvents, expectParticipants, mined } from "./helpers/model";
 
-const [a, b, c, d] = pseudoRandomKeys("deployed", 0, 4, NACL_KEY_LENGTH);
+const [a, b, c] = DEPLOYED_KEYS;
+const [d] = pseudoRandomKeys("deployed", 3, 1, NACL_KEY_LENGTH);
 
 describe("the suite deployed by Ignition (deploy/FlexiblePrivacyGroup.ts)", function () {
   it("deploys a proxy that points at the deployed management contract", async function () {
@@ -29,28 +34,29 @@ describe("the suite deployed by Ignition (deploy/FlexiblePrivacyGroup.ts)", func
     }
   });
 
-  it("starts like genesis: no group, so nothing can execute and nobody owns or may upgrade it", async function () {
-    const { group, owner } = await loadFixture(deployedFixture);
-    expect(await group.canExecute()).to.equal(false);
-    expect(await group.getVersion()).to.equal(ZeroHash);
-    expect(await group.owner()).to.equal(ZeroAddress);
-    expect(await group.pendingOwner()).to.equal(ZeroAddress);
-    expect(await group.canUpgrade({ from: owner.address })).to.equal(false);
-    await expectParticipants(group, []);
-  });
-
-  it("the first addParticipants creates the group, owned by its signer (the deployer), like genesis", async function () {
-    const { group, proxy, owner } = await loadFixture(deployedFixture);
-    const proxyAddress = await proxy.getAddress();
-    const receipt = await mined(group.addParticipants([a, b, c]));
-    expect(decodedEvents(receipt, group.interface, proxyAddress)).to.deep.equal(
-      [a, b, c].map((key) => ({ name: "ParticipantAdded", args: [true, key, ""] })),
-    );
+  it("creates the group in the deployment itself, owned by the deployer, so nobody can create it first", async function () {
+    const { group, proxy, owner, other } = await loadFixture(deployedFixture);
     expect(await group.owner()).to.equal(owner.address);
     expect(await group.canExecute()).to.equal(true);
-    const created = await group.getVersion();
-    expect(created).to.not.equal(ZeroHash);
+    expect(await group.getVersion()).to.equal(hre.ethers.toBeHex(1, 32));
+    await expectParticipants(group, [a, b, c]);
+    // The creation's logs come from the transaction that deployed the proxy.
+    const proxyAddress = await proxy.getAddress();
+    const [first] = await hre.ethers.provider.getLogs({ address: proxyAddress, fromBlock: 0 });
+    const deployment = await hre.ethers.provider.getTransactionReceipt(first.transactionHash);
+    if (deployment === null) throw new Error("no deployment receipt");
+    expect(deployment.contractAddress).to.equal(proxyAddress);
+    expect(decodedEvents(deployment, group.interface, proxyAddress)).to.deep.equal(
+      [a, b, c].map((key) => ({ name: "ParticipantAdded", args: [true, key, ""] })),
+    );
+    await expect(group.connect(other).addParticipants([d]))
+      .to.be.revertedWithCustomError(group, "GroupUnauthorizedAccount")
+      .withArgs(other.address);
+  });
 
+  it("then follows the genesis rules: lock, add, remove", async function () {
+    const { group } = await loadFixture(deployedFixture);
+    const created = await group.getVersion();
     await mined(group.lock());
     expect(await group.canExecute()).to.equal(false);
     await mined(group.addParticipants([d]));
@@ -59,9 +65,31 @@ describe("the suite deployed by Ignition (deploy/FlexiblePrivacyGroup.ts)", func
     expect(await group.getVersion()).to.not.equal(created);
   });
 
+  it("a proxy deployed without an initial call starts like genesis, and its first addParticipants creates it", async function () {
+    const { implementation, owner, other } = await loadFixture(deployedFixture);
+    const fresh = await new FlexiblePrivacyGroupProxy__factory(owner).deploy(await implementation.getAddress(), "0x");
+    const group = FlexiblePrivacyGroupManagement__factory.connect(await fresh.getAddress(), other);
+    expect(await group.canExecute()).to.equal(false);
+    expect(await group.getVersion()).to.equal(ZeroHash);
+    expect(await group.owner()).to.equal(ZeroAddress);
+    expect(await group.connect(owner).canUpgrade()).to.equal(false);
+    await expectParticipants(group, []);
+    await mined(group.addParticipants([a, b]));
+    expect(await group.owner()).to.equal(other.address);
+  });
+
+  it("a deployment whose initial call fails is refused with the management contract's error", async function () {
+    const { implementation, owner } = await loadFixture(deployedFixture);
+    const factory = new FlexiblePrivacyGroupProxy__factory(owner);
+    const emptyCreation = implementation.interface.encodeFunctionData("addParticipants", [[]]);
+    await expect(factory.deploy(await implementation.getAddress(), emptyCreation)).to.be.revertedWithCustomError(
+      implementation,
+      "GroupEmptyParticipantList",
+    );
+  });
+
   it("a direct call to the deployed implementation changes nothing: every state-changing function is GroupCalledDirectly()", async function () {
     const { group, implementation, owner, other } = await loadFixture(deployedFixture);
-    await mined(group.addParticipants([a, b])); // a live group behind the proxy changes nothing for the implementation
     const args: Record<string, unknown[]> = {
       "addParticipants(bytes[])": [[c]],
       "removeParticipant(bytes)": [a],
@@ -87,12 +115,11 @@ describe("the suite deployed by Ignition (deploy/FlexiblePrivacyGroup.ts)", func
     expect(await implementation.canExecute()).to.equal(false);
     expect(await implementation.getVersion()).to.equal(ZeroHash);
     await expectParticipants(implementation, []);
-    await expectParticipants(group, [a, b]);
+    await expectParticipants(group, [a, b, c]);
   });
 
   it("deploy/ManagementUpgrade.ts deploys an implementation the deployed proxy upgrades to, keeping the group", async function () {
     const { group, proxy, owner } = await loadFixture(deployedFixture);
-    await mined(group.addParticipants([a, b, c]));
     await mined(group.removeParticipant(a));
     const before = await snapshot(group);
 

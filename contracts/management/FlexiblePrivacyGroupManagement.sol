@@ -14,6 +14,18 @@ import {ParticipantKeys} from "./ParticipantKeys.sol";
 contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGroupOwnership, IERC165 {
     using ParticipantKeys for bytes;
 
+    /// @notice The most key words a group holds. Besu checks membership with a 3,000,000-gas
+    /// getParticipants(), which reads 1,200 words (1,200 NaCl or 400 EC keys) in about 2.95M gas: a
+    /// larger group could never be read, nor repaired, by its members again.
+    uint256 public constant MAX_KEY_WORDS = 1_200;
+
+    /// @notice The longest key accepted; Tessera keys are 32 (NaCl) or 91 (EC) bytes.
+    uint256 public constant MAX_KEY_LENGTH = 1_024;
+
+    /// @dev Where the first key's bytes start in canonical addParticipants calldata: selector, array
+    /// offset, array length, then one offset word per key and the key's length word.
+    uint256 private constant FIRST_KEY_HEAD = 4 + 32 + 32;
+
     /// @notice The group is locked.
     event Locked();
 
@@ -34,8 +46,13 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     error GroupUnknownFunction(bytes4 selector);
     /// @notice The key at `index` of the list is empty.
     error ParticipantKeyEmpty(uint256 index);
-    /// @notice The key is longer than 65,535 bytes.
+    /// @notice The key is longer than MAX_KEY_LENGTH bytes.
     error ParticipantKeyTooLong(uint256 length);
+    /// @notice The group would pass MAX_KEY_WORDS: `maxParticipants` keys of its length fit.
+    error GroupTooLarge(uint256 participantCount, uint256 maxParticipants);
+    /// @notice The addParticipants calldata is not the canonical ABI encoding, which Besu reads by fixed
+    /// offsets: Besu and the contract would disagree on who was added.
+    error ParticipantListNotCanonical();
     /// @notice The key's length differs from the group's; Besu cannot decode a mixed group.
     error ParticipantKeyLengthMismatch(bytes key, uint256 groupKeyLength);
     /// @notice The key is already a member, or appears twice in the list.
@@ -54,37 +71,31 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
         _requireDelegated();
         GroupStorage.Layout storage $ = GroupStorage.layout();
         GroupStorage.Group memory group = $.group;
-        if (group.owner == address(0)) {
-            // Creation: the signer becomes the owner and the first key fixes the key length.
-            if (msg.sender == address(0)) revert GroupUnauthorizedAccount(msg.sender);
-            if (publicEnclaveKeys.length == 0) revert GroupEmptyParticipantList();
-            uint256 firstLength = publicEnclaveKeys[0].length;
-            if (firstLength == 0) revert ParticipantKeyEmpty(0);
-            if (firstLength > type(uint16).max) revert ParticipantKeyTooLong(firstLength);
-            group.owner = msg.sender;
-            group.keyLength = uint16(firstLength);
-        } else {
-            _requireOwner(group);
-            if (!group.locked) revert GroupNotLocked();
-            if (publicEnclaveKeys.length == 0) revert GroupEmptyParticipantList();
-        }
+        _admit(group, publicEnclaveKeys);
 
         uint256 keyLength = group.keyLength;
-        uint32 count = group.participantCount; // checked: a group cannot pass 2^32 - 1 keys
+        uint32 count = group.participantCount;
+        // In canonical calldata each key sits one length word plus its padded words after the previous.
+        uint256 keyStart = FIRST_KEY_HEAD + 32 * publicEnclaveKeys.length + 32;
+        uint256 keyStride = 32 + 32 * ParticipantKeys.wordCount(keyLength);
         for (uint256 i = 0; i < publicEnclaveKeys.length; ++i) {
             bytes calldata key = publicEnclaveKeys[i];
             if (key.length != keyLength) {
                 if (key.length == 0) revert ParticipantKeyEmpty(i);
                 revert ParticipantKeyLengthMismatch(key, keyLength);
             }
+            if (key.calldataOffset() != keyStart) revert ParticipantListNotCanonical();
+            keyStart += keyStride;
             bytes32 keyHash = key.hash();
             // A duplicate inside the list is caught here too: its first copy is already stored.
             if ($.positionOf[keyHash] != 0) revert ParticipantAlreadyMember(key);
             key.write(count);
             ++count;
             $.positionOf[keyHash] = count;
-            emit ParticipantAdded(true, key, "");
+            key.emitAdded();
         }
+        // Nothing may trail the last key either: the canonical encoding ends with it.
+        if (msg.data.length != keyStart - 32) revert ParticipantListNotCanonical();
 
         group.participantCount = count;
         ++group.version;
@@ -231,6 +242,27 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
             implementation := sload(0)
         }
         if (implementation == address(0)) revert GroupCalledDirectly();
+    }
+
+    /// @dev The checks before keys are added: who may add, in which state, and how many. On creation,
+    /// makes the signer the owner and fixes the group's key length from the first key (in `group`).
+    function _admit(GroupStorage.Group memory group, bytes[] calldata keys) private view {
+        if (group.owner == address(0)) {
+            if (msg.sender == address(0)) revert GroupUnauthorizedAccount(msg.sender);
+            if (keys.length == 0) revert GroupEmptyParticipantList();
+            uint256 firstLength = keys[0].length;
+            if (firstLength == 0) revert ParticipantKeyEmpty(0);
+            if (firstLength > MAX_KEY_LENGTH) revert ParticipantKeyTooLong(firstLength);
+            group.owner = msg.sender;
+            group.keyLength = uint16(firstLength);
+        } else {
+            _requireOwner(group);
+            if (!group.locked) revert GroupNotLocked();
+            if (keys.length == 0) revert GroupEmptyParticipantList();
+        }
+        uint256 words = ParticipantKeys.wordCount(group.keyLength);
+        uint256 newCount = group.participantCount + keys.length;
+        if (newCount * words > MAX_KEY_WORDS) revert GroupTooLarge(newCount, MAX_KEY_WORDS / words);
     }
 
     function _requireOwner(GroupStorage.Group memory group) private view {

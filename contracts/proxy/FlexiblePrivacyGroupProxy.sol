@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 import {IFlexiblePrivacyGroupManagement} from "../interfaces/IFlexiblePrivacyGroupManagement.sol";
 import {IFlexiblePrivacyGroupProxy} from "../interfaces/IFlexiblePrivacyGroupProxy.sol";
@@ -36,11 +37,15 @@ contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
     error ProxyImplementationUnusable(address implementation);
 
     /// @notice For ordinary deployments; the genesis injection writes the same slot without running this.
-    constructor(address initialImplementation) {
+    /// @param initialCall Run in the new group right away, typically addParticipants(keys): the deployer
+    /// then creates the group in the same transaction, so nobody can create it first and own it.
+    /// Empty leaves the group uncreated, as in genesis.
+    constructor(address initialImplementation, bytes memory initialCall) {
         _requireManagement(initialImplementation);
         _implementation = initialImplementation;
         (bool answered, ) = _ask(IFlexiblePrivacyGroupManagement.canExecute.selector);
         if (!answered) revert ProxyImplementationUnusable(initialImplementation);
+        if (initialCall.length > 0) Address.functionDelegateCall(initialImplementation, initialCall);
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupProxy
@@ -57,9 +62,11 @@ contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
         if (newImplementation == _implementation) revert ProxyImplementationUnchanged(newImplementation);
         _requireManagement(newImplementation);
         _implementation = newImplementation;
-        // Whoever upgrades must still be able to upgrade under the new code, or the group is stuck with it.
+        // The new code must read the group as the old one did (created, unlocked) and still let whoever
+        // upgrades upgrade, or the group would be stuck with it: upgradeTo itself needs both answers.
         (, bool stillAuthorized) = _ask(IFlexiblePrivacyGroupManagement.canUpgrade.selector);
-        if (!stillAuthorized) revert ProxyImplementationUnusable(newImplementation);
+        (, bool stillExecutable) = _ask(IFlexiblePrivacyGroupManagement.canExecute.selector);
+        if (!stillAuthorized || !stillExecutable) revert ProxyImplementationUnusable(newImplementation);
         emit Upgraded(newImplementation);
     }
 

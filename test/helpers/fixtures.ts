@@ -63,9 +63,13 @@ export async function createdGroupFixture() {
   return fixture;
 }
 
-/** The suite deployed by the deploy/ module, as on an ordinary EVM network. */
+export const DEPLOYED_KEYS = pseudoRandomKeys("deployed", 0, 3, NACL_KEY_LENGTH);
+
+/** The suite deployed by the deploy/ module, as on an ordinary EVM network: created with DEPLOYED_KEYS. */
 export async function deployedFixture() {
-  const { management, proxy } = await hre.ignition.deploy(FlexiblePrivacyGroupModule);
+  const { management, proxy } = await hre.ignition.deploy(FlexiblePrivacyGroupModule, {
+    parameters: { FlexiblePrivacyGroup: { participants: DEPLOYED_KEYS } },
+  });
   const signers = await accounts();
   const proxyAddress = await proxy.getAddress();
   return {

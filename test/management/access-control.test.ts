@@ -264,6 +264,8 @@ describe("access control", function () {
       "management.owner()": { args: [], expected: (s) => s.owner },
       "management.pendingOwner()": { args: [], expected: (s) => s.pendingOwner },
       "management.supportsInterface(bytes4)": { args: [IERC165_ID], expected: () => true },
+      "management.MAX_KEY_LENGTH()": { args: [], expected: () => 1_024n },
+      "management.MAX_KEY_WORDS()": { args: [], expected: () => 1_200n },
       "proxy.implementation()": { args: [], expected: (s) => s.implementation },
     };
 

@@ -11,7 +11,9 @@ import { expectRefused, expectUnchanged, snapshot } from "../helpers/matrix";
 const NEW_KEYS = pseudoRandomKeys("inputs", 0, 3, NACL_KEY_LENGTH);
 const EC_KEYS = pseudoRandomKeys("inputs-ec", 0, 3, EC_KEY_LENGTH);
 const EMPTY = "0x";
-const TOO_LONG = 65_536; // one byte past type(uint16).max
+const MAX_KEY_LENGTH = 1_024;
+const TOO_LONG = MAX_KEY_LENGTH + 1;
+const MAX_KEY_WORDS = 1_200;
 const UNKNOWN = "0xdeadbeef";
 
 /** A key of `length` bytes. */
@@ -63,7 +65,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       );
     });
 
-    it("can not create a group with a key longer than 65,535 bytes", async function () {
+    it("can not create a group with a key longer than 1,024 bytes", async function () {
       const { group } = await loadFixture(genesisFixture);
       await expectRefused(group, () => group.addParticipants([keyOf(TOO_LONG)]), "ParticipantKeyTooLong", [TOO_LONG]);
     });
@@ -271,6 +273,109 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       await expectRefused(group, () => group.removeParticipant(INITIAL_KEYS[0]), "GroupLocked");
       // Locked wins over every other problem with the key.
       await expectRefused(group, () => group.removeParticipant(NEW_KEYS[0]), "GroupLocked");
+    });
+  });
+
+  describe("group size: never more than Besu's 3,000,000-gas getParticipants() can return", function () {
+    /** Adds `keys` in batches that fit a 2^24-gas transaction (Osaka's cap), locking before each add. */
+    async function grow(group: Awaited<ReturnType<typeof genesisFixture>>["group"], keys: string[], batch: number) {
+      for (let from = 0; from < keys.length; from += batch) {
+        if (from > 0) await (await group.lock()).wait();
+        await (await group.addParticipants(keys.slice(from, from + batch))).wait();
+      }
+      await (await group.lock()).wait();
+    }
+
+    it("states its limits: 1,200 key words, keys of at most 1,024 bytes", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      expect(await group.MAX_KEY_WORDS()).to.equal(BigInt(MAX_KEY_WORDS));
+      expect(await group.MAX_KEY_LENGTH()).to.equal(BigInt(MAX_KEY_LENGTH));
+    });
+
+    it("can not create a group of more keys than fit, and names how many do", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      const keys = pseudoRandomKeys("too-many", 0, MAX_KEY_WORDS + 1, NACL_KEY_LENGTH);
+      await expectRefused(group, () => group.addParticipants(keys), "GroupTooLarge", [
+        MAX_KEY_WORDS + 1,
+        MAX_KEY_WORDS,
+      ]);
+    });
+
+    it("fills a NaCl group to 1,200 keys, which Besu can still read, and refuses the 1,201st", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      const keys = pseudoRandomKeys("full-nacl", 0, MAX_KEY_WORDS, NACL_KEY_LENGTH);
+      await grow(group, keys, 300);
+      const [extra] = pseudoRandomKeys("full-nacl", MAX_KEY_WORDS, 1, NACL_KEY_LENGTH);
+      await expectRefused(group, () => group.addParticipants([extra]), "GroupTooLarge", [1_201, 1_200]);
+      const data = group.interface.encodeFunctionData("getParticipants");
+      const read = await hre.ethers.provider.call({
+        from: hre.ethers.ZeroAddress,
+        to: PROXY_ADDRESS,
+        data,
+        gasLimit: 3_000_000,
+      });
+      expect(group.interface.decodeFunctionResult("getParticipants", read)[0]).to.have.length(MAX_KEY_WORDS);
+    });
+
+    it("fills an EC group to 400 keys and refuses the 401st", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      await grow(group, pseudoRandomKeys("full-ec", 0, 400, EC_KEY_LENGTH), 150);
+      const [extra] = pseudoRandomKeys("full-ec", 400, 1, EC_KEY_LENGTH);
+      await expectRefused(group, () => group.addParticipants([extra]), "GroupTooLarge", [401, 400]);
+    });
+
+    it("takes a 1,024-byte key, and then as many as fit in 1,200 words", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      const keys = pseudoRandomKeys("long", 0, 38, MAX_KEY_LENGTH);
+      await group.addParticipants([keys[0]]);
+      await group.lock();
+      await expectRefused(group, () => group.addParticipants(keys.slice(1)), "GroupTooLarge", [38, 37]);
+    });
+  });
+
+  describe("addParticipants calldata that is not the canonical encoding Besu reads", function () {
+    const [a, b, c] = NEW_KEYS;
+
+    /** addParticipants([keys]) as ethers encodes it, canonically. */
+    async function canonical(keys: string[]): Promise<string> {
+      const { group } = await loadFixture(genesisFixture);
+      return group.interface.encodeFunctionData("addParticipants", [keys]);
+    }
+
+    /** Sends raw calldata to the proxy from the owner. */
+    async function sendRaw(data: string) {
+      const { owner } = await loadFixture(genesisFixture);
+      return owner.sendTransaction({ to: PROXY_ADDRESS, data });
+    }
+
+    it("can not point a key's offset elsewhere: Besu, reading fixed offsets, would see another key", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      const data = await canonical([a, b]);
+      // Append a third tail (c) and point the second head at it: Solidity would decode [a, c], Besu [a, b].
+      const heads = 4 + 64; // selector, array offset, array length; offsets count from here
+      const cTail = concat([toBeHex(32, 32), c]);
+      const secondHead = toBeHex(hre.ethers.dataLength(data) - heads, 32);
+      const tampered = concat([dataSlice(data, 0, heads + 32), secondHead, dataSlice(data, heads + 64), cTail]);
+      await expectRefused(group, () => sendRaw(tampered), "ParticipantListNotCanonical");
+    });
+
+    it("can not add bytes after the last key", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      const data = concat([await canonical([a, b]), toBeHex(0, 32)]);
+      await expectRefused(group, () => sendRaw(data), "ParticipantListNotCanonical");
+    });
+
+    it("can not leave a gap between the array's offset word and the array", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      const data = await canonical([a]);
+      const gapped = concat([dataSlice(data, 0, 4), toBeHex(0x40, 32), toBeHex(0, 32), dataSlice(data, 36)]);
+      await expectRefused(group, () => sendRaw(gapped), "ParticipantListNotCanonical");
+    });
+
+    it("still takes the canonical encoding that ethers and Besu's clients send", async function () {
+      const { group, owner } = await loadFixture(genesisFixture);
+      await (await sendRaw(await canonical([a, b, c]))).wait();
+      expect(await snapshot(group)).to.deep.include({ participants: [a, b, c], owner: owner.address });
     });
   });
 

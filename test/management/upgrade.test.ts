@@ -6,6 +6,7 @@ import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
 import {
   FlexiblePrivacyGroupManagementV2__factory,
   FlexiblePrivacyGroupProxy__factory,
+  NeverExecutes__factory,
   SilentManagement__factory,
 } from "../../typechain-types";
 import { INITIAL_KEYS, createdGroupFixture, genesisFixture, upgradeTargets } from "../helpers/fixtures";
@@ -240,7 +241,9 @@ describe("upgrading the management contract", function () {
   describe("a target that is itself a group proxy (a delegation loop)", function () {
     it("is refused by upgradeTo, whether it is the group's own proxy or another group's", async function () {
       const { group, proxy, owner, v2Address } = await loadFixture(upgradableGroup);
-      const anotherGroup = await (await new FlexiblePrivacyGroupProxy__factory(owner).deploy(v2Address)).getAddress();
+      const anotherGroup = await (
+        await new FlexiblePrivacyGroupProxy__factory(owner).deploy(v2Address, "0x")
+      ).getAddress();
       for (const target of [getAddress(PROXY_ADDRESS), anotherGroup]) {
         await expectUnchanged(group, () =>
           expect(proxy.upgradeTo(target), target)
@@ -254,9 +257,21 @@ describe("upgrading the management contract", function () {
     it("is refused by the constructor", async function () {
       const { owner } = await loadFixture(upgradableGroup);
       const factory = new FlexiblePrivacyGroupProxy__factory(owner);
-      await expect(factory.deploy(PROXY_ADDRESS))
+      await expect(factory.deploy(PROXY_ADDRESS, "0x"))
         .to.be.revertedWithCustomError(factory, "ProxyImplementationUnusable")
         .withArgs(getAddress(PROXY_ADDRESS));
+    });
+  });
+
+  describe("a target under which the group could no longer execute", function () {
+    it("is refused by upgradeTo: the next upgrade, which needs canExecute(), could never undo it", async function () {
+      const { group, proxy, owner } = await loadFixture(upgradableGroup);
+      const neverExecutes = await (await new NeverExecutes__factory(owner).deploy()).getAddress();
+      await expectUnchanged(group, () =>
+        expect(proxy.upgradeTo(neverExecutes))
+          .to.be.revertedWithCustomError(proxy, "ProxyImplementationUnusable")
+          .withArgs(neverExecutes),
+      );
     });
   });
 
@@ -270,7 +285,7 @@ describe("upgrading the management contract", function () {
           .withArgs(silent),
       );
       const factory = new FlexiblePrivacyGroupProxy__factory(owner);
-      await expect(factory.deploy(silent))
+      await expect(factory.deploy(silent, "0x"))
         .to.be.revertedWithCustomError(factory, "ProxyImplementationUnusable")
         .withArgs(silent);
     });
@@ -280,15 +295,15 @@ describe("upgrading the management contract", function () {
     it("refuses address(0), an address without code and contracts that are not management contracts", async function () {
       const { owner, other, callerAddress, erc165OnlyAddress } = await loadFixture(upgradableGroup);
       const factory = new FlexiblePrivacyGroupProxy__factory(owner);
-      await expect(factory.deploy(ZeroAddress)).to.be.revertedWithCustomError(
+      await expect(factory.deploy(ZeroAddress, "0x")).to.be.revertedWithCustomError(
         factory,
         "ProxyImplementationZeroAddress",
       );
-      await expect(factory.deploy(other.address))
+      await expect(factory.deploy(other.address, "0x"))
         .to.be.revertedWithCustomError(factory, "ProxyImplementationWithoutCode")
         .withArgs(other.address);
       for (const address of [callerAddress, erc165OnlyAddress]) {
-        await expect(factory.deploy(address))
+        await expect(factory.deploy(address, "0x"))
           .to.be.revertedWithCustomError(factory, "ProxyImplementationNotManagement")
           .withArgs(address);
       }
@@ -296,7 +311,7 @@ describe("upgrading the management contract", function () {
 
     it("accepts a management contract, and the new proxy starts as a fresh group", async function () {
       const { owner, other, v2Address } = await loadFixture(upgradableGroup);
-      const proxy = await new FlexiblePrivacyGroupProxy__factory(owner).deploy(v2Address);
+      const proxy = await new FlexiblePrivacyGroupProxy__factory(owner).deploy(v2Address, "0x");
       const proxyAddress = await proxy.getAddress();
       expect(await proxy.implementation()).to.equal(v2Address);
       const fresh = FlexiblePrivacyGroupManagementV2__factory.connect(proxyAddress, other);
