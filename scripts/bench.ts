@@ -16,6 +16,7 @@ import { TARGET_HARDFORK } from "./lib/hardfork";
 import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKeys } from "./lib/keys";
 import { ROOT } from "./lib/sources";
 import { decodeGroupError } from "../src/client";
+import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../typechain-types";
 // Types only: the plugins themselves load through hardhat.config.ts.
 import type {} from "@nomicfoundation/hardhat-toolbox";
 
@@ -23,10 +24,9 @@ import type {} from "@nomicfoundation/hardhat-toolbox";
 process.env.FPG_HARDFORK = TARGET_HARDFORK;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const hre = require("hardhat") as typeof import("hardhat");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } = require("../typechain-types") as typeof import("../typechain-types");
 
 const SNAPSHOT_FILE = path.join(ROOT, "snapshots", "gas.json");
+const MANAGEMENT_ABI = FlexiblePrivacyGroupManagement__factory.createInterface();
 const BESU_VIEW_GAS = 3_000_000;
 const UPGRADE_TARGET = "0x00000000000000000000000000000000000b1ab0";
 /** A transaction gas cap (EIP-7825's 2^24) and the anchor's block gas limit. */
@@ -102,7 +102,7 @@ async function upgradeToFreshCopy(): Promise<number> {
 const BESU_READ = {
   from: ZeroAddress,
   to: PROXY_ADDRESS,
-  data: FlexiblePrivacyGroupManagement__factory.createInterface().encodeFunctionData("getParticipants"),
+  data: MANAGEMENT_ABI.encodeFunctionData("getParticipants"),
 };
 
 async function readGas(): Promise<number> {
@@ -156,7 +156,7 @@ async function largestReadableGroup(
 
 /** Estimated gas of adding `count` keys to the group in one addParticipants, or Infinity if it fails. */
 async function addGas(label: string, count: number, keyLength: number): Promise<number> {
-  const data = FlexiblePrivacyGroupManagement__factory.createInterface().encodeFunctionData("addParticipants", [
+  const data = MANAGEMENT_ABI.encodeFunctionData("addParticipants", [
     pseudoRandomKeys(label, 1_000_000, count, keyLength),
   ]);
   const [signer] = await hre.ethers.getSigners();
@@ -182,7 +182,10 @@ async function largestBatch(label: string, keyLength: number, limit: number): Pr
 /** Keys one transaction can add, at creation and to a locked group of 100, under each gas limit. */
 async function batchLimits(): Promise<Record<string, Record<string, number>>> {
   const rows: Record<string, Record<string, number>> = {};
-  for (const [kind, keyLength] of [["nacl", NACL_KEY_LENGTH], ["ec", EC_KEY_LENGTH]] as const) {
+  for (const [kind, keyLength] of [
+    ["nacl", NACL_KEY_LENGTH],
+    ["ec", EC_KEY_LENGTH],
+  ] as const) {
     for (const [limitName, limit] of Object.entries(GAS_LIMITS)) {
       await freshGenesis();
       const create = await largestBatch(`batch-${kind}`, keyLength, limit);
@@ -237,7 +240,8 @@ function printBatches(rows: Record<string, Record<string, number>>): void {
 
 function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   rows.forEach((r) => console.log(line(r)));
@@ -286,8 +290,12 @@ async function main(argv: string[]): Promise<number> {
     }
     const committed = fs.existsSync(SNAPSHOT_FILE) ? fs.readFileSync(SNAPSHOT_FILE, "utf8") : "";
     if (committed !== snapshot) {
-      console.error(createTwoFilesPatch("committed/snapshots/gas.json", "measured/snapshots/gas.json", committed, snapshot));
-      console.error("bench --check: gas differs from snapshots/gas.json; if intended, run `npm run bench` and commit it");
+      console.error(
+        createTwoFilesPatch("committed/snapshots/gas.json", "measured/snapshots/gas.json", committed, snapshot),
+      );
+      console.error(
+        "bench --check: gas differs from snapshots/gas.json; if intended, run `npm run bench` and commit it",
+      );
       return 1;
     }
     console.log("bench --check: gas matches snapshots/gas.json");

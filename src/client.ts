@@ -151,9 +151,9 @@ export class PrivacyGroupClient {
 
   /** Every membership change the group logged in the block range, in chain order. */
   async history(fromBlock: number = 0, toBlock: number | "latest" = "latest"): Promise<MembershipChange[]> {
-    const runner = this.management.runner?.provider;
-    if (!runner) throw new Error("the client's signer has no provider to read logs with");
-    const logs = await runner.getLogs({ address: await this.management.getAddress(), fromBlock, toBlock });
+    const provider = this.management.runner?.provider;
+    if (!provider) throw new Error("the client's signer has no provider to read logs with");
+    const logs = await provider.getLogs({ address: await this.management.getAddress(), fromBlock, toBlock });
     return membershipHistoryFromLogs(logs);
   }
 

@@ -33,7 +33,8 @@ contract FlexiblePrivacyGroupProxy is IFlexiblePrivacyGroupProxy {
     /// @notice The new contract does not declare the management interface through ERC-165.
     error ProxyImplementationNotManagement(address implementation);
     /// @notice The new contract does not work behind this proxy (a proxy given as implementation
-    /// recurses into itself), or it would lock the upgrading owner out of further upgrades.
+    /// recurses into itself), or under it the group would not read as executable or the upgrader could
+    /// not upgrade again: the next upgradeTo needs both answers.
     error ProxyImplementationUnusable(address implementation);
 
     /// @notice For ordinary deployments; the genesis injection writes the same slot without running this.
