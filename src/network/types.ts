@@ -1,0 +1,51 @@
+/**
+ * The development network's configuration once resolved: every default filled in, every file read.
+ * The JSON file users write has the same field names (see config.ts), except that `groupGenesis` and
+ * `jwt.publicKeyFile` name files there and hold their contents here.
+ */
+
+/** Which rules a removed multi-tenancy member gets: the seed page's ("documented") or Besu 25.5's code. */
+export type AccessRules = "documented" | "besu-25.5";
+
+/** The JWT algorithms Besu 25.5 documents for external tokens. */
+export type JwtAlgorithm = "RS256" | "RS384" | "RS512" | "ES256" | "ES384" | "ES512";
+
+export interface JwtConfig {
+  /** The PEM text of the public key that verifies tenants' tokens. */
+  publicKeyPem: string;
+  algorithm: JwtAlgorithm;
+}
+
+/** One account of a group's genesis state, as in Besu's genesis `alloc`. */
+export interface GroupGenesisAccount {
+  balance?: string;
+  code: string;
+  storage?: Record<string, string>;
+}
+
+/** The accounts injected into every new group's private state (default: this package's genesis/alloc.json). */
+export type GroupGenesis = Record<string, GroupGenesisAccount>;
+
+export interface NodeConfig {
+  name: string;
+  /** 0 picks a free port; the node's `url` tells which. */
+  rpcPort: number;
+  /** The Tessera public keys (base64) this node's enclave holds. */
+  enclaveKeys: string[];
+  multiTenancy: boolean;
+  /** Required when multiTenancy is true. */
+  jwt?: JwtConfig;
+}
+
+export interface NetworkConfig {
+  chainId: number;
+  /** 0: a block for each marker transaction; N > 0: a block every N seconds. */
+  blockTime: number;
+  /** The address every node binds (127.0.0.1 by default). */
+  host: string;
+  groupGenesis: GroupGenesis;
+  accessRules: AccessRules;
+  /** Private keys (0x-hex) of the funded accounts. */
+  accounts: string[];
+  nodes: NodeConfig[];
+}
