@@ -75,6 +75,8 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     error OwnershipNoPendingTransfer();
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
+    /// @dev Checks the call's own calldata (msg.data) for the canonical encoding and hashes it into the
+    /// version: call it only as the entry point, or through `super` from an override of addParticipants.
     function addParticipants(bytes[] calldata publicEnclaveKeys) public virtual returns (bool) {
         _requireDelegated();
         Layout storage $ = _layout();
