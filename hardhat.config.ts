@@ -3,7 +3,8 @@ import { subtask, type HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import { COMPILER_SETTINGS, SOLC_VERSION } from "./scripts/lib/compiler";
-import { hardforkUnderTest } from "./scripts/lib/hardfork";
+import { HardforkSettingError, hardforkUnderTest } from "./scripts/lib/hardfork";
+import "./tasks/export";
 
 // Compilers are never downloaded: Hardhat runs the `solc` npm package's soljson.js,
 // pinned in package.json, for compile, test and coverage alike.
@@ -21,11 +22,22 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async ({ solcVersion }: 
   };
 });
 
+/** The hardfork of the in-process network; a bad FPG_HARDFORK ends here with one line, not a stack trace. */
+function hardfork(): string {
+  try {
+    return hardforkUnderTest();
+  } catch (error) {
+    if (!(error instanceof HardforkSettingError)) throw error;
+    console.error(`Error: ${error.message}`);
+    process.exit(2);
+  }
+}
+
 const config: HardhatUserConfig = {
   solidity: { version: SOLC_VERSION, settings: COMPILER_SETTINGS },
   networks: {
     hardhat: {
-      hardfork: hardforkUnderTest(),
+      hardfork: hardfork(),
       blockGasLimit: 30_000_000,
     },
   },

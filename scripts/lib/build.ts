@@ -63,6 +63,17 @@ export function buildBlob(): BlobBuild {
   return compileForGenesis(BLOB_CONTRACTS);
 }
 
+let cachedBuild: BlobBuild | undefined;
+
+/**
+ * The blob built from the current source, compiled once per process: the tests, the bench and the
+ * export's check all run what the export would write now, never a stale committed copy.
+ */
+export function currentBlob(): BlobBuild {
+  cachedBuild ??= buildBlob();
+  return cachedBuild;
+}
+
 /**
  * Compiles `targets` with the blob's compiler and settings, refusing anything genesis code cannot be:
  * code with immutables or library links, or code that compiles with warnings.
