@@ -4,6 +4,7 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task
 import "@nomicfoundation/hardhat-toolbox";
 import { COMPILER_SETTINGS, SOLC_VERSION } from "./scripts/lib/compiler";
 import { HardforkSettingError, hardforkUnderTest } from "./scripts/lib/hardfork";
+import "./tasks/bench";
 import "./tasks/export";
 
 // Compilers are never downloaded: Hardhat runs the `solc` npm package's soljson.js,
