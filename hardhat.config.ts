@@ -6,6 +6,7 @@ import { COMPILER_SETTINGS, SOLC_VERSION } from "./scripts/lib/compiler";
 import { HardforkSettingError, hardforkUnderTest } from "./scripts/lib/hardfork";
 import "./tasks/bench";
 import "./tasks/export";
+import "./tasks/verify";
 
 // Compilers are never downloaded: Hardhat runs the `solc` npm package's soljson.js,
 // pinned in package.json, for compile, test and coverage alike.
@@ -41,6 +42,9 @@ const config: HardhatUserConfig = {
       hardfork: hardfork(),
       blockGasLimit: 30_000_000,
     },
+    // `npx hardhat node`'s address; FPG_LOCALHOST_URL points it elsewhere (the README's deploy test
+    // starts a node on a free port).
+    localhost: { url: process.env.FPG_LOCALHOST_URL ?? "http://127.0.0.1:8545" },
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: false },
