@@ -1,6 +1,6 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import { COMPILER_SETTINGS, SOLC_VERSION } from "./compiler";
-import { BLOB_CONTRACTS, type BlobPart, readSource } from "./sources";
+import { BLOB_CONTRACTS, type BlobPart, readSource, toLf } from "./sources";
 
 /** A contract to compile: its source name and contract name. */
 export interface ContractTarget {
@@ -77,12 +77,14 @@ export function currentBlob(): BlobBuild {
 /**
  * Compiles `targets` with the blob's compiler and settings, refusing anything genesis code cannot be:
  * code with immutables or library links, or code that compiles with warnings.
- * `read` maps a source name to its text (tests pass an edited copy).
+ * `read` maps a source name to its text (tests pass an edited copy); CRLF line ends read as LF, so a
+ * Windows checkout builds the same blob and the same source hashes.
  */
 export function compileForGenesis<Part extends string>(
   targets: Record<Part, ContractTarget>,
-  read: (sourceName: string) => string = readSource,
+  readRaw: (sourceName: string) => string = readSource,
 ): Build<Part> {
+  const read = (sourceName: string) => toLf(readRaw(sourceName));
   const longVersion = solc.version();
   if (!longVersion.startsWith(`${SOLC_VERSION}+`)) {
     throw new Error(`the solc package is ${longVersion}, but the blob is pinned to ${SOLC_VERSION}`);
