@@ -138,6 +138,11 @@ describe("the Hardhat tasks and their errors", function () {
     expectOneLineRefusal(run, 1, "the bench measures on the in-process network at london", "unset FPG_HARDFORK");
   });
 
+  it("check:package before `npm run build` says to run it", async function () {
+    const run = await sh(`"${process.execPath}" scripts/check-package.mjs`, { FPG_DIST_DIR: dir });
+    expectOneLineRefusal(run, 1, "is not built (no src/index.js or abi/ in it): run `npm run build` first");
+  });
+
   it("npm test -- <file> runs only that file, and names a file that does not exist", async function () {
     const node = process.execPath;
     const one = await sh(`"${node}" scripts/test.mjs test/sdk/ids.test.ts`);
