@@ -10,6 +10,7 @@ import { ROOT } from "../../scripts/lib/sources";
 import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
 
 import { freePort, hardhat, rpc, sh, startHardhatNode } from "../helpers/cli";
+import { coverageRunning } from "../helpers/fixtures";
 
 /** The README's Ignition commands, exactly as written there. */
 function readmeDeployCommands(): string[] {
@@ -23,6 +24,7 @@ describe("the README's deploy commands and fpg:verify --rpc, against `npx hardha
   let url: string;
 
   before(async function () {
+    if (coverageRunning()) this.skip(); // tooling, not contracts; child processes would build uninstrumented code
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     node = await startHardhatNode(port);

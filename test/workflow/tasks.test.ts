@@ -8,6 +8,7 @@ import { GenesisFileError, readJsonFile } from "../../scripts/lib/genesis-file";
 import { HardforkSettingError, hardforkUnderTest, newestHardfork } from "../../scripts/lib/hardfork";
 import { codesFromFile, compareWithManifest, readManifestHashes } from "../../scripts/verify";
 import { hardhat, sh, type Run } from "../helpers/cli";
+import { coverageRunning } from "../helpers/fixtures";
 
 /** A stack trace line, which a refusal the user can act on must not print. */
 const STACK_LINE = /^\s+at /m;
@@ -24,6 +25,9 @@ const manifest = () => readManifestHashes(MANIFEST);
 describe("the Hardhat tasks and their errors", function () {
   this.timeout(300_000);
   let dir: string;
+  before(function () {
+    if (coverageRunning()) this.skip(); // tooling, not contracts; child processes would build uninstrumented code
+  });
   beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "fpg-tasks-"));
   });
