@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../scripts/lib/addresses";
 import { currentBlob } from "../scripts/lib/build";
-import { GENESIS_DIR, driftLine, genesisFiles } from "../scripts/export";
+import { driftLine, genesisFiles, writeGenesis } from "../scripts/export";
 import type { Interface } from "ethers";
 import { IFlexiblePrivacyGroupManagement__factory, IGroupOwnership__factory } from "../typechain-types";
 import { coverageRunning, genesisFixture } from "./helpers/fixtures";
@@ -89,7 +89,7 @@ describe("the committed genesis/", function () {
     beforeEach(function () {
       files = genesisFiles(currentBlob());
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "genesis-"));
-      for (const name of fs.readdirSync(GENESIS_DIR)) fs.copyFileSync(path.join(GENESIS_DIR, name), path.join(dir, name));
+      writeGenesis(files, dir); // an up-to-date export, whatever the committed genesis/ holds
     });
     afterEach(function () {
       fs.rmSync(dir, { recursive: true, force: true });
