@@ -78,7 +78,7 @@ interface GenesisRow {
 /** Each file of `dir` and of `files` with its state; CRLF line ends count as LF (a Windows checkout). */
 function compareGenesis(files: Record<string, string>, dir: string): GenesisRow[] {
   const present = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-  const rows: GenesisRow[] = present.filter((n) => !(n in files)).map((name) => ({ name, state: "stray" }));
+  const rows: GenesisRow[] = present.filter((n) => !Object.hasOwn(files, n)).map((name) => ({ name, state: "stray" }));
   for (const [name, fresh] of Object.entries(files)) {
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) {
@@ -137,7 +137,7 @@ export function driftLine(files: Record<string, string>, dir = GENESIS_DIR): str
 /** Writes `files` to `dir` and removes every other file there, so that --check passes afterwards. */
 export function writeGenesis(files: Record<string, string>, dir = GENESIS_DIR): { written: string[]; removed: string[] } {
   fs.mkdirSync(dir, { recursive: true });
-  const removed = fs.readdirSync(dir).filter((name) => !(name in files));
+  const removed = fs.readdirSync(dir).filter((name) => !Object.hasOwn(files, name));
   for (const name of removed) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
   return { written: Object.keys(files), removed };
