@@ -17,9 +17,11 @@ const CONSUMER_ETHERS = "6.13"; // another ethers 6.x than the repository's devD
 const OLDER_SOLC = "0.8.28";
 const HARDHAT = "2.29.1";
 
+/** A refusal; thrown, so that the temporary projects are removed on the way out. */
+class CheckFailure extends Error {}
+
 function fail(message) {
-  console.error(`check:package: ${message}`);
-  process.exit(1);
+  throw new CheckFailure(`check:package: ${message}`);
 }
 
 function run(command, args, cwd) {
@@ -127,19 +129,29 @@ function checkHardhatConsumer(work, tarball) {
   console.log(`  ok: a Hardhat project on solc ${OLDER_SOLC} imports and compiles the interfaces`);
 }
 
-checkBuilt();
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "fpg-package-"));
+function main() {
+  checkBuilt();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "fpg-package-"));
+  try {
+    const tarball = step("pack", () => {
+      const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], ROOT));
+      checkContents(packed.files.map((f) => f.path));
+      console.log(`check:package: packed ${packed.filename} (${packed.entryCount} files, ${packed.size} bytes)`);
+      return path.join(work, packed.filename);
+    });
+    step("typescript consumer", () => checkTypeScriptConsumer(work, tarball));
+    step("hardhat consumer", () => checkHardhatConsumer(work, tarball));
+    console.log(`check:package: the packed tarball works in both fresh projects (${timings.join(", ")})`);
+  } finally {
+    if (process.argv.includes("--keep")) console.log(`check:package: kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 try {
-  const tarball = step("pack", () => {
-    const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], ROOT));
-    checkContents(packed.files.map((f) => f.path));
-    console.log(`check:package: packed ${packed.filename} (${packed.entryCount} files, ${packed.size} bytes)`);
-    return path.join(work, packed.filename);
-  });
-  step("typescript consumer", () => checkTypeScriptConsumer(work, tarball));
-  step("hardhat consumer", () => checkHardhatConsumer(work, tarball));
-  console.log(`check:package: the packed tarball works in both fresh projects (${timings.join(", ")})`);
-} finally {
-  if (process.argv.includes("--keep")) console.log(`check:package: kept ${work}`);
-  else fs.rmSync(work, { recursive: true, force: true });
+  main();
+} catch (error) {
+  if (!(error instanceof CheckFailure)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
 }
