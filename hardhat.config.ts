@@ -3,7 +3,10 @@ import { subtask, type HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import { COMPILER_SETTINGS, SOLC_VERSION } from "./scripts/lib/compiler";
-import { hardforkUnderTest } from "./scripts/lib/hardfork";
+import { HardforkSettingError, hardforkUnderTest } from "./scripts/lib/hardfork";
+import "./tasks/bench";
+import "./tasks/export";
+import "./tasks/verify";
 import "./tasks/check-upgrade";
 
 // Compilers are never downloaded: Hardhat runs the `solc` npm package's soljson.js,
@@ -22,6 +25,17 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async ({ solcVersion }: 
   };
 });
 
+/** The hardfork of the in-process network; a bad FPG_HARDFORK ends here with one line, not a stack trace. */
+function hardfork(): string {
+  try {
+    return hardforkUnderTest();
+  } catch (error) {
+    if (!(error instanceof HardforkSettingError)) throw error;
+    console.error(`Error: ${error.message}`);
+    process.exit(2);
+  }
+}
+
 const config: HardhatUserConfig = {
   // The storage layout is for the upgrade check (fpg:check-upgrade); outputs never change the code.
   solidity: {
@@ -30,9 +44,12 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: {
-      hardfork: hardforkUnderTest(),
+      hardfork: hardfork(),
       blockGasLimit: 30_000_000,
     },
+    // `npx hardhat node`'s address; FPG_LOCALHOST_URL points it elsewhere (the README's deploy test
+    // starts a node on a free port).
+    localhost: { url: process.env.FPG_LOCALHOST_URL ?? "http://127.0.0.1:8545" },
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: false },

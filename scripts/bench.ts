@@ -1,9 +1,11 @@
 /**
- * Gas benchmark of the committed genesis blob, by the method of the Besu gas anchor: Hardhat network at
- * London, the two runtime codes injected as Besu injects them, pseudo-random keys, every call through
- * the proxy. Prints the figures beside Besu 25.5.0's and the goals, and writes snapshots/gas.json.
+ * Gas benchmark of the blob built from the current source (the export's build), by the method of the
+ * Besu gas anchor: Hardhat network at London, the two runtime codes injected as Besu injects them,
+ * pseudo-random keys, every call through the proxy. Prints the figures beside Besu 25.5.0's and the
+ * goals, and writes snapshots/gas.json. The `fpg:bench` task (tasks/bench.ts) runs it:
  *   npm run bench             measure, print, write the snapshot
- *   npm run bench -- --check  measure, print, fail when a goal is short or the snapshot differs
+ *   npm run bench -- --check  measure, print, fail when genesis/ is behind the source, a goal is short
+ *                             or the snapshot differs
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,19 +13,21 @@ import { createTwoFilesPatch } from "diff";
 import { ZeroAddress, type ContractTransactionResponse } from "ethers";
 import { injectAlloc } from "./lib/alloc";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./lib/addresses";
-import { readCommittedAlloc } from "./lib/genesis-file";
+import { makeAlloc, type GenesisAlloc } from "./lib/alloc";
+import { currentBlob } from "./lib/build";
+import { UserError } from "./lib/cli";
 import { TARGET_HARDFORK } from "./lib/hardfork";
+import { driftLine, genesisFiles } from "./export";
 import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKeys } from "./lib/keys";
-import { ROOT } from "./lib/sources";
+import { ROOT, toLf } from "./lib/sources";
 import { decodeGroupError } from "../src/client";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../typechain-types";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
 // Types only: the plugins themselves load through hardhat.config.ts.
 import type {} from "@nomicfoundation/hardhat-toolbox";
 
-// The bench always runs the blob's own EVM, whatever the caller's environment says.
-process.env.FPG_HARDFORK = TARGET_HARDFORK;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const hre = require("hardhat") as typeof import("hardhat");
+/** The environment of the running `fpg:bench` task. */
+let hre: HardhatRuntimeEnvironment;
 
 const SNAPSHOT_FILE = path.join(ROOT, "snapshots", "gas.json");
 const MANAGEMENT_ABI = FlexiblePrivacyGroupManagement__factory.createInterface();
@@ -54,10 +58,16 @@ async function group() {
   return FlexiblePrivacyGroupManagement__factory.connect(PROXY_ADDRESS, signer);
 }
 
+/** The blob the bench measures: built from the current source, as the export builds it. */
+function allocFromSource(): GenesisAlloc {
+  const { management, proxy } = currentBlob().contracts;
+  return makeAlloc(management.runtime, proxy.runtime);
+}
+
 /** A fresh chain with the blob injected, nothing else. */
 async function freshGenesis(): Promise<void> {
   await hre.network.provider.send("hardhat_reset", []);
-  await injectAlloc(hre.ethers.provider, readCommittedAlloc());
+  await injectAlloc(hre.ethers.provider, allocFromSource());
 }
 
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
@@ -248,18 +258,28 @@ function printTable(header: string[], rows: string[][]): void {
   console.log();
 }
 
-async function main(argv: string[]): Promise<number> {
-  const unknown = argv.filter((a) => a !== "--check");
-  if (unknown.length > 0) {
-    console.error(`bench: unknown argument ${unknown.join(" ")} (the only option is --check)`);
-    return 2;
+/** Measures, prints, and writes the snapshot, or with `check` compares it; refusals are UserErrors. */
+export async function bench(env: HardhatRuntimeEnvironment, { check }: { check: boolean }): Promise<void> {
+  hre = env;
+  const hardfork = (hre.config.networks.hardhat as { hardfork?: string }).hardfork;
+  if (hre.network.name !== "hardhat" || hardfork !== TARGET_HARDFORK) {
+    throw new UserError(
+      `the bench measures on the in-process network at ${TARGET_HARDFORK} (Besu's gas anchor); ` +
+        `this run is on network ${hre.network.name} at ${hardfork ?? "?"}: drop --network and unset FPG_HARDFORK`,
+    );
+  }
+  if (check) {
+    // The figures are the source's; the committed blob must be that source's export, or they describe
+    // a blob nobody ships. Checked first, because measuring takes minutes.
+    const drift = driftLine(genesisFiles(currentBlob()));
+    if (drift !== undefined) throw new UserError(`bench --check: ${drift}`);
   }
   const figures: Record<string, number> = {};
   await freshGenesis();
   figures.create_2_nacl = await gasOf((await group()).addParticipants(pseudoRandomKeys("nacl", 0, 2, NACL_KEY_LENGTH)));
   await anchorFigures("nacl", NACL_KEY_LENGTH, figures);
   await anchorFigures("ec", EC_KEY_LENGTH, figures);
-  const alloc = readCommittedAlloc();
+  const alloc = allocFromSource();
   figures.runtime_bytes = Object.values(alloc).reduce((sum, account) => sum + (account.code.length - 2) / 2, 0);
   const largest = {
     nacl: await largestReadableGroup("max-nacl", NACL_KEY_LENGTH, 100),
@@ -282,35 +302,22 @@ async function main(argv: string[]): Promise<number> {
   printBatches(batches);
 
   const snapshot = `${JSON.stringify({ hardfork: TARGET_HARDFORK, figures, scaling: scale, batches }, null, 2)}\n`;
-  if (argv.includes("--check")) {
+  if (check) {
     const short = Object.keys(ANCHOR).filter((name) => !meetsGoal(name, figures[name]));
-    if (short.length > 0) {
-      console.error(`bench --check: short of the goal: ${short.join(", ")}`);
-      return 1;
-    }
-    const committed = fs.existsSync(SNAPSHOT_FILE) ? fs.readFileSync(SNAPSHOT_FILE, "utf8") : "";
+    if (short.length > 0) throw new UserError(`bench --check: short of the goal: ${short.join(", ")}`);
+    const committed = fs.existsSync(SNAPSHOT_FILE) ? toLf(fs.readFileSync(SNAPSHOT_FILE, "utf8")) : "";
     if (committed !== snapshot) {
       console.error(
         createTwoFilesPatch("committed/snapshots/gas.json", "measured/snapshots/gas.json", committed, snapshot),
       );
-      console.error(
-        "bench --check: gas differs from snapshots/gas.json; if intended, run `npm run bench` and commit it",
+      throw new UserError(
+        "bench --check: the current source's gas differs from snapshots/gas.json; if intended, run `npm run bench` and commit it",
       );
-      return 1;
     }
-    console.log("bench --check: gas matches snapshots/gas.json");
-    return 0;
+    console.log("bench --check: the current source's gas matches snapshots/gas.json, and genesis/ is its export");
+    return;
   }
   fs.mkdirSync(path.dirname(SNAPSHOT_FILE), { recursive: true });
   fs.writeFileSync(SNAPSHOT_FILE, snapshot);
   console.log(`wrote ${path.relative(ROOT, SNAPSHOT_FILE)}`);
-  return 0;
 }
-
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);

@@ -1,9 +1,157 @@
-// Imports the built SDK by its package name, as a consumer would, and uses its two headline functions.
-import { decideAccess, generatePrivacyGroupId } from "flexible-privacy-groups";
+// `npm run check:package` (after `npm run build`): packs the package as npm would publish it and installs
+// the tarball in two fresh projects in a temporary directory:
+//   (a) plain TypeScript (node16 resolution, skipLibCheck false) on another ethers 6.x, using the SDK,
+//       the typed bindings, the genesis files and the ABI JSON (examples/consumer/);
+//   (b) a Hardhat project that imports the interfaces and compiles them with solc 0.8.28 from the npm
+//       `solc` package (examples/hardhat-consumer/).
+// FPG_DIST_DIR points the "is it built?" check elsewhere (the tests use it); --keep keeps the projects.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { URL, fileURLToPath } from "node:url";
 
-const id = generatePrivacyGroupId();
-if (!/^[A-Za-z0-9+/]{43}=$/.test(id)) throw new Error(`generatePrivacyGroupId() gave ${id}`);
-const zeroKey = `${"A".repeat(43)}=`; // 32 zero bytes
-const decision = decideAccess([], zeroKey, { method: "priv_call", blockNumber: 1 });
-if (decision.allowed !== false) throw new Error("a key that was never a member was allowed");
-console.log("check:package: the built package imports by name and works");
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DIST = process.env.FPG_DIST_DIR ?? path.join(ROOT, "dist");
+const CONSUMER_ETHERS = "6.13"; // another ethers 6.x than the repository's devDependency
+const OLDER_SOLC = "0.8.28";
+const HARDHAT = "2.29.1";
+
+/** A refusal; thrown, so that the temporary projects are removed on the way out. */
+class CheckFailure extends Error {}
+
+function fail(message) {
+  throw new CheckFailure(`check:package: ${message}`);
+}
+
+function run(command, args, cwd) {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" } });
+  if (result.status !== 0) fail(`\`${command} ${args.join(" ")}\` failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+const timings = [];
+function step(name, body) {
+  const started = Date.now();
+  const value = body();
+  timings.push(`${name} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return value;
+}
+
+function newestFile(dir, extension) {
+  if (!fs.existsSync(dir)) return undefined;
+  let newest;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(extension)) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    const mtime = fs.statSync(file).mtimeMs;
+    if (newest === undefined || mtime > newest.mtime) newest = { file, mtime };
+  }
+  return newest;
+}
+
+/** The package must be built, and not older than its sources. */
+function checkBuilt() {
+  const entry = path.join(DIST, "src", "index.js");
+  if (!fs.existsSync(entry) || !fs.existsSync(path.join(DIST, "abi"))) {
+    fail(`${path.relative(ROOT, DIST)}/ is not built (no src/index.js or abi/ in it): run \`npm run build\` first`);
+  }
+  const built = fs.statSync(entry).mtimeMs;
+  for (const [dir, extension] of [
+    ["src", ".ts"],
+    ["contracts", ".sol"],
+  ]) {
+    const newest = newestFile(path.join(ROOT, dir), extension);
+    if (newest !== undefined && newest.mtime > built) {
+      fail(`${path.relative(ROOT, newest.file)} changed after the last build: run \`npm run build\` first`);
+    }
+  }
+}
+
+/** What the tarball must and must not hold. */
+function checkContents(files) {
+  const refused = files.filter(
+    (f) => f.startsWith("contracts/test/") || f.startsWith("contracts/examples/") || f.startsWith("examples/") || f.endsWith(".map"),
+  );
+  if (refused.length > 0) fail(`the tarball ships test doubles, examples or source maps: ${refused.join(", ")}`);
+  const required = [
+    "LICENSE",
+    "dist/src/index.js",
+    "dist/src/index.d.ts",
+    "dist/src/typechain.d.ts",
+    "dist/abi/FlexiblePrivacyGroupManagement.json",
+    "dist/abi/IFlexiblePrivacyGroupManagement.json",
+    "genesis/alloc.json",
+    "genesis/manifest.json",
+    "contracts/interfaces/IFlexiblePrivacyGroupManagement.sol",
+  ];
+  if (fs.existsSync(path.join(ROOT, "src", "network", "index.ts"))) required.push("dist/src/network/index.js", "dist/src/network/index.d.ts");
+  else console.log("check:package: src/network/index.ts does not exist yet; the ./network entry is not checked");
+  const missing = required.filter((f) => !files.includes(f));
+  if (missing.length > 0) fail(`the tarball lacks ${missing.join(", ")}`);
+}
+
+function project(dir, source) {
+  fs.cpSync(path.join(ROOT, "examples", source), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: `fpg-${source}`, private: true }, null, 2)}\n`);
+}
+
+const npmInstall = (dir, specs) => run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...specs], dir);
+
+function checkTypeScriptConsumer(work, tarball) {
+  const dir = path.join(work, "consumer");
+  project(dir, "consumer");
+  npmInstall(dir, [tarball, `ethers@${CONSUMER_ETHERS}`]);
+  const modules = path.join(dir, "node_modules");
+  const ethers = JSON.parse(fs.readFileSync(path.join(modules, "ethers", "package.json"), "utf8")).version;
+  if (!ethers.startsWith(`${CONSUMER_ETHERS}.`)) fail(`the consumer got ethers ${ethers}, not ${CONSUMER_ETHERS}.x`);
+  if (fs.existsSync(path.join(modules, "flexible-privacy-groups", "node_modules", "ethers"))) {
+    fail("the package brought its own ethers: ethers must be a peer dependency");
+  }
+  for (const optional of ["jose", "@ethereumjs/vm", "@ethereumjs/evm"]) {
+    if (fs.existsSync(path.join(modules, optional))) fail(`an SDK consumer got ${optional}: it must be an optional peer dependency`);
+  }
+  if (fs.existsSync(path.join(ROOT, "src", "network", "index.ts"))) {
+    run(process.execPath, ["-e", 'require.resolve("flexible-privacy-groups/network")'], dir);
+  }
+  // The repository's TypeScript compiler; it resolves every import from the consumer's node_modules.
+  run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."], dir);
+  process.stdout.write(run(process.execPath, [path.join("out", "index.js")], dir));
+}
+
+function checkHardhatConsumer(work, tarball) {
+  const dir = path.join(work, "hardhat-consumer");
+  project(dir, "hardhat-consumer");
+  npmInstall(dir, [tarball, `hardhat@${HARDHAT}`, `solc@${OLDER_SOLC}`]);
+  run(process.execPath, [path.join("node_modules", "hardhat", "internal", "cli", "bootstrap.js"), "compile", "--quiet"], dir);
+  const artifact = path.join(dir, "artifacts", "contracts", "GroupReader.sol", "GroupReader.json");
+  if (!fs.existsSync(artifact)) fail(`the Hardhat project compiled, but ${artifact} is missing`);
+  console.log(`  ok: a Hardhat project on solc ${OLDER_SOLC} imports and compiles the interfaces`);
+}
+
+function main() {
+  checkBuilt();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "fpg-package-"));
+  try {
+    const tarball = step("pack", () => {
+      const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], ROOT));
+      checkContents(packed.files.map((f) => f.path));
+      console.log(`check:package: packed ${packed.filename} (${packed.entryCount} files, ${packed.size} bytes)`);
+      return path.join(work, packed.filename);
+    });
+    step("typescript consumer", () => checkTypeScriptConsumer(work, tarball));
+    step("hardhat consumer", () => checkHardhatConsumer(work, tarball));
+    console.log(`check:package: the packed tarball works in both fresh projects (${timings.join(", ")})`);
+  } finally {
+    if (process.argv.includes("--keep")) console.log(`check:package: kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof CheckFailure)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

@@ -1,6 +1,7 @@
 /**
- * The main job: builds the genesis blob from source and writes genesis/.
- *   npm run export             write the files
+ * The main job: the files of genesis/ as a fresh build of the blob makes them, writing them, and
+ * comparing them with the committed ones. The `fpg:export` task (tasks/export.ts) runs it:
+ *   npm run export             write the files (and remove any file the export does not make)
  *   npm run export -- --check  fail with a diff when the committed files differ from a fresh build
  */
 import fs from "node:fs";
@@ -9,13 +10,14 @@ import { createTwoFilesPatch } from "diff";
 import { keccak256 } from "ethers";
 import { makeAlloc } from "./lib/alloc";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./lib/addresses";
-import { buildBlob, type BlobBuild } from "./lib/build";
+import type { BlobBuild } from "./lib/build";
 import { SOLC_VERSION } from "./lib/compiler";
+import { GENESIS_DIR } from "./lib/genesis-file";
 import { javaSource } from "./lib/java";
 import { namespacesSnapshot, readLayout, typesSnapshot } from "./lib/storage-layout";
-import { ROOT } from "./lib/sources";
+import { toLf } from "./lib/sources";
 
-export const GENESIS_DIR = path.join(ROOT, "genesis");
+export { GENESIS_DIR };
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -79,50 +81,79 @@ function namespacedLayout(build: BlobBuild) {
 /** Long hex lines folded so that a diff shows where they differ, not one 10 kB line. */
 const foldForDiff = (text: string): string => text.replace(/[0-9a-f]{64}/g, (chunk) => `${chunk}\n`);
 
+/** How one file of genesis/ stands against a fresh build. */
+type FileState = "same" | "differs" | "invalid JSON" | "missing" | "stray";
+
+interface GenesisRow {
+  name: string;
+  state: FileState;
+  committed?: string;
+}
+
+/** Each file of `dir` and of `files` with its state; CRLF line ends count as LF (a Windows checkout). */
+function compareGenesis(files: Record<string, string>, dir: string): GenesisRow[] {
+  const present = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  const rows: GenesisRow[] = present.filter((n) => !Object.hasOwn(files, n)).map((name) => ({ name, state: "stray" }));
+  for (const [name, fresh] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) {
+      rows.push({ name, state: "missing" });
+      continue;
+    }
+    const committed = toLf(fs.readFileSync(file, "utf8"));
+    let state: FileState = committed === fresh ? "same" : "differs";
+    if (state === "differs" && name.endsWith(".json") && !isJson(committed)) state = "invalid JSON";
+    rows.push({ name, state, committed });
+  }
+  return rows;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const EXPLAIN: Record<Exclude<FileState, "same">, string> = {
+  differs: "differs from the build of the current source",
+  "invalid JSON": "is not valid JSON",
+  missing: "is missing",
+  stray: "is not made by the export (the export removes it)",
+};
+
 /** The differences between genesis/ on disk and `files`, as unified diffs; empty when identical. */
 export function driftReport(files: Record<string, string>, dir = GENESIS_DIR): string[] {
   const reports: string[] = [];
-  const expected = new Set(Object.keys(files));
-  const present = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-  for (const name of present.filter((n) => !expected.has(n))) reports.push(`genesis/${name}: not made by the export`);
-  for (const [name, fresh] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    const committed = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
-    if (committed === fresh) continue;
-    if (committed === null) {
-      reports.push(`genesis/${name}: missing`);
-      continue;
-    }
-    reports.push(
-      createTwoFilesPatch(`committed/genesis/${name}`, `fresh/genesis/${name}`, foldForDiff(committed), foldForDiff(fresh)),
-    );
+  for (const { name, state, committed } of compareGenesis(files, dir)) {
+    if (state === "same") continue;
+    if (state !== "differs" || committed === undefined) reports.push(`genesis/${name} ${EXPLAIN[state]}`);
+    else
+      reports.push(
+        createTwoFilesPatch(`committed/genesis/${name}`, `fresh/genesis/${name}`, foldForDiff(committed), foldForDiff(files[name])),
+      );
   }
   return reports;
 }
 
-function main(argv: string[]): number {
-  const unknown = argv.filter((a) => a !== "--check");
-  if (unknown.length > 0) {
-    console.error(`export: unknown argument ${unknown.join(" ")} (the only option is --check)`);
-    return 2;
-  }
-  const files = genesisFiles(buildBlob());
-  if (argv.includes("--check")) {
-    const reports = driftReport(files);
-    if (reports.length > 0) {
-      console.error(reports.join("\n"));
-      console.error("export --check: genesis/ differs from a fresh build; run `npm run export` and commit the result");
-      return 1;
-    }
-    console.log(`export --check: genesis/ matches a fresh build (${Object.keys(files).length} files)`);
-    return 0;
-  }
-  fs.mkdirSync(GENESIS_DIR, { recursive: true });
-  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(GENESIS_DIR, name), content);
-  const manifest = JSON.parse(files["manifest.json"]) as { contracts: Record<string, { contract: string; size: number; codeHash: string }> };
-  for (const c of Object.values(manifest.contracts)) console.log(`${c.contract}: ${c.size} bytes, codeHash ${c.codeHash}`);
-  console.log(`wrote ${Object.keys(files).length} files to genesis/`);
-  return 0;
+/**
+ * One line naming every file of genesis/ that a fresh build would change, and what to do; undefined when
+ * genesis/ is up to date. The test loop fails with it instead of an 8 kB hex diff.
+ */
+export function driftLine(files: Record<string, string>, dir = GENESIS_DIR): string | undefined {
+  const off = compareGenesis(files, dir).filter((row) => row.state !== "same");
+  if (off.length === 0) return undefined;
+  const named = off.map(({ name, state }) => `genesis/${name} ${EXPLAIN[state as Exclude<FileState, "same">]}`);
+  return `${named.join("; ")}: run \`npm run export\` and commit genesis/`;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+/** Writes `files` to `dir` and removes every other file there, so that --check passes afterwards. */
+export function writeGenesis(files: Record<string, string>, dir = GENESIS_DIR): { written: string[]; removed: string[] } {
+  fs.mkdirSync(dir, { recursive: true });
+  const removed = fs.readdirSync(dir).filter((name) => !Object.hasOwn(files, name));
+  for (const name of removed) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  return { written: Object.keys(files), removed };
+}

@@ -4,7 +4,7 @@ import {
   FlexiblePrivacyGroupProxy__factory,
   type FlexiblePrivacyGroupManagement,
   type FlexiblePrivacyGroupProxy,
-} from "../typechain-types";
+} from "./typechain";
 import { membershipHistoryFromLogs, type MembershipChange } from "./history";
 import { bytesToTesseraKey, tesseraKeyToBytes } from "./keys";
 

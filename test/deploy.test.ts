@@ -8,7 +8,7 @@ import {
   FlexiblePrivacyGroupManagementV2__factory,
   FlexiblePrivacyGroupProxy__factory,
 } from "../typechain-types";
-import ManagementUpgradeModule from "../deploy/ManagementUpgrade";
+import ManagementUpgradeModule from "../ignition/modules/ManagementUpgrade";
 import { DEPLOYED_KEYS, coverageRunning, deployedFixture } from "./helpers/fixtures";
 import { snapshot, stateChangingFunctions } from "./helpers/matrix";
 import { decodedEvents, expectParticipants, mined } from "./helpers/model";
@@ -17,7 +17,7 @@ import { nextVersion } from "./helpers/version";
 const [a, b, c] = DEPLOYED_KEYS;
 const [d] = pseudoRandomKeys("deployed", 3, 1, NACL_KEY_LENGTH);
 
-describe("the suite deployed by Ignition (deploy/FlexiblePrivacyGroup.ts)", function () {
+describe("the suite deployed by Ignition (ignition/modules/FlexiblePrivacyGroup.ts)", function () {
   it("deploys a proxy that points at the deployed management contract", async function () {
     const { proxy, implementation } = await loadFixture(deployedFixture);
     expect(await proxy.implementation()).to.equal(await implementation.getAddress());
@@ -122,7 +122,7 @@ describe("the suite deployed by Ignition (deploy/FlexiblePrivacyGroup.ts)", func
     await expectParticipants(group, [a, b, c]);
   });
 
-  it("deploy/ManagementUpgrade.ts deploys an implementation the deployed proxy upgrades to, keeping the group", async function () {
+  it("ignition/modules/ManagementUpgrade.ts deploys an implementation the deployed proxy upgrades to, keeping the group", async function () {
     const { group, proxy, owner } = await loadFixture(deployedFixture);
     await mined(group.removeParticipant(a));
     const before = await snapshot(group);

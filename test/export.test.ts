@@ -2,11 +2,11 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { compileForGenesis } from "../scripts/lib/build";
+import { compileForGenesis, currentBlob } from "../scripts/lib/build";
 import { readCommittedAlloc } from "../scripts/lib/genesis-file";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../scripts/lib/addresses";
 import { BLOB_CONTRACTS, readSource } from "../scripts/lib/sources";
-import { driftReport } from "../scripts/export";
+import { driftReport, writeGenesis } from "../scripts/export";
 
 const MISFITS = "contracts/test/GenesisMisfits.sol";
 
@@ -21,6 +21,14 @@ describe("the export", function () {
     const alloc = readCommittedAlloc();
     expect(contracts.management.runtime).to.equal(alloc[MANAGEMENT_ADDRESS].code);
     expect(contracts.proxy.runtime).to.equal(alloc[PROXY_ADDRESS].code);
+  });
+
+  it("builds the same blob and source hashes from a checkout with CRLF line ends", function () {
+    const crlf = compileForGenesis(BLOB_CONTRACTS, (name) => readSource(name).replace(/\n/g, "\r\n"));
+    const lf = currentBlob();
+    expect(crlf.sourceHashes).to.deep.equal(lf.sourceHashes);
+    expect(crlf.contracts.management.runtime).to.equal(lf.contracts.management.runtime);
+    expect(crlf.contracts.proxy.runtime).to.equal(lf.contracts.proxy.runtime);
   });
 
   it("refuses a contract with immutables, which a genesis state would leave at zero", function () {
@@ -74,8 +82,21 @@ describe("the export", function () {
     it("names missing files and files the export does not make", function () {
       fs.writeFileSync(path.join(dir, "stray.txt"), "hand-written\n");
       const reports = driftReport({ ...files, "manifest.json": "{}\n" }, dir);
-      expect(reports).to.include("genesis/manifest.json: missing");
-      expect(reports).to.include("genesis/stray.txt: not made by the export");
+      expect(reports).to.include("genesis/manifest.json is missing");
+      expect(reports).to.include("genesis/stray.txt is not made by the export (the export removes it)");
+    });
+
+    it("names a JSON file that does not parse instead of diffing it", function () {
+      fs.writeFileSync(path.join(dir, "alloc.json"), '{ "a": ');
+      expect(driftReport(files, dir)).to.deep.equal(["genesis/alloc.json is not valid JSON"]);
+    });
+
+    it("the export removes a file it does not make, so that --check passes afterwards", function () {
+      fs.writeFileSync(path.join(dir, "stray.txt"), "hand-written\n");
+      fs.writeFileSync(path.join(dir, "alloc.json"), "stale\n");
+      expect(writeGenesis(files, dir)).to.deep.equal({ written: Object.keys(files), removed: ["stray.txt"] });
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(Object.keys(files).sort());
+      expect(driftReport(files, dir)).to.deep.equal([]);
     });
   });
 });

@@ -1,7 +1,12 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import hre from "hardhat";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../scripts/lib/addresses";
+import { currentBlob } from "../scripts/lib/build";
+import { driftLine, genesisFiles, writeGenesis } from "../scripts/export";
 import type { Interface } from "ethers";
 import { IFlexiblePrivacyGroupManagement__factory, IGroupOwnership__factory } from "../typechain-types";
 import { coverageRunning, genesisFixture } from "./helpers/fixtures";
@@ -51,7 +56,7 @@ describe("genesis injection", function () {
     expect(PROXY_ADDRESS).to.equal(hre.ethers.getAddress(PROXY_ADDRESS).toLowerCase());
   });
 
-  it("the exported runtime code is what Hardhat compiles, so normal deployments test the same bytes", async function () {
+  it("the blob built from source is what Hardhat compiles, so normal deployments test the same bytes", async function () {
     if (coverageRunning()) this.skip(); // coverage compiles instrumented code on purpose
     await loadFixture(genesisFixture);
     for (const [address, name] of [
@@ -60,10 +65,65 @@ describe("genesis injection", function () {
     ]) {
       const artifact = await hre.artifacts.readArtifact(name);
       const injected = await hre.ethers.provider.getCode(address);
-      // Hashes keep a failure readable; `npm run export` after a contract change fixes it.
-      expect(hre.ethers.keccak256(injected), `${name} in genesis/alloc.json`).to.equal(
+      // Hashes keep a failure readable.
+      expect(hre.ethers.keccak256(injected), `${name} built from source`).to.equal(
         hre.ethers.keccak256(artifact.deployedBytecode),
       );
     }
+  });
+});
+
+describe("the committed genesis/", function () {
+  // The first use compiles the blob from source (a few seconds); later uses share that build.
+  this.timeout(300_000);
+
+  it("is the export of the current source (else: run `npm run export`)", function () {
+    const problem = driftLine(genesisFiles(currentBlob()));
+    if (problem !== undefined) expect.fail(problem);
+  });
+
+  describe("names each file that is off, in one line that says to run `npm run export`", function () {
+    let dir: string;
+    let files: Record<string, string>;
+
+    beforeEach(function () {
+      files = genesisFiles(currentBlob());
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "genesis-"));
+      writeGenesis(files, dir); // an up-to-date export, whatever the committed genesis/ holds
+    });
+    afterEach(function () {
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const edit = (name: string, change: (text: string) => string) =>
+      fs.writeFileSync(path.join(dir, name), change(fs.readFileSync(path.join(dir, name), "utf8")));
+
+    it("a flipped code byte in alloc.json", function () {
+      edit("alloc.json", (text) => text.replace(/"code": "0x60/, '"code": "0x61'));
+      expect(driftLine(files, dir)).to.equal(
+        "genesis/alloc.json differs from the build of the current source: run `npm run export` and commit genesis/",
+      );
+    });
+
+    it("an alloc.json that is not JSON, and a missing runtime file", function () {
+      edit("alloc.json", (text) => text.slice(0, 77));
+      fs.rmSync(path.join(dir, "FlexiblePrivacyGroupProxy.runtime.hex"));
+      expect(driftLine(files, dir)).to.equal(
+        "genesis/alloc.json is not valid JSON; genesis/FlexiblePrivacyGroupProxy.runtime.hex is missing: " +
+          "run `npm run export` and commit genesis/",
+      );
+    });
+
+    it("a stray file, which the export removes", function () {
+      fs.writeFileSync(path.join(dir, "notes.txt"), "hand-written\n");
+      expect(driftLine(files, dir)).to.equal(
+        "genesis/notes.txt is not made by the export (the export removes it): run `npm run export` and commit genesis/",
+      );
+    });
+
+    it("nothing for a checkout with CRLF line ends (Git for Windows' default)", function () {
+      for (const name of fs.readdirSync(dir)) edit(name, (text) => text.replace(/\n/g, "\r\n"));
+      expect(driftLine(files, dir)).to.equal(undefined);
+    });
   });
 });

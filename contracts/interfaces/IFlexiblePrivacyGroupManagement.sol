@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity 0.8.30;
+pragma solidity ^0.8.0;
 
 /// @title The management interface that Hyperledger Besu and its clients call on the group proxy (0x…7c).
 /// @notice Exactly Besu's ABI since 22.10 (keys as `bytes`). Besu parses `addParticipants` calldata and

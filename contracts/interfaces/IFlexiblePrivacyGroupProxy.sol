@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity 0.8.30;
+pragma solidity ^0.8.0;
 
 /// @title The two functions Besu's group proxy (0x…7c) adds to the management interface.
 interface IFlexiblePrivacyGroupProxy {

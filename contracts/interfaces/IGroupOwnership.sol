@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity 0.8.30;
+pragma solidity ^0.8.0;
 
 /// @title Two-step transfer of a group's owner, for rotating a signing key.
 /// @notice The owner starts a transfer, the new key accepts it; until then the owner can cancel it.

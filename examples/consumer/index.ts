@@ -1,7 +1,48 @@
-// A plain TypeScript consumer of the built package, type-checked by `npm run check:package`.
-import { decideAccess, generatePrivacyGroupId, type MembershipChange } from "flexible-privacy-groups";
+// A plain TypeScript consumer of the packed package, on another ethers 6.x than the repository's.
+// `npm run check:package` installs the tarball next to it, type-checks it (node16 resolution,
+// skipLibCheck false) and runs it.
+import { Interface, JsonRpcProvider, Wallet, keccak256, version as ethersVersion } from "ethers";
+import {
+  GROUP_PROXY_ADDRESS,
+  PrivacyGroupClient,
+  decideAccess,
+  generatePrivacyGroupId,
+  type MembershipChange,
+} from "flexible-privacy-groups";
+import { FlexiblePrivacyGroupManagement__factory, type FlexiblePrivacyGroupManagement } from "flexible-privacy-groups/typechain-types";
+import managementAbi from "flexible-privacy-groups/abi/FlexiblePrivacyGroupManagement.json";
+import proxyAbi from "flexible-privacy-groups/abi/FlexiblePrivacyGroupProxy.json";
+import alloc from "flexible-privacy-groups/genesis/alloc.json";
+import manifest from "flexible-privacy-groups/genesis/manifest.json";
+import pkg from "flexible-privacy-groups/package.json";
 
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`consumer: ${what}`);
+  console.log(`  ok: ${what}`);
+}
+
+// The SDK, with this project's ethers: a 6.x signer and provider type-check against the package's types.
 const groupId: string = generatePrivacyGroupId();
 const history: MembershipChange[] = [];
-const decision = decideAccess(history, groupId, { method: "priv_call", blockNumber: 1 });
-export const allowed: boolean = decision.allowed;
+check(decideAccess(history, groupId, { method: "priv_call", blockNumber: 1 }).allowed === false, "the SDK decides access");
+const provider = new JsonRpcProvider("http://127.0.0.1:1", undefined, { staticNetwork: true });
+const client = new PrivacyGroupClient(Wallet.createRandom(provider));
+const group: FlexiblePrivacyGroupManagement = FlexiblePrivacyGroupManagement__factory.connect(GROUP_PROXY_ADDRESS, provider);
+check(client.management.interface.getFunction("getParticipants").selector === "0x5aa68ac0", "the typed bindings work");
+check(group.target === GROUP_PROXY_ADDRESS, "a factory connects with this project's provider");
+provider.destroy();
+
+// The genesis files: the alloc's code is the code the manifest hashes.
+const accounts = alloc as Record<string, { code: string }>;
+for (const part of ["management", "proxy"] as const) {
+  const { address, codeHash } = manifest.contracts[part];
+  check(keccak256(accounts[address].code) === codeHash, `genesis/alloc.json's ${part} code has the manifest's hash`);
+}
+
+// The ABI JSON: Besu's selectors.
+const management = new Interface(managementAbi);
+check(management.getFunction("addParticipants")?.selector === "0x965a25ef", "abi/FlexiblePrivacyGroupManagement.json");
+check(new Interface(proxyAbi).getFunction("upgradeTo")?.selector === "0x3659cfe6", "abi/FlexiblePrivacyGroupProxy.json");
+
+check(pkg.name === "flexible-privacy-groups", `package.json is importable (version ${pkg.version})`);
+console.log(`consumer: the packed package works with ethers ${ethersVersion}`);

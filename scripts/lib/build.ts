@@ -1,6 +1,6 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import { COMPILER_SETTINGS, SOLC_VERSION } from "./compiler";
-import { BLOB_CONTRACTS, type BlobPart, readSource } from "./sources";
+import { BLOB_CONTRACTS, type BlobPart, readSource, toLf } from "./sources";
 
 /** A contract to compile: its source name and contract name. */
 export interface ContractTarget {
@@ -73,15 +73,28 @@ export function buildBlob(): BlobBuild {
   return compileForGenesis(BLOB_CONTRACTS);
 }
 
+let cachedBuild: BlobBuild | undefined;
+
+/**
+ * The blob built from the current source, compiled once per process: the tests, the bench and the
+ * export's check all run what the export would write now, never a stale committed copy.
+ */
+export function currentBlob(): BlobBuild {
+  cachedBuild ??= buildBlob();
+  return cachedBuild;
+}
+
 /**
  * Compiles `targets` with the blob's compiler and settings, refusing anything genesis code cannot be:
  * code with immutables or library links, or code that compiles with warnings.
- * `read` maps a source name to its text (tests pass an edited copy).
+ * `read` maps a source name to its text (tests pass an edited copy); CRLF line ends read as LF, so a
+ * Windows checkout builds the same blob and the same source hashes.
  */
 export function compileForGenesis<Part extends string>(
   targets: Record<Part, ContractTarget>,
-  read: (sourceName: string) => string = readSource,
+  readRaw: (sourceName: string) => string = readSource,
 ): Build<Part> {
+  const read = (sourceName: string) => toLf(readRaw(sourceName));
   const longVersion = solc.version();
   if (!longVersion.startsWith(`${SOLC_VERSION}+`)) {
     throw new Error(`the solc package is ${longVersion}, but the blob is pinned to ${SOLC_VERSION}`);

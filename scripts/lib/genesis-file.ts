@@ -3,9 +3,31 @@ import path from "node:path";
 import type { GenesisAlloc } from "./alloc";
 import { ROOT } from "./sources";
 
-export const ALLOC_FILE = path.join(ROOT, "genesis", "alloc.json");
+export const GENESIS_DIR = path.join(ROOT, "genesis");
+export const ALLOC_FILE = path.join(GENESIS_DIR, "alloc.json");
+
+/** A file that cannot be read as what it should be; the message names it and says what to do. */
+export class GenesisFileError extends Error {
+  override name = "GenesisFileError";
+}
+
+/** A path as the user would type it: relative to the repository when inside it. */
+export function displayPath(file: string): string {
+  const relative = path.relative(ROOT, file);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+}
+
+/** Parses a JSON file, or throws one error that names the file instead of a bare SyntaxError. */
+export function readJsonFile(file: string, remedy: string): unknown {
+  if (!fs.existsSync(file)) throw new GenesisFileError(`${displayPath(file)} does not exist; ${remedy}`);
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new GenesisFileError(`${displayPath(file)} is not valid JSON (${(error as Error).message}); ${remedy}`);
+  }
+}
 
 /** The committed genesis alloc, the exact bytes a client embeds. */
 export function readCommittedAlloc(): GenesisAlloc {
-  return JSON.parse(fs.readFileSync(ALLOC_FILE, "utf8")) as GenesisAlloc;
+  return readJsonFile(ALLOC_FILE, "run `npm run export` to rewrite it") as GenesisAlloc;
 }

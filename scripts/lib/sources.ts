@@ -14,9 +14,12 @@ export const BLOB_CONTRACTS = {
 
 export type BlobPart = keyof typeof BLOB_CONTRACTS;
 
+/** Text with CRLF line ends read as LF: a Windows checkout builds and hashes like any other. */
+export const toLf = (text: string): string => text.replace(/\r\n/g, "\n");
+
 /** Reads a source by its import name: project files from the root, packages from node_modules. */
 export function readSource(sourceName: string): string {
   const local = path.join(ROOT, sourceName);
-  if (fs.existsSync(local)) return fs.readFileSync(local, "utf8");
-  return fs.readFileSync(require.resolve(sourceName, { paths: [ROOT] }), "utf8");
+  if (fs.existsSync(local)) return toLf(fs.readFileSync(local, "utf8"));
+  return toLf(fs.readFileSync(require.resolve(sourceName, { paths: [ROOT] }), "utf8"));
 }

@@ -3,7 +3,7 @@ import { ZeroHash } from "ethers";
 import hre from "hardhat";
 import { injectAlloc, makeAlloc, type GenesisAlloc } from "../../scripts/lib/alloc";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { readCommittedAlloc } from "../../scripts/lib/genesis-file";
+import { currentBlob } from "../../scripts/lib/build";
 import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
 import {
   ERC165Only__factory,
@@ -12,7 +12,7 @@ import {
   FlexiblePrivacyGroupProxy__factory,
   ForwardingCaller__factory,
 } from "../../typechain-types";
-import FlexiblePrivacyGroupModule from "../../deploy/FlexiblePrivacyGroup";
+import FlexiblePrivacyGroupModule from "../../ignition/modules/FlexiblePrivacyGroup";
 import { versionAfter } from "./version";
 
 /** True while `hardhat coverage` runs the suite on instrumented contracts. */
@@ -21,11 +21,16 @@ export function coverageRunning(): boolean {
 }
 
 /**
- * The alloc the genesis fixture injects: the committed export, except under coverage, where the same
- * injection uses the instrumented build so that coverage sees the genesis path.
+ * The alloc the genesis fixture injects: the blob built from the current source, exactly as
+ * `npm run export` builds it (so an edited contract is tested before it is exported; test/genesis.test.ts
+ * says when genesis/ is behind). Under coverage, the same injection uses the instrumented build so that
+ * coverage sees the genesis path.
  */
 async function allocUnderTest(): Promise<GenesisAlloc> {
-  if (!coverageRunning()) return readCommittedAlloc();
+  if (!coverageRunning()) {
+    const { management, proxy } = currentBlob().contracts;
+    return makeAlloc(management.runtime, proxy.runtime);
+  }
   const management = await hre.artifacts.readArtifact("FlexiblePrivacyGroupManagement");
   const proxy = await hre.artifacts.readArtifact("FlexiblePrivacyGroupProxy");
   return makeAlloc(management.deployedBytecode, proxy.deployedBytecode);
@@ -67,7 +72,7 @@ export async function createdGroupFixture() {
 
 export const DEPLOYED_KEYS = pseudoRandomKeys("deployed", 0, 3, NACL_KEY_LENGTH);
 
-/** The suite deployed by the deploy/ module, as on an ordinary EVM network: created with DEPLOYED_KEYS. */
+/** The suite deployed by the Ignition module, as on an ordinary EVM network: created with DEPLOYED_KEYS. */
 export async function deployedFixture() {
   const { management, proxy } = await hre.ignition.deploy(FlexiblePrivacyGroupModule, {
     parameters: { FlexiblePrivacyGroup: { participants: DEPLOYED_KEYS } },

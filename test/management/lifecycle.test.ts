@@ -5,7 +5,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { AbiCoder, Interface, ZeroHash, dataLength, getBytes, hexlify, id, toBigInt, zeroPadValue } from "ethers";
 import { IMPLEMENTATION_SLOT, MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { ALLOC_FILE } from "../../scripts/lib/genesis-file";
+import { ALLOC_FILE, readCommittedAlloc } from "../../scripts/lib/genesis-file";
 import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
 import { genesisFixture } from "../helpers/fixtures";
 import { expectRefused } from "../helpers/matrix";
@@ -372,7 +372,7 @@ describe("Besu's ABI", function () {
 describe("the generated genesis files", function () {
   type Account = { balance: string; code: string; storage: Record<string, string> };
   const GENESIS = path.dirname(ALLOC_FILE);
-  const alloc = () => JSON.parse(fs.readFileSync(ALLOC_FILE, "utf8")) as Record<string, Account>;
+  const alloc = () => readCommittedAlloc() as Record<string, Account>;
 
   it("alloc.json holds exactly the two accounts, lowercase, empty balances, and only the proxy's slot 0", function () {
     const accounts = alloc();

@@ -1,0 +1,92 @@
+import { expect } from "chai";
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { getAddress } from "ethers";
+import hre from "hardhat";
+import { makeAlloc } from "../../scripts/lib/alloc";
+import { currentBlob } from "../../scripts/lib/build";
+import { ROOT } from "../../scripts/lib/sources";
+import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
+
+import { freePort, hardhat, rpc, sh, startHardhatNode } from "../helpers/cli";
+import { coverageRunning } from "../helpers/fixtures";
+
+/** The README's Ignition commands, exactly as written there. */
+function readmeDeployCommands(): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  return [...readme.matchAll(/^(npx hardhat ignition deploy .+?)(?:\s+#.*)?$/gm)].map((m) => m[1].trim());
+}
+
+describe("the README's deploy commands and fpg:verify --rpc, against `npx hardhat node`", function () {
+  this.timeout(600_000);
+  let node: ChildProcess;
+  let url: string;
+
+  before(async function () {
+    if (coverageRunning()) this.skip(); // tooling, not contracts; child processes would build uninstrumented code
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    node = await startHardhatNode(port);
+  });
+  after(function () {
+    node?.kill();
+  });
+
+  const run = async (command: string) => {
+    const result = await sh(command, { FPG_LOCALHOST_URL: url });
+    expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).to.equal(0);
+    return result.stdout;
+  };
+
+  it("deploys the group with the example parameters, and then the upgrade target", async function () {
+    const commands = readmeDeployCommands();
+    const [deployGroup, deployUpgrade] = [
+      commands.find((c) => c.includes("FlexiblePrivacyGroup.ts")),
+      commands.find((c) => c.includes("ManagementUpgrade.ts")),
+    ];
+    expect(deployGroup, "the README shows the group deployment").to.be.a("string");
+    expect(deployUpgrade, "the README shows the upgrade deployment").to.be.a("string");
+
+    const groupOutput = await run(deployGroup as string);
+    const proxyAddress = /FlexiblePrivacyGroup#FlexiblePrivacyGroupProxy - (0x[0-9a-fA-F]{40})/.exec(groupOutput)?.[1];
+    expect(proxyAddress, groupOutput).to.be.a("string");
+    const parameters = JSON.parse(
+      fs.readFileSync(path.join(ROOT, "ignition", "parameters", "FlexiblePrivacyGroup.json"), "utf8"),
+    ) as { FlexiblePrivacyGroup: { participants: string[] } };
+    const management = FlexiblePrivacyGroupManagement__factory.createInterface();
+    const answer = await rpc(url, "eth_call", [
+      { to: proxyAddress, data: management.encodeFunctionData("getParticipants") },
+      "latest",
+    ]);
+    const [participants] = management.decodeFunctionResult("getParticipants", answer as string);
+    expect([...participants]).to.deep.equal(parameters.FlexiblePrivacyGroup.participants);
+
+    const upgradeOutput = await run(deployUpgrade as string);
+    const target = /ManagementUpgrade#FlexiblePrivacyGroupManagementV2 - (0x[0-9a-fA-F]{40})/.exec(upgradeOutput)?.[1];
+    expect(target, upgradeOutput).to.be.a("string");
+    expect(await rpc(url, "eth_getCode", [target, "latest"])).to.equal(
+      (await hre.artifacts.readArtifact("FlexiblePrivacyGroupManagementV2")).deployedBytecode,
+    );
+  });
+
+  it("fpg:verify --rpc reads 0x…7b and 0x…7c from the node: the blob passes, one flipped byte fails", async function () {
+    const { management, proxy } = currentBlob().contracts;
+    const place = async (code: { management: string; proxy: string }) => {
+      for (const [address, account] of Object.entries(makeAlloc(code.management, code.proxy))) {
+        await rpc(url, "hardhat_setCode", [getAddress(address), account.code]);
+      }
+    };
+    await place({ management: management.runtime, proxy: proxy.runtime });
+    const good = await hardhat(["fpg:verify", "--rpc", url]);
+    expect(good.status, good.stderr).to.equal(0);
+    expect(good.stdout).to.contain(hre.ethers.keccak256(management.runtime));
+
+    const flippedByte = proxy.runtime.endsWith("00") ? "01" : "00";
+    await place({ management: management.runtime, proxy: `${proxy.runtime.slice(0, -2)}${flippedByte}` });
+    const flipped = await hardhat(["fpg:verify", "--rpc", url]);
+    expect(flipped.status).to.equal(1);
+    expect(flipped.stdout).to.match(/proxy .* MISMATCH: manifest says 0x[0-9a-f]{64}/);
+    expect(flipped.stderr).to.contain(`--rpc ${url} is not the blob of genesis/manifest.json`);
+  });
+});
