@@ -192,7 +192,8 @@ export class TenantAccess {
     if (typeof filter !== "object" || filter === null || Array.isArray(filter)) {
       return this.onlyForMembers(history, tenantKey, params, TenancyErrors.unauthorized);
     }
-    const { blockHash, fromBlock, toBlock } = filter as Record<string, unknown>;
+    // null means absent, as the method reads it.
+    const { blockHash, fromBlock, toBlock } = withoutNulls(filter as Record<string, unknown>);
     const head = this.view.headBlockNumber();
     if (blockHash !== undefined) {
       const blockNumber = typeof blockHash === "string" ? this.view.blockNumberOfHash(blockHash) : undefined;
@@ -271,6 +272,10 @@ export class TenantAccess {
     if (!/^0x[0-9a-fA-F]{1,13}$/.test(param)) return undefined;
     return Number.parseInt(param.slice(2), 16);
   }
+}
+
+function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null));
 }
 
 function refuse(error: TenancyError): TenancyDecision {

@@ -154,6 +154,13 @@ describe("multi-tenancy removed-tenant rules", function () {
       );
     });
 
+    it("null fields mean absent, so a null blockHash cannot dodge the clamp", function () {
+      expectAllowed(
+        documented.checkRequest("priv_getLogs", logs({ blockHash: null, fromBlock: null, toBlock: null }), REMOVED),
+        logs({ blockHash: null, fromBlock: null, toBlock: hex(REMOVAL) }),
+      );
+    });
+
     it("a never-member gets no logs", function () {
       expectRefused(
         documented.checkRequest("priv_getLogs", logs({ fromBlock: "0x0", toBlock: "0x1" }), NEVER),
