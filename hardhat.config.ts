@@ -4,6 +4,7 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task
 import "@nomicfoundation/hardhat-toolbox";
 import { COMPILER_SETTINGS, SOLC_VERSION } from "./scripts/lib/compiler";
 import { hardforkUnderTest } from "./scripts/lib/hardfork";
+import "./tasks/network";
 
 // Compilers are never downloaded: Hardhat runs the `solc` npm package's soljson.js,
 // pinned in package.json, for compile, test and coverage alike.
