@@ -80,7 +80,8 @@ async function answer(dispatch: Dispatch, item: unknown, headers: http.IncomingH
     const result = await dispatch({ method, params: (params as unknown[] | undefined) ?? [], headers });
     return { jsonrpc: "2.0", id, result: result === undefined ? null : result };
   } catch (cause) {
-    return errorResponse(id, cause instanceof RpcError ? cause : Errors.internal());
+    const error = cause instanceof RpcError ? cause : Errors.internal();
+    return errorResponse(error.hidesRequestId ? null : id, error);
   }
 }
 

@@ -10,6 +10,7 @@ import { EnclaveNetwork } from "./enclave";
 import { createRpcServer } from "./http-server";
 import { NodeEndpoint, type NodeHooks, type RpcContext } from "./node-endpoint";
 import { type Caller, type NetworkCore, PrivacyApi, type PrivateFilter } from "./privacy-api";
+import { enableMultiTenancy } from "./multitenancy";
 import { privateCommon } from "./private-evm";
 import { groupLogs } from "./private-logs";
 import { PrivacyNode, type PrivateTransactionEntry } from "./privacy-node";
@@ -69,9 +70,13 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
     sync: () =>
       chain.follow(async (block) => {
         for (const node of privacyNodes) await node.processBlock(block);
+        for (const afterBlock of afterBlockHooks) afterBlock(block.number);
       }),
   };
   const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));
+  const afterBlockHooks = config.nodes.flatMap((nodeConfig, i) =>
+    nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i]), chain, nodeConfig.jwt!, config.accessRules)] : [],
+  );
   const servers: http.Server[] = [];
   let timer: NodeJS.Timeout | undefined;
   const stop = async (): Promise<void> => {
@@ -119,7 +124,9 @@ function privacyView(endpoint: NodeEndpoint): NodePrivacyView {
   const { api } = endpoint;
   return {
     membershipHistory: (groupId) => {
-      const logs = groupLogs(api.node, groupId, [0, Number.MAX_SAFE_INTEGER], { addresses: [], topics: [] });
+      // Only the group's own contracts speak for its membership: a private contract could emit look-alike events.
+      const addresses = ["0x000000000000000000000000000000000000007b", "0x000000000000000000000000000000000000007c"];
+      const logs = groupLogs(api.node, groupId, [0, Number.MAX_SAFE_INTEGER], { addresses, topics: [] });
       return membershipHistoryFromLogs(logs);
     },
     headBlockNumber: () => api.node.headBlockNumber(),

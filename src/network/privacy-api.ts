@@ -18,6 +18,8 @@ import type { SerialQueue } from "./serial-queue";
 export interface Caller {
   keys: string[];
   tenant: boolean;
+  /** Multi-tenancy's rules for a transaction or receipt the keys may decrypt (the removed-tenant limits). */
+  mayRead?(record: PrivateRecord): boolean;
 }
 
 /** What the privacy methods share across nodes. */
@@ -287,6 +289,7 @@ export class PrivacyApi {
     const pmtHash = hashParam(params[0]);
     const record = this.node.records.get(pmtHash);
     if (record === undefined || !caller.keys.some((key) => record.visibleTo.has(key))) return undefined;
+    if (caller.mayRead?.(record) === false) return undefined;
     return record;
   }
 

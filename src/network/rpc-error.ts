@@ -14,6 +14,9 @@ export class RpcError extends Error {
     this.name = "RpcError";
   }
 
+  /** Besu answers a request that carries no credentials at all with `id: null` (multi-tenancy). */
+  hidesRequestId = false;
+
   toJSON(): { code: number; message: string; data?: string } {
     return this.data === undefined
       ? { code: this.code, message: this.message }

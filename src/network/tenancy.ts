@@ -1,12 +1,16 @@
-import { type AccessRequest, type OwnedFilter, decideAccess, filtersToDrop } from "../access";
+import { type OwnedFilter, decideAccess, filtersToDrop } from "../access";
 import { type MembershipChange, membersAt } from "../history";
-import { decodeCanonicalBase64 } from "../keys";
+import { blockParam, groupIdParam } from "./params";
+import { type LogFilter, filterRange, parseLogFilter } from "./private-logs";
+import { Errors, RpcError } from "./rpc-error";
 import type { AccessRules } from "./types";
 
 /**
  * Which privacy data a multi-tenancy tenant may reach, per group. "documented" applies the seed's rules
  * through the SDK's decideAccess/filtersToDrop, so the rules exist once; "besu-25.5" reproduces Besu 25.5's
- * checks (reference §5 table) where they differ. Refusals carry the error Besu gives for that method.
+ * checks (reference §5 table) where they differ. Refusals throw the RpcError Besu gives for that method.
+ * Parameters are read with the methods' own readers, so a value the rules cannot read is one the method
+ * refuses too, with the same error.
  */
 
 /** What the node knows that the rules need. */
@@ -27,34 +31,15 @@ export interface PrivateSend {
   addedKeys: readonly string[];
 }
 
-/** A JSON-RPC error as Besu answers it (netcore's RpcError has this shape). */
-export interface TenancyError {
-  code: number;
-  message: string;
-  httpStatus: number;
-}
-
-export type TenancyDecision = { allowed: true; params: readonly unknown[] } | { allowed: false; error: TenancyError };
-
 /** A private transaction or receipt found by its marker hash, before it is shown to a tenant. */
 export interface PrivateRead {
-  privacyGroupId: string;
+  /** Undefined for a legacy (privateFor) transaction, which belongs to no flexible group. */
+  privacyGroupId?: string;
   /** The block of its privacy marker transaction. */
   blockNumber: number;
   /** Whether the node's enclave gives this payload to the tenant's key (a recipient, or history from an add). */
   deliveredToTenant: boolean;
 }
-
-const failure = (code: number, message: string, httpStatus = 200): TenancyError => ({ code, message, httpStatus });
-export const TenancyErrors = {
-  unauthorized: failure(-40100, "Unauthorized", 401),
-  enclave: failure(-50100, "Error communicating with enclave"),
-  privateFromMismatch: failure(-50100, "Private from does not match enclave public key"),
-  nonceUnknown: failure(-50100, "Unable to determine nonce for account in group."),
-  findPrivacyGroup: failure(-50100, "Error finding privacy group"),
-  findFlexiblePrivacyGroup: failure(-50100, "Error finding flexible privacy group"),
-  invalidPrivacyGroupParams: failure(-32602, "Invalid privacy group params"),
-} as const;
 
 /** Methods whose only check is membership of the group in params[0], refused with 401 as Besu does. */
 const HEAD_MEMBERSHIP_METHODS = new Set([
@@ -65,7 +50,6 @@ const HEAD_MEMBERSHIP_METHODS = new Set([
   "priv_uninstallFilter",
   "priv_traceTransaction",
 ]);
-const HEAD_BLOCK_TAGS = new Set(["latest", "pending", "safe", "finalized"]);
 
 export class TenantAccess {
   constructor(
@@ -74,48 +58,51 @@ export class TenantAccess {
   ) {}
 
   /**
-   * Checks a request before it runs. Allowed requests come back with the params to run, which differ from
-   * the given ones only for a removed tenant's priv_getLogs (toBlock clamped to the removal block).
+   * Checks a request before it runs: returns the params to run it with, which differ from the given ones
+   * only for a removed tenant's priv_getLogs (toBlock clamped to the removal block); throws when refused.
    */
-  checkRequest(method: string, params: readonly unknown[], tenantKey: string): TenancyDecision {
-    const allow: TenancyDecision = { allowed: true, params };
+  checkRequest(method: string, params: readonly unknown[], tenantKey: string): readonly unknown[] {
     switch (method) {
       case "eea_sendRawTransaction":
       case "priv_distributeRawTransaction":
-        return this.checkSend(method, params, tenantKey);
+        this.checkSend(method, params, tenantKey);
+        return params;
       case "priv_getEeaTransactionCount":
-        return params[1] === tenantKey ? allow : refuse(TenancyErrors.privateFromMismatch);
+        if (params[1] !== tenantKey) throw Errors.privateFromMismatch();
+        return params;
       case "privx_findFlexiblePrivacyGroup":
       case "privx_findOnchainPrivacyGroup":
-        return !Array.isArray(params[0]) || params[0].includes(tenantKey)
-          ? allow
-          : refuse(TenancyErrors.findFlexiblePrivacyGroup);
+        if (Array.isArray(params[0]) && !params[0].includes(tenantKey)) throw Errors.findFlexiblePrivacyGroup();
+        return params;
       case "priv_getTransactionCount":
-        return this.checkAtHead(method, params[1], tenantKey, TenancyErrors.nonceUnknown, params);
+        this.checkAtHead(method, params[1], tenantKey, Errors.nonceUnknown);
+        return params;
       case "priv_call":
-        return this.checkAtBlock(method, params, tenantKey);
+        this.checkCall(params, tenantKey);
+        return params;
       case "priv_getLogs":
         return this.checkLogs(params, tenantKey);
       case "priv_debugGetStateRoot":
-        return this.checkStateRoot(params, tenantKey);
+        this.checkStateRoot(params, tenantKey);
+        return params;
       default:
-        if (HEAD_MEMBERSHIP_METHODS.has(method)) {
-          return this.checkAtHead(method, params[0], tenantKey, TenancyErrors.unauthorized, params);
-        }
-        // priv_getTransactionReceipt and priv_getPrivateTransaction are checked on their result (mayRead);
+        if (HEAD_MEMBERSHIP_METHODS.has(method)) this.checkAtHead(method, params[0], tenantKey, Errors.unauthorized);
+        // priv_getTransactionReceipt and priv_getPrivateTransaction are checked on what they find (mayRead);
         // everything else carries no group.
-        return allow;
+        return params;
     }
   }
 
   /** May the tenant see this private transaction or receipt? If not, the method answers null. */
-  mayRead(method: string, read: PrivateRead, tenantKey: string): boolean {
+  mayRead(read: PrivateRead, tenantKey: string): boolean {
     // Tessera decides first in both modes: a key that never received the payload cannot decrypt it.
     if (!read.deliveredToTenant) return false;
-    if (this.rules === "besu-25.5") return true;
+    if (this.rules === "besu-25.5" || read.privacyGroupId === undefined) return true;
     const history = this.view.membershipHistory(read.privacyGroupId);
     if (history.length === 0) return true;
-    return decideAccess(history, tenantKey, { method, blockNumber: read.blockNumber }).allowed;
+    // Transactions and receipts follow one rule; decideAccess treats both methods alike.
+    return decideAccess(history, tenantKey, { method: "priv_getTransactionReceipt", blockNumber: read.blockNumber })
+      .allowed;
   }
 
   /**
@@ -126,158 +113,97 @@ export class TenantAccess {
     return this.rules === "besu-25.5" ? [] : filtersToDrop(change, filters);
   }
 
-  private checkSend(method: string, params: readonly unknown[], tenantKey: string): TenancyDecision {
-    const allow: TenancyDecision = { allowed: true, params };
+  private checkSend(method: string, params: readonly unknown[], tenantKey: string): void {
     const send = typeof params[0] === "string" ? this.view.describeSend(params[0]) : undefined;
     // An undecodable transaction or one without a group gets the method's own error.
-    if (send === undefined) return allow;
-    if (method === "priv_distributeRawTransaction" && send.privateFrom !== tenantKey) {
-      return refuse(TenancyErrors.privateFromMismatch);
-    }
-    if (send.privacyGroupId === undefined) return allow;
-    const history = this.history(send.privacyGroupId);
-    if (history === undefined) return refuse(TenancyErrors.invalidPrivacyGroupParams);
-    if (history.length === 0 || this.isMemberAt(history, tenantKey, this.view.headBlockNumber())) return allow;
+    if (send === undefined) return;
+    if (method === "priv_distributeRawTransaction" && send.privateFrom !== tenantKey)
+      throw Errors.privateFromMismatch();
+    if (send.privacyGroupId === undefined) return;
+    const history = this.view.membershipHistory(send.privacyGroupId);
+    if (history.length === 0 || this.isMemberAt(history, tenantKey, this.view.headBlockNumber())) return;
     // Besu lets a non-member send an add that names its own key; the seed's rules leave sending to members.
-    if (this.rules === "besu-25.5" && send.addedKeys.includes(tenantKey)) return allow;
-    return refuse(TenancyErrors.enclave);
+    if (this.rules === "besu-25.5" && send.addedKeys.includes(tenantKey)) return;
+    throw Errors.enclave();
   }
 
-  private checkAtHead(
-    method: string,
-    groupId: unknown,
-    tenantKey: string,
-    error: TenancyError,
-    params: readonly unknown[],
-  ): TenancyDecision {
-    const history = this.history(groupId);
-    if (history === undefined) return refuse(TenancyErrors.invalidPrivacyGroupParams);
-    return this.decide(history, tenantKey, { method }, this.view.headBlockNumber())
-      ? { allowed: true, params }
-      : refuse(error);
+  private checkAtHead(method: string, groupParam: unknown, tenantKey: string, refusal: () => RpcError): void {
+    const history = this.view.membershipHistory(groupIdParam(groupParam));
+    if (!this.allows(history, tenantKey, { method }, this.view.headBlockNumber())) throw refusal();
   }
 
-  private checkAtBlock(method: string, params: readonly unknown[], tenantKey: string): TenancyDecision {
-    const history = this.history(params[0]);
-    if (history === undefined) return refuse(TenancyErrors.invalidPrivacyGroupParams);
-    const blockNumber = this.resolveBlock(params[2]);
-    if (history.length === 0) return { allowed: true, params };
-    if (blockNumber === undefined) return this.onlyForMembers(history, tenantKey, params, TenancyErrors.unauthorized);
-    return this.decide(history, tenantKey, { method, blockNumber }, blockNumber)
-      ? { allowed: true, params }
-      : refuse(TenancyErrors.unauthorized);
+  private checkCall(params: readonly unknown[], tenantKey: string): void {
+    const history = this.view.membershipHistory(groupIdParam(params[0]));
+    const blockNumber = this.blockOf(params[2]);
+    // A block the method cannot read or has not reached gives an error or null, never data.
+    if (blockNumber === undefined) return;
+    if (!this.allows(history, tenantKey, { method: "priv_call", blockNumber }, blockNumber))
+      throw Errors.unauthorized();
   }
 
-  private checkStateRoot(params: readonly unknown[], tenantKey: string): TenancyDecision {
-    const head = this.checkAtHead(
-      "priv_debugGetStateRoot",
-      params[0],
-      tenantKey,
-      TenancyErrors.findPrivacyGroup,
-      params,
-    );
-    if (!head.allowed || this.rules === "documented") return head;
+  private checkStateRoot(params: readonly unknown[], tenantKey: string): void {
+    this.checkAtHead("priv_debugGetStateRoot", params[0], tenantKey, Errors.findPrivacyGroup);
+    if (this.rules === "documented") return;
     // Besu then checks membership again at the requested block.
-    const history = this.history(params[0]) ?? [];
-    const blockNumber = this.resolveBlock(params[1]);
-    if (history.length === 0 || blockNumber === undefined) return head;
-    return this.isMemberAt(history, tenantKey, blockNumber) ? head : refuse(TenancyErrors.unauthorized);
+    const history = this.view.membershipHistory(params[0] as string);
+    const blockNumber = this.blockOf(params[1]);
+    if (blockNumber !== undefined && !this.isMemberAt(history, tenantKey, blockNumber)) throw Errors.unauthorized();
   }
 
-  private checkLogs(params: readonly unknown[], tenantKey: string): TenancyDecision {
-    const history = this.history(params[0]);
-    if (history === undefined) return refuse(TenancyErrors.invalidPrivacyGroupParams);
-    if (history.length === 0) return { allowed: true, params };
-    const filter = params[1];
-    if (typeof filter !== "object" || filter === null || Array.isArray(filter)) {
-      return this.onlyForMembers(history, tenantKey, params, TenancyErrors.unauthorized);
-    }
-    // null means absent, as the method reads it.
-    const { blockHash, fromBlock, toBlock } = withoutNulls(filter as Record<string, unknown>);
+  private checkLogs(params: readonly unknown[], tenantKey: string): readonly unknown[] {
+    const history = this.view.membershipHistory(groupIdParam(params[0]));
+    const filter: LogFilter = parseLogFilter(params[1]);
     const head = this.view.headBlockNumber();
-    if (blockHash !== undefined) {
-      const blockNumber = typeof blockHash === "string" ? this.view.blockNumberOfHash(blockHash) : undefined;
-      // An unknown block has no logs to give away; the method answers it.
-      if (blockNumber === undefined) return { allowed: true, params };
-      const request = { method: "priv_getLogs", fromBlock: blockNumber, toBlock: blockNumber };
-      return this.decide(history, tenantKey, request, blockNumber)
-        ? { allowed: true, params }
-        : refuse(TenancyErrors.unauthorized);
-    }
-    // Besu's priv_getLogs reads a missing fromBlock as 0 and a missing toBlock as the head.
-    const from = fromBlock === undefined ? 0 : this.resolveBlock(fromBlock);
-    const to = toBlock === undefined ? head : this.resolveBlock(toBlock);
-    if (from === undefined || to === undefined) {
-      return this.onlyForMembers(history, tenantKey, params, TenancyErrors.unauthorized);
+    const range = filterRange(filter, head, (hash) => this.view.blockNumberOfHash(hash));
+    // An unknown block or an empty range gives no logs to anyone.
+    if (range === undefined) return params;
+    const [from, to] = range;
+    if (filter.blockHash !== undefined) {
+      // Besu checks a blockHash query at that block; the seed's rules treat it as the range [block, block].
+      const request = { method: "priv_getLogs", fromBlock: from, toBlock: to };
+      if (!this.allows(history, tenantKey, request, from)) throw Errors.unauthorized();
+      return params;
     }
     if (this.rules === "besu-25.5") {
       // A range is checked at the head, so a removed member gets nothing, not a clamped range.
-      return this.isMemberAt(history, tenantKey, head) ? { allowed: true, params } : refuse(TenancyErrors.unauthorized);
+      if (!this.isMemberAt(history, tenantKey, head)) throw Errors.unauthorized();
+      return params;
     }
-    // An empty range (from > to) gives nothing; only its lower end matters for a removed tenant.
-    const decision = decideAccess(history, tenantKey, {
-      method: "priv_getLogs",
-      fromBlock: from,
-      toBlock: Math.max(from, to),
-    });
-    if (!decision.allowed) return refuse(TenancyErrors.unauthorized);
-    if (decision.toBlock === undefined || decision.toBlock >= to) return { allowed: true, params };
-    const clamped = { ...(filter as Record<string, unknown>), toBlock: "0x" + decision.toBlock.toString(16) };
-    return { allowed: true, params: [params[0], clamped, ...params.slice(2)] };
+    if (history.length === 0) return params;
+    const decision = decideAccess(history, tenantKey, { method: "priv_getLogs", fromBlock: from, toBlock: to });
+    if (!decision.allowed) throw Errors.unauthorized();
+    if (decision.toBlock === undefined || decision.toBlock >= to) return params;
+    const clamped = { ...(params[1] as Record<string, unknown>), toBlock: "0x" + decision.toBlock.toString(16) };
+    return [params[0], clamped, ...params.slice(2)];
   }
 
   /**
    * The rule of each mode for one request: the seed's (decideAccess) or Besu's membership at a block.
-   * Besu passes a group that has no state at that block: flexible groups may not exist yet.
+   * A group this node has no state for hides nothing and must stay creatable: both modes pass it.
    */
-  private decide(
+  private allows(
     history: readonly MembershipChange[],
     tenantKey: string,
-    request: AccessRequest,
+    request: { method: string; blockNumber?: number; fromBlock?: number; toBlock?: number },
     atBlock: number,
   ): boolean {
-    // A group this node has no state for hides nothing (and must be creatable): Besu passes it in both modes.
     if (history.length === 0) return true;
     if (this.rules === "documented") return decideAccess(history, tenantKey, request).allowed;
     return this.isMemberAt(history, tenantKey, atBlock);
   }
 
+  /** Besu's membership check: the members after that block; a group with none there does not exist yet and passes. */
   private isMemberAt(history: readonly MembershipChange[], tenantKey: string, blockNumber: number): boolean {
     const members = membersAt(history, blockNumber);
     return members.size === 0 || members.has(tenantKey);
   }
 
-  /** A request whose blocks cannot be read runs only for a current member, whose access has no bound. */
-  private onlyForMembers(
-    history: readonly MembershipChange[],
-    tenantKey: string,
-    params: readonly unknown[],
-    error: TenancyError,
-  ): TenancyDecision {
-    const members = membersAt(history, Number.MAX_SAFE_INTEGER);
-    return members.has(tenantKey) ? { allowed: true, params } : refuse(error);
+  /** The block a parameter names, as the method reads it; undefined when the method refuses it or is past the head. */
+  private blockOf(param: unknown): number | undefined {
+    try {
+      return blockParam(param, this.view.headBlockNumber());
+    } catch {
+      return undefined;
+    }
   }
-
-  /** The history of a well-formed group ID; undefined for anything else, which the caller refuses. */
-  private history(groupId: unknown): readonly MembershipChange[] | undefined {
-    const decoded = decodeCanonicalBase64(groupId);
-    if (!decoded.ok || decoded.bytes.length !== 32) return undefined;
-    return this.view.membershipHistory(groupId as string);
-  }
-
-  private resolveBlock(param: unknown): number | undefined {
-    if (typeof param !== "string") return undefined;
-    if (HEAD_BLOCK_TAGS.has(param)) return this.view.headBlockNumber();
-    if (param === "earliest") return 0;
-    if (!/^0x[0-9a-fA-F]{1,13}$/.test(param)) return undefined;
-    return Number.parseInt(param.slice(2), 16);
-  }
-}
-
-function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null));
-}
-
-function refuse(error: TenancyError): TenancyDecision {
-  return { allowed: false, error };
 }
