@@ -248,6 +248,31 @@ describe("multi-tenancy over HTTP", function () {
       });
     });
 
+    it("in a batch, each entry is authorized by itself and answered in place (HTTP 200)", async function () {
+      const jwt = await token(net.rsa, { permissions: ["eth:*", "priv:*"], exp: inAnHour() });
+      const batch = [
+        { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] },
+        { jsonrpc: "2.0", id: 2, method: "priv_getPrivacyPrecompileAddress", params: [] },
+        { jsonrpc: "2.0", id: 3, method: "net_version", params: [] },
+      ];
+      const { status, json } = await post(net.tenants, JSON.stringify(batch), { authorization: `Bearer ${jwt}` });
+      expect(status).to.equal(200);
+      expect(json).to.deep.equal([
+        { jsonrpc: "2.0", id: 1, result: "0x539" },
+        { jsonrpc: "2.0", id: 2, error: { code: -32600, message: "Invalid Request" } },
+        { jsonrpc: "2.0", id: 3, error: { code: -40100, message: "Unauthorized" } },
+      ]);
+    });
+
+    it("the in-process provider carries no token, so a multi-tenancy node refuses it", async function () {
+      const failure = await net.network.nodes[0].provider.request({ method: "eth_chainId" }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).to.deep.include({ code: -40100, message: "Unauthorized" });
+      expect(await net.network.nodes[2].provider.request({ method: "eth_chainId" })).to.equal("0x539");
+    });
+
     it("the node keeps serving after every refusal", async function () {
       await rpc(net.tenants, "garbage", "eth_blockNumber");
       await rpc(net.tenants, undefined, "eth_blockNumber");
