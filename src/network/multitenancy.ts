@@ -36,6 +36,7 @@ export function enableMultiTenancy(
     headBlockNumber: () => node.headBlockNumber(),
     blockNumberOfHash: (hash) => chain.blockByHash(hash)?.number,
     describeSend,
+    filter: (id) => node.filters().find((filter) => filter.id === id),
   });
 
   endpoint.hooks.resolveCaller = async (context: RpcContext): Promise<Caller> => {

@@ -22,6 +22,8 @@ export interface TenancyView {
   blockNumberOfHash(blockHash: string): number | undefined;
   /** The parts of a signed private transaction the send rules look at, or undefined if it does not decode. */
   describeSend(rawHex: string): PrivateSend | undefined;
+  /** An installed filter's group and owner, or undefined for an unknown id. */
+  filter(id: string): { groupId: string; ownerKey: string } | undefined;
 }
 
 export interface PrivateSend {
@@ -42,6 +44,7 @@ export interface PrivateRead {
 }
 
 /** Methods whose only check is membership of the group in params[0], refused with 401 as Besu does. */
+const FILTER_USES = new Set(["priv_getFilterChanges", "priv_getFilterLogs", "priv_uninstallFilter"]);
 const HEAD_MEMBERSHIP_METHODS = new Set([
   "priv_getCode",
   "priv_newFilter",
@@ -87,6 +90,7 @@ export class TenantAccess {
         return params;
       default:
         if (HEAD_MEMBERSHIP_METHODS.has(method)) this.checkAtHead(method, params[0], tenantKey, Errors.unauthorized);
+        if (FILTER_USES.has(method)) this.checkFilterOwner(params, tenantKey);
         // priv_getTransactionReceipt and priv_getPrivateTransaction are checked on what they find (mayRead);
         // everything else carries no group.
         return params;
@@ -125,6 +129,18 @@ export class TenantAccess {
     // Besu lets a non-member send an add that names its own key; the seed's rules leave sending to members.
     if (this.rules === "besu-25.5" && send.addedKeys.includes(tenantKey)) return;
     throw Errors.enclave();
+  }
+
+  /**
+   * Besu reads a filter whatever group the call names, so a member of one group holding another group's
+   * filter id could read that group's logs. The seed's rules scope data to the tenant's groups: a filter
+   * is used only by its owner, through its own group.
+   */
+  private checkFilterOwner(params: readonly unknown[], tenantKey: string): void {
+    if (this.rules === "besu-25.5" || typeof params[1] !== "string") return;
+    const filter = this.view.filter(params[1].toLowerCase());
+    if (filter !== undefined && (filter.groupId !== params[0] || filter.ownerKey !== tenantKey))
+      throw Errors.unauthorized();
   }
 
   private checkAtHead(method: string, groupParam: unknown, tenantKey: string, refusal: () => RpcError): void {

@@ -410,6 +410,18 @@ describe("multi-tenancy over HTTP", function () {
       });
     });
 
+    it("a filter is used only by its owner, through its own group", async function () {
+      const { alice, carol, groupId } = story;
+      const filterId = await result<string>(net.tenants, alice, "priv_newFilter", [groupId, { fromBlock: "earliest" }]);
+      expect(
+        await result<unknown[]>(net.tenants, alice, "priv_getFilterLogs", [groupId, filterId]),
+      ).to.have.length.greaterThan(0);
+      expect(await refusal(net.tenants, carol, "priv_getFilterLogs", [groupId, filterId])).to.deep.include({
+        status: 401,
+        code: -40100,
+      });
+    });
+
     it("a tenant added later sees the group's history", async function () {
       const { carol, created } = story;
       expect(await result(net.tenants, carol, "priv_getTransactionReceipt", [created.pmtHash])).to.include({

@@ -24,6 +24,12 @@ const history: MembershipChange[] = [
   { kind: "removed", key: REMOVED, blockNumber: REMOVAL },
 ];
 
+const OTHER_GROUP = Buffer.alloc(32, 0xcc).toString("base64");
+const FILTERS = new Map([
+  ["0xa1", { groupId: GROUP, ownerKey: OWNER }],
+  ["0xb1", { groupId: OTHER_GROUP, ownerKey: LATE }],
+]);
+
 /** Raw transactions in these tests are JSON of the decoded parts, so the view can "decode" them. */
 const raw = (send: PrivateSend) => JSON.stringify(send);
 
@@ -32,6 +38,7 @@ function access(rules: AccessRules): TenantAccess {
     membershipHistory: (groupId) => (groupId === GROUP ? history : []),
     headBlockNumber: () => HEAD,
     blockNumberOfHash: (hash) => (/^0x0{40,}[0-9a-f]+$/.test(hash) ? Number(BigInt(hash)) : undefined),
+    filter: (id) => FILTERS.get(id),
     describeSend: (rawHex) => {
       try {
         return JSON.parse(rawHex) as PrivateSend;
@@ -185,6 +192,17 @@ describe("multi-tenancy removed-tenant rules", function () {
           expectRefused(() => rules.checkRequest(method, [GROUP, "0x1"], REMOVED), Errors.unauthorized);
           expectAllowed(() => rules.checkRequest(method, [GROUP, "0x1"], OWNER));
         }
+      }
+    });
+
+    it("documented: a filter is used only by its owner, through its own group; besu-25.5 reads any filter id", function () {
+      for (const method of ["priv_getFilterChanges", "priv_getFilterLogs", "priv_uninstallFilter"]) {
+        expectAllowed(() => documented.checkRequest(method, [GROUP, "0xA1"], OWNER));
+        expectRefused(() => documented.checkRequest(method, [GROUP, "0xa1"], LATE), Errors.unauthorized);
+        expectRefused(() => documented.checkRequest(method, [GROUP, "0xb1"], LATE), Errors.unauthorized);
+        expectAllowed(() => besu.checkRequest(method, [GROUP, "0xb1"], LATE));
+        // An unknown id is the method's own "not found".
+        expectAllowed(() => documented.checkRequest(method, [GROUP, "0xff"], LATE));
       }
     });
 
