@@ -1,5 +1,6 @@
+import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
-import { bytesToHex, hexToBytes } from "@ethereumjs/util";
+import { type DB, MapDB, ValueEncoding, bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
 import { type BlockContext, type BlockHashLookup, PrivateExecutor } from "./private-evm";
@@ -15,6 +16,13 @@ export const Selectors = {
   canExecute: "0x78b90337",
   getVersion: "0x0d8e6e2c",
 } as const;
+
+/** Trie nodes of every private state on the network, keyed by their hash. */
+export type TrieDatabase = DB<string, string | Uint8Array>;
+
+export function newTrieDatabase(): TrieDatabase {
+  return new MapDB<string, string | Uint8Array>();
+}
 
 /** A call's outcome in a simulation: whether it succeeded, and its output (or revert data). */
 export interface SimulationResult {
@@ -40,6 +48,8 @@ export class PrivateGroup {
   private readonly roots: { blockNumber: number; root: string }[] = [];
   /** The members at head, as getParticipants() returns them. */
   members: string[] = [];
+  /** The state root now: the empty trie's until the first success. */
+  headRoot = EMPTY_TRIE_ROOT;
 
   private constructor(
     readonly id: string,
@@ -48,8 +58,10 @@ export class PrivateGroup {
     private readonly blockHash: BlockHashLookup,
   ) {}
 
-  static fresh(id: string, common: Common, blockHash: BlockHashLookup): PrivateGroup {
-    const stateManager = new MerkleStateManager({ common, caches: new Caches() });
+  /** A group with no state yet, its trie nodes kept in `db` (shared: nodes are content-addressed). */
+  static fresh(id: string, common: Common, blockHash: BlockHashLookup, db: TrieDatabase): PrivateGroup {
+    const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common });
+    const stateManager = new MerkleStateManager({ common, trie, caches: new Caches() });
     return new PrivateGroup(id, PrivateExecutor.create(common, stateManager, blockHash), common, blockHash);
   }
 
@@ -65,6 +77,7 @@ export class PrivateGroup {
   /** Records a committed success and the new root. */
   async recordSuccess(entry: Omit<GroupEntry, "stateRoot">): Promise<GroupEntry> {
     const stateRoot = bytesToHex(await this.stateManager.getStateRoot());
+    this.headRoot = stateRoot;
     const recorded = { ...entry, stateRoot };
     this.entries.push(recorded);
     this.entries.sort((a, b) => a.blockNumber - b.blockNumber || a.transactionIndex - b.transactionIndex);
@@ -73,6 +86,11 @@ export class PrivateGroup {
     else this.roots.push({ blockNumber: entry.blockNumber, root: stateRoot });
     this.roots.sort((a, b) => a.blockNumber - b.blockNumber);
     return recorded;
+  }
+
+  /** Moves the state to a root another node computed from the same state and transaction. */
+  async adoptRoot(root: string): Promise<void> {
+    await this.stateManager.setStateRoot(hexToBytes(root as `0x${string}`));
   }
 
   /** The group's state root as of the end of `blockNumber`: the empty trie's before the group existed. */
