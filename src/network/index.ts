@@ -13,7 +13,7 @@ import { type Caller, type NetworkCore, PrivacyApi, type PrivateFilter } from ".
 import { privateCommon } from "./private-evm";
 import { groupLogs } from "./private-logs";
 import { ExecutionMemo, PrivacyNode, type PrivateTransactionEntry } from "./privacy-node";
-import { newTrieDatabase } from "./private-group";
+import { LiveStates, newTrieDatabase } from "./private-group";
 import { type Eip1193Provider, PublicChain } from "./public-chain";
 import { RpcError } from "./rpc-error";
 import { SerialQueue } from "./serial-queue";
@@ -62,9 +62,9 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   const common = privateCommon(config.chainId);
   const report = options.onPrivateTransaction ?? (() => undefined);
   const memo = new ExecutionMemo();
-  const trieDatabase = newTrieDatabase();
+  const states = { common, blockHash: chain.blockHash, db: newTrieDatabase(), live: new LiveStates() };
   const privacyNodes = config.nodes.map(
-    (node) => new PrivacyNode(node.name, node.enclaveKeys, chain, common, config.groupGenesis, report, memo, trieDatabase),
+    (node) => new PrivacyNode(node.name, node.enclaveKeys, chain, states, config.groupGenesis, report, memo),
   );
   const core: NetworkCore = {
     chain,

@@ -1,12 +1,11 @@
 import { Account, bytesToHex, createAddressFromString as createAddress } from "@ethereumjs/util";
 import { decodeRlp, encodeRlp, getBytes, keccak256 } from "ethers";
-import type { Common } from "@ethereumjs/common";
 import { Enclave, type ReceivedPayload } from "./enclave";
 import { type BlockContext, applyGroupGenesis } from "./private-evm";
 import {
   type GroupEntry,
   PrivateGroup,
-  type TrieDatabase,
+  type PrivateStateContext,
   Selectors,
   decodeKeyList,
   isAddParticipants,
@@ -105,11 +104,10 @@ export class PrivacyNode {
     readonly name: string,
     readonly keys: readonly string[],
     private readonly chain: PublicChain,
-    private readonly common: Common,
+    private readonly states: PrivateStateContext,
     private readonly genesis: GroupGenesis,
     private readonly report: (entry: PrivateTransactionEntry) => void,
     private readonly memo: ExecutionMemo,
-    private readonly db: TrieDatabase,
   ) {
     this.enclave = new Enclave(new Set(keys));
   }
@@ -174,7 +172,7 @@ export class PrivacyNode {
   }
 
   private freshGroup(groupId: string): PrivateGroup {
-    return PrivateGroup.fresh(groupId, this.common, this.chain.blockHash, this.db);
+    return PrivateGroup.fresh(groupId, this.states);
   }
 
   /**

@@ -39,6 +39,35 @@ export interface GroupEntry {
   stateRoot: string;
 }
 
+/** What every group's state needs: the EVM's chain rules, BLOCKHASH, the shared trie nodes, the live pool. */
+export interface PrivateStateContext {
+  common: Common;
+  blockHash: BlockHashLookup;
+  db: TrieDatabase;
+  live: LiveStates;
+}
+
+/**
+ * The groups whose state is open (a state manager and an EVM, ~60 KB each), least recently used first.
+ * A closed group keeps only its root: its state reopens from the shared trie when next used, so
+ * 10,000 groups cost their roots, not 10,000 EVMs.
+ */
+export class LiveStates {
+  private readonly open = new Set<PrivateGroup>();
+
+  constructor(private readonly capacity = 256) {}
+
+  touch(group: PrivateGroup): void {
+    this.open.delete(group);
+    this.open.add(group);
+    if (this.open.size > this.capacity) {
+      const oldest = this.open.values().next().value!;
+      this.open.delete(oldest);
+      oldest.close();
+    }
+  }
+}
+
 /**
  * One privacy group's private state on one node: a Merkle-Patricia world state (so roots are real),
  * the root after each block with a successful transaction, and the successful transactions in order.
@@ -50,19 +79,34 @@ export class PrivateGroup {
   members: string[] = [];
   /** The state root now: the empty trie's until the first success. */
   headRoot = EMPTY_TRIE_ROOT;
+  private openExecutor: PrivateExecutor | undefined;
 
   private constructor(
     readonly id: string,
-    readonly executor: PrivateExecutor,
-    private readonly common: Common,
-    private readonly blockHash: BlockHashLookup,
+    private readonly context: PrivateStateContext,
   ) {}
 
-  /** A group with no state yet, its trie nodes kept in `db` (shared: nodes are content-addressed). */
-  static fresh(id: string, common: Common, blockHash: BlockHashLookup, db: TrieDatabase): PrivateGroup {
-    const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common });
-    const stateManager = new MerkleStateManager({ common, trie, caches: new Caches() });
-    return new PrivateGroup(id, PrivateExecutor.create(common, stateManager, blockHash), common, blockHash);
+  /** A group with no state yet. */
+  static fresh(id: string, context: PrivateStateContext): PrivateGroup {
+    return new PrivateGroup(id, context);
+  }
+
+  /** The EVM on the group's current state, reopened at the head root if it was closed. */
+  get executor(): PrivateExecutor {
+    if (this.openExecutor === undefined) {
+      const { common, db, blockHash } = this.context;
+      const root = this.headRoot === EMPTY_TRIE_ROOT ? undefined : hexToBytes(this.headRoot as `0x${string}`);
+      const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root });
+      const stateManager = new MerkleStateManager({ common, trie, caches: new Caches() });
+      this.openExecutor = PrivateExecutor.create(common, stateManager, blockHash);
+    }
+    this.context.live.touch(this);
+    return this.openExecutor;
+  }
+
+  /** Frees the open state; only called between transactions, when every change is flushed into the trie. */
+  close(): void {
+    this.openExecutor = undefined;
   }
 
   get stateManager(): MerkleStateManager {
@@ -107,9 +151,9 @@ export class PrivateGroup {
   async executorAt(blockNumber: number): Promise<PrivateExecutor | undefined> {
     const root = this.rootAt(blockNumber);
     if (root === EMPTY_TRIE_ROOT) return undefined;
-    const copy = this.stateManager.shallowCopy(false);
-    await copy.setStateRoot(hexToBytes(root as `0x${string}`));
-    return PrivateExecutor.create(this.common, copy, this.blockHash);
+    const { common, db, blockHash } = this.context;
+    const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: hexToBytes(root as `0x${string}`) });
+    return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash);
   }
 }
 
