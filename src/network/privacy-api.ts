@@ -1,4 +1,4 @@
-import { AbiCoder, encodeRlp, hexlify, randomBytes as randomHex } from "ethers";
+import { AbiCoder, encodeRlp, getBytes, hexlify, randomBytes as randomHex } from "ethers";
 import { createAddressFromString } from "@ethereumjs/util";
 import type { EnclaveNetwork } from "./enclave";
 import { type LogFilter, type LogResult, filterRange, groupLogs, logsBloom, parseLogFilter, receiptLog } from "./private-logs";
@@ -352,8 +352,9 @@ export class PrivacyApi {
   }
 }
 
+/** Exactly sized bytes (a small Buffer would pin an 8 KB pool slab for as long as the enclave keeps it). */
 function encodeRlpBytes(items: string[]): Uint8Array {
-  return Buffer.from(encodeRlp(items).slice(2), "hex");
+  return getBytes(encodeRlp(items));
 }
 
 function base64ToHex(key: string): string {
