@@ -319,7 +319,7 @@ export class PrivacyApi {
     const { tx } = record;
     const outcome = record.outcome ?? { status: "0x0", output: "0x", logs: [] };
     const receipt: Record<string, unknown> = {};
-    if (tx.to === null) receipt.contractAddress = privateContractAddress(record.sender, tx.nonce, tx.privacyGroupId!);
+    if (tx.to === null && tx.privacyGroupId !== undefined) receipt.contractAddress = privateContractAddress(record.sender, tx.nonce, tx.privacyGroupId);
     receipt.from = record.sender;
     if (tx.to !== null) receipt.to = tx.to;
     receipt.output = outcome.output;
