@@ -81,8 +81,8 @@ export class ExecutionMemo {
 export interface PrivateTransactionEntry {
   node: string;
   pmtHash: string;
-  /** The marker's block (for a replayed transaction, its original block). */
-  blockNumber: number;
+  /** The marker's block (for a replayed transaction, its original block); always set by the network. */
+  blockNumber?: number;
   privacyGroupId?: string;
   sender: string;
   to: string | null;
