@@ -1,9 +1,9 @@
-import { AbiCoder, encodeRlp, hexlify, randomBytes as randomHex } from "ethers";
-import { bytesToHex, createAddressFromString } from "@ethereumjs/util";
+import { AbiCoder, encodeRlp, getBytes, hexlify, randomBytes as randomHex } from "ethers";
+import { createAddressFromString } from "@ethereumjs/util";
 import type { EnclaveNetwork } from "./enclave";
 import { type LogFilter, type LogResult, filterRange, groupLogs, logsBloom, parseLogFilter, receiptLog } from "./private-logs";
 import { PrivateGroup, isAddParticipants, participantsFromCalldata, simulate, Selectors, ZERO_ADDRESS } from "./private-group";
-import type { PrivateExecutor } from "./private-evm";
+import { type PrivateExecutor, toHex } from "./private-evm";
 import { decodePrivateTransaction, quantity, recoverSender } from "./private-transaction";
 import { type PrivacyNode, type PrivateRecord, privateContractAddress } from "./privacy-node";
 import { BLOCK_GAS_LIMIT, PRIVACY_PRECOMPILE, PublicChain } from "./public-chain";
@@ -43,14 +43,13 @@ export interface PrivateFilter {
 }
 
 const ZERO_VERSION = "0x" + "00".repeat(32);
-/** The names Besu 25.5 knows but does not enable with flexible groups on (or on HTTP). */
+/** The names Besu 25.5 knows but does not enable with flexible groups on, or serves only over WebSocket. */
 export const DISABLED_PRIVACY_METHODS = new Set([
   "priv_createPrivacyGroup",
   "priv_deletePrivacyGroup",
   "priv_findPrivacyGroup",
   "priv_subscribe",
   "priv_unsubscribe",
-  "priv_traceTransaction",
 ]);
 
 type Handler = (params: unknown[], caller: Caller) => Promise<unknown>;
@@ -80,6 +79,7 @@ export class PrivacyApi {
       priv_getTransactionReceipt: (params, caller) => this.getTransactionReceipt(params, caller),
       priv_getPrivacyPrecompileAddress: async () => PRIVACY_PRECOMPILE,
       priv_debugGetStateRoot: (params) => this.debugGetStateRoot(params),
+      priv_traceTransaction: (params) => this.node.traceTransaction(groupIdParam(params[0]), hashParam(params[1])),
       privx_findFlexiblePrivacyGroup: (params, caller) => this.findFlexiblePrivacyGroup(params, caller),
       privx_findOnchainPrivacyGroup: (params, caller) => this.findFlexiblePrivacyGroup(params, caller),
     };
@@ -211,7 +211,7 @@ export class PrivacyApi {
     const executor = await this.executorAt(groupId, blockNumber);
     if (executor === undefined) return "0x";
     const result = await executor.run({ caller: from, to, data }, this.blockContext(blockNumber));
-    const output = bytesToHex(result.execResult.returnValue);
+    const output = toHex(result.execResult.returnValue);
     if (result.execResult.exceptionError === undefined) return output;
     if (output.length >= 10) throw executionReverted(output, decodeRevertReason(output));
     throw Errors.privateTransactionFailed();
@@ -226,7 +226,7 @@ export class PrivacyApi {
     if (executor === undefined) return null;
     const target = createAddressFromString(address);
     if ((await executor.stateManager.getAccount(target)) === undefined) return null;
-    return bytesToHex(await executor.stateManager.getCode(target));
+    return toHex(await executor.stateManager.getCode(target));
   }
 
   private async debugGetStateRoot(params: unknown[]): Promise<string> {
@@ -322,7 +322,7 @@ export class PrivacyApi {
     const { tx } = record;
     const outcome = record.outcome ?? { status: "0x0", output: "0x", logs: [] };
     const receipt: Record<string, unknown> = {};
-    if (tx.to === null) receipt.contractAddress = privateContractAddress(record.sender, tx.nonce, tx.privacyGroupId!);
+    if (tx.to === null && tx.privacyGroupId !== undefined) receipt.contractAddress = privateContractAddress(record.sender, tx.nonce, tx.privacyGroupId);
     receipt.from = record.sender;
     if (tx.to !== null) receipt.to = tx.to;
     receipt.output = outcome.output;
@@ -355,8 +355,9 @@ export class PrivacyApi {
   }
 }
 
+/** Exactly sized bytes (a small Buffer would pin an 8 KB pool slab for as long as the enclave keeps it). */
 function encodeRlpBytes(items: string[]): Uint8Array {
-  return Buffer.from(encodeRlp(items).slice(2), "hex");
+  return getBytes(encodeRlp(items));
 }
 
 function base64ToHex(key: string): string {

@@ -1,7 +1,7 @@
-import { Account, bytesToHex, createAddressFromString as createAddress } from "@ethereumjs/util";
+import { Account, createAddressFromString as createAddress } from "@ethereumjs/util";
 import { decodeRlp, encodeRlp, getBytes, keccak256 } from "ethers";
 import { Enclave, type ReceivedPayload } from "./enclave";
-import { type BlockContext, applyGroupGenesis } from "./private-evm";
+import { type BlockContext, applyGroupGenesis, toHex } from "./private-evm";
 import {
   type GroupEntry,
   PrivateGroup,
@@ -13,7 +13,9 @@ import {
   participantsFromCalldata,
   simulate,
   PROXY_ADDRESS,
+  EMPTY_TRIE_ROOT,
 } from "./private-group";
+import { traceCall } from "./private-trace";
 import { type PrivateTransaction, decodePrivateTransaction, recoverSender, toMinimalHex } from "./private-transaction";
 import { type ChainBlock, PRIVACY_PRECOMPILE, type PublicChain } from "./public-chain";
 import type { GroupGenesis } from "./types";
@@ -81,6 +83,8 @@ export class ExecutionMemo {
 export interface PrivateTransactionEntry {
   node: string;
   pmtHash: string;
+  /** The marker's block (for a replayed transaction, its original block); always set by the network. */
+  blockNumber?: number;
   privacyGroupId?: string;
   sender: string;
   to: string | null;
@@ -262,16 +266,16 @@ export class PrivacyNode {
     await state.putAccount(senderAddress, account);
     const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, tx.privacyGroupId!) : undefined;
     const result = await group.executor.run({ caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block);
-    const returned = bytesToHex(result.execResult.returnValue);
+    const returned = toHex(result.execResult.returnValue);
     if (result.execResult.exceptionError !== undefined) {
       const outcome: PrivateOutcome = { status: "0x0", output: "0x", logs: [] };
       if (returned !== "0x") outcome.revertReason = returned;
       return outcome;
     }
     const logs = (result.execResult.logs ?? []).map(([address, topics, data]) => ({
-      address: bytesToHex(address),
-      topics: topics.map((topic) => bytesToHex(topic)),
-      data: bytesToHex(data),
+      address: toHex(address),
+      topics: topics.map((topic) => toHex(topic)),
+      data: toHex(data),
     }));
     return { status: "0x1", output: tx.to === null ? await deployedCode(group, createAddressOf!) : returned, logs };
   }
@@ -320,6 +324,34 @@ export class PrivacyNode {
     }
   }
 
+  /**
+   * priv_traceTransaction: re-runs an executed private transaction on the group's state just before it,
+   * recording every frame. Empty for what this node did not execute in that group.
+   */
+  async traceTransaction(groupId: string, pmtHash: string): Promise<object[]> {
+    const record = this.records.get(pmtHash);
+    const group = this.groups.get(groupId);
+    const block = record === undefined ? undefined : this.chain.block(record.blockNumber);
+    if (record === undefined || group === undefined || block === undefined || record.tx.privacyGroupId !== groupId) return [];
+    if (record.outcome === undefined || record.outcome.status === "0x2") return [];
+    const earlier = group.entries.filter(
+      (entry) => entry.blockNumber < record.blockNumber || (entry.blockNumber === record.blockNumber && entry.transactionIndex < record.transactionIndex),
+    );
+    const executor = group.executorOn(earlier.at(-1)?.stateRoot ?? EMPTY_TRIE_ROOT);
+    if (earlier.length === 0) await applyGroupGenesis(executor.stateManager, this.genesis);
+    const { tx, sender } = record;
+    const senderAddress = createAddress(sender);
+    const account = (await executor.stateManager.getAccount(senderAddress)) ?? new Account();
+    account.nonce += 1n;
+    await executor.stateManager.putAccount(senderAddress, account);
+    const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, groupId) : undefined;
+    return traceCall(executor, { caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block, {
+      blockHash: record.blockHash,
+      blockNumber: record.blockNumber,
+      transactionHash: pmtHash,
+    });
+  }
+
   /** The add blob for a group: its successful transactions here, each with marker hash and state root. */
   addBlob(groupId: string): Uint8Array | undefined {
     const group = this.groups.get(groupId);
@@ -332,6 +364,7 @@ export class PrivacyNode {
     this.report({
       node: this.name,
       pmtHash: record.pmtHash,
+      blockNumber: record.blockNumber,
       privacyGroupId: record.tx.privacyGroupId,
       sender: record.sender,
       to: record.tx.to,
@@ -357,5 +390,5 @@ export function privateContractAddress(sender: string, nonce: bigint, privacyGro
 }
 
 async function deployedCode(group: PrivateGroup, address: string): Promise<string> {
-  return bytesToHex(await group.stateManager.getCode(createAddress(address)));
+  return toHex(await group.stateManager.getCode(createAddress(address)));
 }

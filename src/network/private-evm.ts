@@ -1,5 +1,5 @@
 import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
-import { EVM, type EVMResult, type EVMRunCallOpts, NobleBN254 } from "@ethereumjs/evm";
+import { EVM, type EVMResult, type EVMRunCallOpts, type Message, NobleBN254 } from "@ethereumjs/evm";
 import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { Account, Address, createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import type { GroupGenesis } from "./types";
@@ -63,8 +63,26 @@ export class PrivateExecutor {
         return this;
       },
     };
-    const evm = new PrivateEVM({ common, stateManager, blockchain, bn254: new NobleBN254() });
+    // Its own Common: an EVM subscribes to its Common's events, so a shared one would keep every EVM alive.
+    const evm = new PrivateEVM({ common: common.copy(), stateManager, blockchain, bn254: new NobleBN254() });
     return new PrivateExecutor(stateManager, evm);
+  }
+
+  /** Runs a call with listeners on every frame's start and end (for traces). */
+  async runObserved(
+    call: PrivateCall,
+    block: BlockContext,
+    beforeMessage: (message: Message) => void,
+    afterMessage: (result: EVMResult) => void,
+  ): Promise<EVMResult> {
+    this.evm.events.on("beforeMessage", beforeMessage);
+    this.evm.events.on("afterMessage", afterMessage);
+    try {
+      return await this.run(call, block);
+    } finally {
+      this.evm.events.off("beforeMessage", beforeMessage);
+      this.evm.events.off("afterMessage", afterMessage);
+    }
   }
 
   async run(call: PrivateCall, block: BlockContext): Promise<EVMResult> {
@@ -86,6 +104,11 @@ export class PrivateExecutor {
       this.evm.nextCreateAddress = undefined;
     }
   }
+}
+
+/** 0x hex as one flat string (@ethereumjs/util's bytesToHex builds a rope of one piece per byte, which costs memory when kept). */
+export function toHex(bytes: Uint8Array): string {
+  return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 function toEvmBlock(block: BlockContext): NonNullable<EVMRunCallOpts["block"]> {

@@ -1,9 +1,9 @@
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
-import { type DB, MapDB, ValueEncoding, bytesToHex, hexToBytes } from "@ethereumjs/util";
+import { type DB, MapDB, ValueEncoding, hexToBytes } from "@ethereumjs/util";
 import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
-import { type BlockContext, type BlockHashLookup, PrivateExecutor } from "./private-evm";
+import { type BlockContext, type BlockHashLookup, PrivateExecutor, toHex } from "./private-evm";
 
 export const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
@@ -120,7 +120,7 @@ export class PrivateGroup {
 
   /** Records a committed success and the new root. */
   async recordSuccess(entry: Omit<GroupEntry, "stateRoot">): Promise<GroupEntry> {
-    const stateRoot = bytesToHex(await this.stateManager.getStateRoot());
+    const stateRoot = toHex(await this.stateManager.getStateRoot());
     this.headRoot = stateRoot;
     const recorded = { ...entry, stateRoot };
     this.entries.push(recorded);
@@ -150,9 +150,14 @@ export class PrivateGroup {
   /** A throw-away executor on the state as of `blockNumber`, or undefined if the group had no state yet. */
   async executorAt(blockNumber: number): Promise<PrivateExecutor | undefined> {
     const root = this.rootAt(blockNumber);
-    if (root === EMPTY_TRIE_ROOT) return undefined;
+    return root === EMPTY_TRIE_ROOT ? undefined : this.executorOn(root);
+  }
+
+  /** A throw-away executor on any root of this group (the empty trie's included). */
+  executorOn(root: string): PrivateExecutor {
     const { common, db, blockHash } = this.context;
-    const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: hexToBytes(root as `0x${string}`) });
+    const start = root === EMPTY_TRIE_ROOT ? undefined : hexToBytes(root as `0x${string}`);
+    const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: start });
     return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash);
   }
 }
@@ -162,7 +167,7 @@ export async function simulate(executor: PrivateExecutor, data: string, block: B
   await executor.stateManager.checkpoint();
   try {
     const result = await executor.run({ caller: ZERO_ADDRESS, to, data }, block);
-    return { ok: result.execResult.exceptionError === undefined, output: bytesToHex(result.execResult.returnValue) };
+    return { ok: result.execResult.exceptionError === undefined, output: toHex(result.execResult.returnValue) };
   } finally {
     await executor.stateManager.revert();
   }
