@@ -8,6 +8,7 @@ import "./tasks/bench";
 import "./tasks/export";
 import "./tasks/verify";
 import "./tasks/check-upgrade";
+import "./tasks/network";
 
 // Compilers are never downloaded: Hardhat runs the `solc` npm package's soljson.js,
 // pinned in package.json, for compile, test and coverage alike.

@@ -1,0 +1,113 @@
+import crypto from "node:crypto";
+import { jwtVerify } from "jose";
+import { isPrivacyMethod } from "../access";
+import type { JwtAlgorithm, JwtConfig } from "./types";
+
+/**
+ * Multi-tenancy authentication as Besu 25.5 does it (reference §5): a Bearer JWT verified with the node's
+ * configured public key, `exp` required, method permissions from the `permissions` claim, and the tenant's
+ * enclave key from `privacyUserId`, else `privacyPublicKey`.
+ */
+
+/** Who is calling, decided once per HTTP request from its Authorization header. */
+export type Session =
+  /** No Bearer token at all. */
+  | { kind: "anonymous" }
+  /** A token that does not verify: bad signature, other algorithm, expired, no `exp`, malformed. */
+  | { kind: "rejected" }
+  | { kind: "authenticated"; permissions: readonly string[]; tenantKey?: string };
+
+/** A refused call, with the JSON-RPC error and HTTP status Besu answers with. */
+export interface AuthRefusal {
+  code: number;
+  message: string;
+  httpStatus: 400 | 401;
+  /** Besu answers a request without a token with `id: null`; other refusals keep the request's id. */
+  keepsRequestId: boolean;
+}
+
+export type CallAuthorization = { allowed: true; tenantKey?: string } | { allowed: false; refusal: AuthRefusal };
+
+const UNAUTHORIZED = { code: -40100, message: "Unauthorized", httpStatus: 401 } as const;
+const INVALID_REQUEST = { code: -32600, message: "Invalid Request", httpStatus: 400 } as const;
+const BEARER = /^Bearer +(\S+)$/i;
+
+/** Verifies tenants' tokens for one node. */
+export class TokenVerifier {
+  private readonly key: crypto.KeyObject;
+  private readonly algorithm: JwtAlgorithm;
+
+  constructor(config: JwtConfig) {
+    this.key = crypto.createPublicKey(config.publicKeyPem);
+    this.algorithm = config.algorithm;
+  }
+
+  /** Never throws: whatever the header holds, the answer is a session. */
+  async session(authorization: string | undefined): Promise<Session> {
+    const token = authorization === undefined ? undefined : BEARER.exec(authorization.trim())?.[1];
+    if (token === undefined) return { kind: "anonymous" };
+    let claims: Record<string, unknown>;
+    try {
+      // Only the configured algorithm: a token that names another (HS256 with the public key as secret,
+      // "none") must fail, not pick its own verification.
+      ({ payload: claims } = await jwtVerify(token, this.key, {
+        algorithms: [this.algorithm],
+        requiredClaims: ["exp"],
+      }));
+    } catch {
+      return { kind: "rejected" };
+    }
+    return { kind: "authenticated", permissions: permissionsOf(claims), tenantKey: tenantKeyOf(claims) };
+  }
+}
+
+/**
+ * May this session call `method`? Besu grants `ns_name` to a token whose `permissions` hold `*:*`,
+ * `ns:*` or `ns:name`; privacy methods also need a tenant key in the token.
+ */
+export function authorizeCall(session: Session, method: string): CallAuthorization {
+  if (session.kind === "anonymous") return refuse({ ...UNAUTHORIZED, keepsRequestId: false });
+  if (session.kind === "rejected" || !isPermitted(session.permissions, method)) {
+    return refuse({ ...UNAUTHORIZED, keepsRequestId: true });
+  }
+  if (isPrivacyMethod(method) && session.tenantKey === undefined)
+    return refuse({ ...INVALID_REQUEST, keepsRequestId: true });
+  return { allowed: true, tenantKey: session.tenantKey };
+}
+
+/** Besu's JsonRpcMethod.getPermissions: `*:*`, the name with `_` as `:`, and the namespace before the first `_` with `:*`. */
+export function isPermitted(permissions: readonly string[], method: string): boolean {
+  const separator = method.indexOf("_");
+  const granting = ["*:*"];
+  if (separator > 0) granting.push(method.replace(/_/g, ":"), method.slice(0, separator) + ":*");
+  return permissions.some((permission) => granting.includes(permission));
+}
+
+/** The JSON-RPC error object of a refusal, with the id Besu would put in it. */
+export function refusalResponse(
+  refusal: AuthRefusal,
+  requestId: string | number | null,
+): { jsonrpc: "2.0"; id: string | number | null; error: { code: number; message: string } } {
+  return {
+    jsonrpc: "2.0",
+    id: refusal.keepsRequestId ? requestId : null,
+    error: { code: refusal.code, message: refusal.message },
+  };
+}
+
+function refuse(refusal: AuthRefusal): CallAuthorization {
+  return { allowed: false, refusal };
+}
+
+function permissionsOf(claims: Record<string, unknown>): string[] {
+  const permissions = claims.permissions;
+  return Array.isArray(permissions) ? permissions.filter((entry): entry is string => typeof entry === "string") : [];
+}
+
+/** Besu's MultiTenancyUserUtil: `privacyUserId` wins over `privacyPublicKey`. */
+function tenantKeyOf(claims: Record<string, unknown>): string | undefined {
+  for (const claim of [claims.privacyUserId, claims.privacyPublicKey]) {
+    if (typeof claim === "string" && claim.length > 0) return claim;
+  }
+  return undefined;
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+/**
+ * `fpg-node` / `npm run node`: runs the flexible-privacy development network in the foreground, like
+ * `hardhat node`: prints each node's URL, enclave keys and accounts, then one line per private transaction.
+ */
+import { Interface, computeAddress } from "ethers";
+import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
+import { NetworkConfigError, loadNetworkConfig } from "./config";
+import { type PrivacyNetwork, type PrivateTransactionEntry, startPrivacyNetwork } from "./index";
+import type { NetworkConfig } from "./types";
+
+export const USAGE = `Usage: fpg-node [--config FILE] [--host HOST]
+
+Runs a local Besu 25.5-compatible flexible-privacy network until Ctrl-C.
+
+Options:
+  --config FILE  JSON configuration (chainId, blockTime, groupGenesis, accessRules, accounts, nodes, host);
+                 relative paths in it resolve against its folder. Default: three nodes on 20000/20002/20004.
+  --host HOST    address every node binds (default 127.0.0.1)
+  --help         show this help`;
+
+export interface CliOptions {
+  config?: string;
+  host?: string;
+  help: boolean;
+}
+
+/** A command line that cannot run: the message says which flag and why. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inlineValue] = argv[i].startsWith("--") && argv[i].includes("=") ? splitOnce(argv[i]) : [argv[i]];
+    const value = (): string => {
+      const given = inlineValue ?? argv[++i];
+      if (given === undefined || given === "" || (inlineValue === undefined && given.startsWith("--"))) {
+        throw new UsageError(`${flag} needs a value`);
+      }
+      return given;
+    };
+    if (flag === "--help" || flag === "-h") options.help = true;
+    else if (flag === "--config") options.config = value();
+    else if (flag === "--host") options.host = value();
+    else throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}`);
+  }
+  return options;
+}
+
+function splitOnce(arg: string): [string, string] {
+  const at = arg.indexOf("=");
+  return [arg.slice(0, at), arg.slice(at + 1)];
+}
+
+/** The functions of the group's contracts by selector, so a line can say "addParticipants" instead of 0x965a25ef. */
+const KNOWN_FUNCTIONS = new Interface([
+  ...FlexiblePrivacyGroupManagement__factory.abi.filter((fragment) => fragment.type === "function"),
+  ...FlexiblePrivacyGroupProxy__factory.abi.filter((fragment) => fragment.type === "function"),
+]);
+
+export function methodName(entry: Pick<PrivateTransactionEntry, "to" | "data">): string {
+  if (entry.to === null) return "deploy";
+  const selector = entry.data.slice(0, 10);
+  if (selector.length < 10) return "(no selector)";
+  return KNOWN_FUNCTIONS.getFunction(selector)?.name ?? selector;
+}
+
+export function describeStatus(entry: Pick<PrivateTransactionEntry, "status" | "dropped">): string {
+  if (entry.dropped) return "dropped (0x0)";
+  return { "0x1": "success (0x1)", "0x0": "reverted (0x0)", "0x2": "invalid (0x2)" }[entry.status];
+}
+
+/** One line per private transaction, like hardhat node's per-transaction log. */
+export function formatEntry(entry: PrivateTransactionEntry): string {
+  return [
+    `private tx ${entry.pmtHash}`,
+    `  group ${entry.privacyGroupId ?? "(none)"}  from ${entry.sender}  ${methodName(entry)}  ${describeStatus(entry)}`,
+  ].join("\n");
+}
+
+export function formatBanner(config: NetworkConfig, network: PrivacyNetwork): string {
+  const lines = [
+    `Flexible-privacy development network (Besu 25.5 privacy API): ${network.nodes.length} nodes, chain ${config.chainId}, ` +
+      (config.blockTime === 0 ? "a block per marker transaction" : `a block every ${config.blockTime} s`) +
+      `, access rules "${config.accessRules}"`,
+    "",
+  ];
+  for (const [i, node] of network.nodes.entries()) {
+    const tenancy = config.nodes[i].multiTenancy ? `  (multi-tenancy, ${config.nodes[i].jwt?.algorithm} JWT)` : "";
+    lines.push(`${node.name}  ${node.url}${tenancy}`, ...node.enclaveKeys.map((key) => `  enclave key ${key}`));
+  }
+  lines.push(
+    "",
+    "Accounts",
+    "========",
+    "",
+    "WARNING: these private keys are publicly known. Never use them on a real network.",
+    "",
+  );
+  for (const [i, key] of config.accounts.entries()) {
+    lines.push(`Account #${i}: ${computeAddress(key)}`, `Private Key: ${key}`, "");
+  }
+  lines.push("Private transactions (one line per transaction, as the first node processed it):");
+  return lines.join("\n");
+}
+
+/** Prints each marker hash once: every node that processes a transaction reports it, history replays included. */
+export function entryPrinter(
+  print: (line: string) => void,
+  remember = 10_000,
+): (entry: PrivateTransactionEntry) => void {
+  const seen = new Set<string>();
+  return (entry) => {
+    if (entry.replayed || seen.has(entry.pmtHash)) return;
+    seen.add(entry.pmtHash);
+    // Forget the oldest so a long-running network keeps bounded memory.
+    if (seen.size > remember) seen.delete(seen.values().next().value as string);
+    print(formatEntry(entry));
+  };
+}
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleIo: Io = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+/**
+ * Starts the network and returns it, or prints one error and returns the exit code (1) when the command
+ * line or the config is wrong: nothing listens until both are valid.
+ */
+export async function run(argv: readonly string[], io: Io = consoleIo): Promise<PrivacyNetwork | number> {
+  let options: CliOptions;
+  let config: NetworkConfig;
+  try {
+    options = parseArgs(argv);
+    if (options.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    config = loadNetworkConfig(options.config, { host: options.host });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`Error: ${error.message}\n\n${USAGE}`);
+      return 1;
+    }
+    if (error instanceof NetworkConfigError) {
+      io.err(`Error in configuration: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  try {
+    const network = await startPrivacyNetwork(config, { onPrivateTransaction: entryPrinter(io.out) });
+    io.out(formatBanner(config, network));
+    return network;
+  } catch (error) {
+    io.err(`Error: the network did not start: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+/** Stops the network on the first SIGINT/SIGTERM; a second one exits at once. */
+export function stopOnSignals(network: PrivacyNetwork, io: Io = consoleIo): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    io.out(`\n${signal}: stopping the network...`);
+    network.stop().then(
+      () => {
+        io.out("Stopped.");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        io.err(`Error while stopping: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (outcome) => {
+      if (typeof outcome === "number") process.exit(outcome);
+      stopOnSignals(outcome);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

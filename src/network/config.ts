@@ -1,0 +1,402 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { parseTesseraKey } from "../keys";
+import { defaultNetworkConfig } from "./defaults";
+import type {
+  AccessRules,
+  GroupGenesis,
+  GroupGenesisAccount,
+  JwtAlgorithm,
+  JwtConfig,
+  NetworkConfig,
+  NodeConfig,
+} from "./types";
+
+/**
+ * The one error a wrong configuration raises: `field` is the path inside the JSON file
+ * (`nodes[1].jwt.publicKeyFile`), and the message says what is wrong and what to do.
+ */
+export class NetworkConfigError extends Error {
+  readonly field: string;
+
+  constructor(field: string, problem: string, source?: string) {
+    super(`${source === undefined ? "" : source + ": "}${field === "" ? "config" : field}: ${problem}`);
+    this.name = "NetworkConfigError";
+    this.field = field;
+  }
+}
+
+export const ACCESS_RULES: readonly AccessRules[] = ["documented", "besu-25.5"];
+export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
+/** Besu's default for --rpc-http-authentication-jwt-algorithm. */
+const DEFAULT_JWT_ALGORITHM: JwtAlgorithm = "RS256";
+const MANAGEMENT_ADDRESS = "0x000000000000000000000000000000000000007b";
+const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
+const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const EC_CURVES: Record<string, string> = { ES256: "prime256v1", ES384: "secp384r1", ES512: "secp521r1" };
+
+const TOP_LEVEL_FIELDS = ["chainId", "blockTime", "host", "groupGenesis", "accessRules", "accounts", "nodes"];
+const NODE_FIELDS = ["name", "rpcPort", "enclaveKeys", "multiTenancy", "jwt"];
+const JWT_FIELDS = ["publicKeyFile", "algorithm"];
+const GENESIS_ACCOUNT_FIELDS = ["balance", "code", "storage"];
+
+export interface ConfigOptions {
+  /** Folder that relative file names resolve against (the config file's folder). */
+  baseDir?: string;
+  /** Overrides the file's `host` (the `--host` flag). */
+  host?: string;
+  /** Names the config in error messages, usually the file name. */
+  source?: string;
+}
+
+/**
+ * Reads and validates a JSON config file (relative paths resolve against its folder).
+ * Without a file, returns the default network. Throws NetworkConfigError on anything wrong.
+ */
+export function loadNetworkConfig(file?: string, options: { host?: string } = {}): NetworkConfig {
+  if (file === undefined) return parseNetworkConfig({}, { host: options.host });
+  const text = readConfigFile(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new NetworkConfigError("", `is not valid JSON (${(error as Error).message}); fix the syntax`, file);
+  }
+  return parseNetworkConfig(json, { baseDir: path.dirname(path.resolve(file)), host: options.host, source: file });
+}
+
+/** Validates a parsed config object and fills in every default. Throws NetworkConfigError. */
+export function parseNetworkConfig(json: unknown, options: ConfigOptions = {}): NetworkConfig {
+  const reader = new ConfigReader(options.baseDir ?? process.cwd(), options.source);
+  return reader.network(json, options.host);
+}
+
+function readConfigFile(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new NetworkConfigError("--config", `cannot read ${file} (${describeFsError(error)}); check the path`);
+  }
+}
+
+function describeFsError(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/** Walks the JSON once, carrying the source name so every error can say where it is. */
+class ConfigReader {
+  constructor(
+    private readonly baseDir: string,
+    private readonly source: string | undefined,
+  ) {}
+
+  network(json: unknown, hostOverride: string | undefined): NetworkConfig {
+    const defaults = defaultNetworkConfig();
+    const raw = this.object(json, "", TOP_LEVEL_FIELDS);
+    const config: NetworkConfig = {
+      chainId: raw.chainId === undefined ? defaults.chainId : this.chainId(raw.chainId),
+      blockTime: raw.blockTime === undefined ? defaults.blockTime : this.blockTime(raw.blockTime),
+      host: raw.host === undefined ? defaults.host : this.host(raw.host, "host"),
+      groupGenesis:
+        raw.groupGenesis === undefined ? defaults.groupGenesis : this.groupGenesis(raw.groupGenesis, "groupGenesis"),
+      accessRules: raw.accessRules === undefined ? defaults.accessRules : this.accessRules(raw.accessRules),
+      accounts: raw.accounts === undefined ? defaults.accounts : this.accounts(raw.accounts),
+      nodes: raw.nodes === undefined ? defaults.nodes : this.nodes(raw.nodes),
+    };
+    if (hostOverride !== undefined) config.host = this.host(hostOverride, "--host");
+    return config;
+  }
+
+  private fail(field: string, problem: string): never {
+    throw new NetworkConfigError(field, problem, this.source);
+  }
+
+  private object(value: unknown, field: string, known: readonly string[]): Record<string, unknown> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      this.fail(field, `must be a JSON object, got ${describe(value)}`);
+    }
+    const record = value as Record<string, unknown>;
+    for (const name of Object.keys(record)) {
+      if (!known.includes(name)) {
+        this.fail(join(field, name), `unknown field; remove it (known fields: ${known.join(", ")})`);
+      }
+    }
+    return record;
+  }
+
+  private integer(value: unknown, field: string, min: number, max: number): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      this.fail(field, `must be an integer from ${min} to ${max}, got ${describe(value)}`);
+    }
+    return value;
+  }
+
+  private string(value: unknown, field: string): string {
+    if (typeof value !== "string" || value.length === 0)
+      this.fail(field, `must be a non-empty string, got ${describe(value)}`);
+    return value;
+  }
+
+  private array(value: unknown, field: string): unknown[] {
+    if (!Array.isArray(value) || value.length === 0)
+      this.fail(field, `must be a non-empty array, got ${describe(value)}`);
+    return value;
+  }
+
+  private chainId(value: unknown): number {
+    // v = 35 + 2·chainId must stay a safe integer for every signer.
+    return this.integer(value, "chainId", 1, Math.floor((Number.MAX_SAFE_INTEGER - 36) / 2));
+  }
+
+  private blockTime(value: unknown): number {
+    return this.integer(value, "blockTime", 0, 3600);
+  }
+
+  private host(value: unknown, field: string): string {
+    const host = this.string(value, field);
+    if (/\s/.test(host)) this.fail(field, `must be a host name or IP address, got ${JSON.stringify(host)}`);
+    return host;
+  }
+
+  private accessRules(value: unknown): AccessRules {
+    if (!ACCESS_RULES.includes(value as AccessRules)) {
+      this.fail(
+        "accessRules",
+        `must be ${ACCESS_RULES.map((rule) => JSON.stringify(rule)).join(" or ")}, got ${describe(value)}`,
+      );
+    }
+    return value as AccessRules;
+  }
+
+  private accounts(value: unknown): string[] {
+    const seen = new Map<string, number>();
+    return this.array(value, "accounts").map((entry, index) => {
+      const field = `accounts[${index}]`;
+      if (typeof entry !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(entry)) {
+        this.fail(field, `must be a private key as 0x followed by 64 hex digits, got ${describeSecret(entry)}`);
+      }
+      const scalar = BigInt(entry);
+      if (scalar === 0n || scalar >= SECP256K1_ORDER) {
+        this.fail(field, "is not a valid secp256k1 private key (zero or not below the curve order); use another key");
+      }
+      const normalized = entry.toLowerCase();
+      const earlier = seen.get(normalized);
+      if (earlier !== undefined) this.fail(field, `repeats accounts[${earlier}]; list each account once`);
+      seen.set(normalized, index);
+      return normalized;
+    });
+  }
+
+  private nodes(value: unknown): NodeConfig[] {
+    const names = new Map<string, number>();
+    const ports = new Map<number, number>();
+    const keys = new Map<string, string>();
+    return this.array(value, "nodes").map((entry, index) => {
+      const field = `nodes[${index}]`;
+      const node = this.node(entry, field);
+      const sameName = names.get(node.name);
+      if (sameName !== undefined)
+        this.fail(`${field}.name`, `repeats nodes[${sameName}].name "${node.name}"; give each node its own name`);
+      names.set(node.name, index);
+      const samePort = ports.get(node.rpcPort);
+      if (node.rpcPort !== 0 && samePort !== undefined) {
+        this.fail(
+          `${field}.rpcPort`,
+          `repeats nodes[${samePort}].rpcPort ${node.rpcPort}; give each node its own port (or 0 for a free one)`,
+        );
+      }
+      ports.set(node.rpcPort, index);
+      node.enclaveKeys.forEach((key, keyIndex) => {
+        const keyField = `${field}.enclaveKeys[${keyIndex}]`;
+        const holder = keys.get(key);
+        if (holder !== undefined) this.fail(keyField, `repeats ${holder}; an enclave key belongs to exactly one node`);
+        keys.set(key, keyField);
+      });
+      return node;
+    });
+  }
+
+  private node(value: unknown, field: string): NodeConfig {
+    const raw = this.object(value, field, NODE_FIELDS);
+    for (const required of ["name", "rpcPort", "enclaveKeys"]) {
+      if (raw[required] === undefined)
+        this.fail(join(field, required), "is missing; every node needs name, rpcPort and enclaveKeys");
+    }
+    const multiTenancy = raw.multiTenancy === undefined ? false : raw.multiTenancy;
+    if (typeof multiTenancy !== "boolean")
+      this.fail(`${field}.multiTenancy`, `must be true or false, got ${describe(multiTenancy)}`);
+    const node: NodeConfig = {
+      name: this.string(raw.name, `${field}.name`),
+      rpcPort: this.integer(raw.rpcPort, `${field}.rpcPort`, 0, 65535),
+      enclaveKeys: this.enclaveKeys(raw.enclaveKeys, `${field}.enclaveKeys`),
+      multiTenancy,
+    };
+    if (multiTenancy && raw.jwt === undefined) {
+      this.fail(
+        `${field}.jwt`,
+        'is missing; a multiTenancy node needs jwt: { "publicKeyFile": "<PEM file>", "algorithm": "RS256" }',
+      );
+    }
+    if (!multiTenancy && raw.jwt !== undefined) {
+      this.fail(`${field}.jwt`, "is only used with multiTenancy: true; remove it or set multiTenancy to true");
+    }
+    if (raw.jwt !== undefined) node.jwt = this.jwt(raw.jwt, `${field}.jwt`);
+    return node;
+  }
+
+  private enclaveKeys(value: unknown, field: string): string[] {
+    const seen = new Map<string, number>();
+    return this.array(value, field).map((key, index) => {
+      const keyField = `${field}[${index}]`;
+      try {
+        parseTesseraKey(key as string);
+      } catch (error) {
+        this.fail(keyField, `${(error as Error).message}; use the node's Tessera public key (the .pub file's base64)`);
+      }
+      const earlier = seen.get(key as string);
+      if (earlier !== undefined) this.fail(keyField, `repeats ${field}[${earlier}]; list each key once`);
+      seen.set(key as string, index);
+      return key as string;
+    });
+  }
+
+  private jwt(value: unknown, field: string): JwtConfig {
+    const raw = this.object(value, field, JWT_FIELDS);
+    if (raw.publicKeyFile === undefined)
+      this.fail(`${field}.publicKeyFile`, "is missing; name the PEM file of the key that verifies tenants' tokens");
+    const algorithm = raw.algorithm === undefined ? DEFAULT_JWT_ALGORITHM : raw.algorithm;
+    if (!JWT_ALGORITHMS.includes(algorithm as JwtAlgorithm)) {
+      this.fail(`${field}.algorithm`, `must be one of ${JWT_ALGORITHMS.join(", ")}, got ${describe(algorithm)}`);
+    }
+    const keyField = `${field}.publicKeyFile`;
+    const publicKeyPem = this.readFile(raw.publicKeyFile, keyField);
+    this.checkPublicKey(publicKeyPem, algorithm as JwtAlgorithm, keyField);
+    return { publicKeyPem, algorithm: algorithm as JwtAlgorithm };
+  }
+
+  /** The key must be a PEM public key of the algorithm's family (and curve), or no token could ever verify. */
+  private checkPublicKey(pem: string, algorithm: JwtAlgorithm, field: string): void {
+    let key: crypto.KeyObject;
+    try {
+      key = crypto.createPublicKey(pem);
+    } catch {
+      this.fail(
+        field,
+        "is not a PEM public key; export the public half of the signing key (-----BEGIN PUBLIC KEY-----)",
+      );
+    }
+    const wanted = algorithm.startsWith("RS") ? "rsa" : "ec";
+    if (key.asymmetricKeyType !== wanted) {
+      this.fail(
+        field,
+        `holds a ${key.asymmetricKeyType ?? "unknown"} key but algorithm ${algorithm} needs an ${wanted.toUpperCase()} key`,
+      );
+    }
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (wanted === "ec" && curve !== EC_CURVES[algorithm]) {
+      this.fail(
+        field,
+        `holds an EC key on ${curve ?? "an unknown curve"} but ${algorithm} needs ${EC_CURVES[algorithm]}`,
+      );
+    }
+  }
+
+  private readFile(value: unknown, field: string): string {
+    const name = this.string(value, field);
+    const file = path.resolve(this.baseDir, name);
+    try {
+      return fs.readFileSync(file, "utf8");
+    } catch (error) {
+      return this.fail(
+        field,
+        `cannot read ${file} (${describeFsError(error)}); check the path (relative paths start at the config file's folder)`,
+      );
+    }
+  }
+
+  private groupGenesis(value: unknown, field: string): GroupGenesis {
+    const text = this.readFile(value, field);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      this.fail(
+        field,
+        `is not valid JSON (${(error as Error).message}); point it at an alloc such as genesis/alloc.json`,
+      );
+    }
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      this.fail(field, `must hold a JSON object of accounts (an alloc), got ${describe(json)}`);
+    }
+    const genesis: GroupGenesis = {};
+    for (const [address, account] of Object.entries(json as Record<string, unknown>)) {
+      if (!/^0x[0-9a-fA-F]{40}$/.test(address))
+        this.fail(`${field}["${address}"]`, "is not an address (0x followed by 40 hex digits)");
+      const normalized = address.toLowerCase();
+      if (genesis[normalized] !== undefined)
+        this.fail(`${field}["${address}"]`, "repeats an address in another case; list each account once");
+      genesis[normalized] = this.genesisAccount(account, `${field}["${address}"]`);
+    }
+    for (const required of [MANAGEMENT_ADDRESS, PROXY_ADDRESS]) {
+      if (genesis[required] === undefined || genesis[required].code === "0x") {
+        this.fail(
+          field,
+          `has no code at ${required}; the group genesis needs the management contract (0x…7b) and the proxy (0x…7c)`,
+        );
+      }
+    }
+    return genesis;
+  }
+
+  private genesisAccount(value: unknown, field: string): GroupGenesisAccount {
+    const raw = this.object(value, field, GENESIS_ACCOUNT_FIELDS);
+    if (typeof raw.code !== "string" || !/^0x(?:[0-9a-fA-F]{2})*$/.test(raw.code)) {
+      this.fail(`${field}.code`, `must be 0x-prefixed hex of whole bytes, got ${describe(raw.code)}`);
+    }
+    const account: GroupGenesisAccount = { code: raw.code.toLowerCase() };
+    if (raw.balance !== undefined) {
+      if (typeof raw.balance !== "string" || !/^(?:0x[0-9a-fA-F]+|[0-9]+)$/.test(raw.balance)) {
+        this.fail(`${field}.balance`, `must be a hex (0x…) or decimal string, got ${describe(raw.balance)}`);
+      }
+      account.balance = raw.balance;
+    }
+    if (raw.storage !== undefined) account.storage = this.storage(raw.storage, `${field}.storage`);
+    return account;
+  }
+
+  private storage(value: unknown, field: string): Record<string, string> {
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      this.fail(field, `must be an object of slot: value, got ${describe(value)}`);
+    const storage: Record<string, string> = {};
+    for (const [slot, word] of Object.entries(value as Record<string, unknown>)) {
+      if (!isWord(slot)) this.fail(`${field}["${slot}"]`, "is not a storage slot (0x followed by 1 to 64 hex digits)");
+      if (!isWord(word))
+        this.fail(`${field}["${slot}"]`, `must be a word (0x followed by 1 to 64 hex digits), got ${describe(word)}`);
+      storage[slot.toLowerCase()] = (word as string).toLowerCase();
+    }
+    return storage;
+  }
+}
+
+function isWord(value: unknown): value is string {
+  return typeof value === "string" && /^0x[0-9a-fA-F]{1,64}$/.test(value);
+}
+
+function join(parent: string, name: string): string {
+  return parent === "" ? name : `${parent}.${name}`;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Never echo what may be most of a private key back into a terminal or a log. */
+function describeSecret(value: unknown): string {
+  return typeof value === "string" ? `a string of ${value.length} characters` : describe(value);
+}

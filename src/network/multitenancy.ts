@@ -1,0 +1,103 @@
+import { isTesseraKey } from "../keys";
+import { TokenVerifier, authorizeCall } from "./auth";
+import type { NodeEndpoint, RpcContext } from "./node-endpoint";
+import type { Caller } from "./privacy-api";
+import type { PrivateRecord } from "./privacy-node";
+import { participantsFromCalldata } from "./private-group";
+import { decodePrivateTransaction } from "./private-transaction";
+import type { PublicChain } from "./public-chain";
+import { RpcError } from "./rpc-error";
+import { type TenancyView, TenantAccess } from "./tenancy";
+import type { AccessRules, JwtConfig } from "./types";
+
+/** What multi-tenancy needs of the node beyond its endpoint: membership and its filters. */
+export interface TenancyNode {
+  membershipHistory: TenancyView["membershipHistory"];
+  headBlockNumber(): number;
+  filters(): { id: string; groupId: string; ownerKey: string }[];
+  dropFilter(id: string): boolean;
+}
+
+/**
+ * Turns a node into a multi-tenancy node (Besu's --privacy-multi-tenancy-enabled): every request needs a
+ * Bearer JWT, privacy calls act for the token's key alone, and the tenancy rules gate each privacy call.
+ * Returns what to run after each block the node processes (dropping a removed tenant's filters).
+ */
+export function enableMultiTenancy(
+  endpoint: NodeEndpoint,
+  node: TenancyNode,
+  chain: PublicChain,
+  jwt: JwtConfig,
+  rules: AccessRules,
+): (blockNumber: number) => void {
+  const verifier = new TokenVerifier(jwt);
+  const access = new TenantAccess(rules, {
+    membershipHistory: (groupId) => node.membershipHistory(groupId),
+    headBlockNumber: () => node.headBlockNumber(),
+    blockNumberOfHash: (hash) => chain.blockByHash(hash)?.number,
+    describeSend,
+    filter: (id) => node.filters().find((filter) => filter.id === id),
+  });
+
+  endpoint.hooks.resolveCaller = async (context: RpcContext): Promise<Caller> => {
+    const decision = authorizeCall(await verifier.session(context.headers.authorization), context.method);
+    if (!decision.allowed) {
+      const { code, message, httpStatus, keepsRequestId } = decision.refusal;
+      const error = new RpcError(code, message, undefined, httpStatus);
+      error.hidesRequestId = !keepsRequestId;
+      throw error;
+    }
+    const tenantKey = decision.tenantKey;
+    if (tenantKey === undefined) return { keys: [], tenant: true };
+    return {
+      keys: [tenantKey],
+      tenant: true,
+      mayRead: (record: PrivateRecord) =>
+        access.mayRead(
+          {
+            privacyGroupId: record.tx.privacyGroupId,
+            blockNumber: record.blockNumber,
+            deliveredToTenant: record.visibleTo.has(tenantKey),
+          },
+          tenantKey,
+        ),
+    };
+  };
+  endpoint.hooks.checkAccess = (context, caller) => [
+    ...access.checkRequest(context.method, context.params, caller.keys[0]),
+  ];
+
+  return (blockNumber) => {
+    try {
+      dropRemovedTenantsFilters(blockNumber);
+    } catch {
+      // A membership history that cannot be read (a custom contract's odd logs) must not stop block
+      // processing; the tenancy checks still refuse a removed tenant's filter calls.
+    }
+  };
+
+  function dropRemovedTenantsFilters(blockNumber: number): void {
+    const filters = node.filters();
+    for (const groupId of new Set(filters.map((filter) => filter.groupId))) {
+      // Only well-formed keys can be removed, so a filter whose owner's token carried junk never matches.
+      const owned = filters
+        .filter((filter) => filter.groupId === groupId && isTesseraKey(filter.ownerKey))
+        .map((filter) => ({ id: filter.id, tenantKey: filter.ownerKey }));
+      const removals = node.membershipHistory(groupId).filter((change) => change.blockNumber === blockNumber);
+      for (const change of removals) access.filtersToDrop(change, owned).forEach((id) => node.dropFilter(id));
+    }
+  }
+}
+
+function describeSend(rawHex: string): ReturnType<TenancyView["describeSend"]> {
+  try {
+    const tx = decodePrivateTransaction(rawHex);
+    return {
+      privateFrom: tx.privateFrom,
+      privacyGroupId: tx.privacyGroupId,
+      addedKeys: participantsFromCalldata(tx.to, tx.data),
+    };
+  } catch {
+    return undefined;
+  }
+}

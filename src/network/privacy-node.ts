@@ -1,0 +1,394 @@
+import { Account, createAddressFromString as createAddress } from "@ethereumjs/util";
+import { decodeRlp, encodeRlp, getBytes, keccak256 } from "ethers";
+import { Enclave, type ReceivedPayload } from "./enclave";
+import { type BlockContext, applyGroupGenesis, toHex } from "./private-evm";
+import {
+  type GroupEntry,
+  PrivateGroup,
+  type PrivateStateContext,
+  Selectors,
+  decodeKeyList,
+  isAddParticipants,
+  isAllZero,
+  participantsFromCalldata,
+  simulate,
+  PROXY_ADDRESS,
+  EMPTY_TRIE_ROOT,
+} from "./private-group";
+import { traceCall } from "./private-trace";
+import { type PrivateTransaction, decodePrivateTransaction, recoverSender, toMinimalHex } from "./private-transaction";
+import { type ChainBlock, PRIVACY_PRECOMPILE, type PublicChain } from "./public-chain";
+import type { GroupGenesis } from "./types";
+
+/** A log as the private EVM emitted it. */
+export interface PrivateLog {
+  address: string;
+  topics: string[];
+  data: string;
+}
+
+/** What Besu stores as the private receipt: status 0x1 success, 0x0 failed, 0x2 invalid. */
+export interface PrivateOutcome {
+  status: "0x0" | "0x1" | "0x2";
+  output: string;
+  logs: PrivateLog[];
+  revertReason?: string;
+}
+
+/** A private transaction this node's enclave let it see, at its marker transaction's place in the chain. */
+export interface PrivateRecord {
+  pmtHash: string;
+  tx: PrivateTransaction;
+  /** Recovered signer, lower case. */
+  sender: string;
+  blockNumber: number;
+  blockHash: string;
+  transactionIndex: number;
+  /** Absent when the precompile dropped the transaction: the receipt is then Besu's synthesized FAILED one. */
+  outcome?: PrivateOutcome;
+  /** This node's keys the enclave (or an add blob) gave the payload to. */
+  visibleTo: Set<string>;
+}
+
+/** What one node computed for a marker from a given group state, for other nodes in the same state. */
+interface KnownExecution {
+  outcome: PrivateOutcome | undefined;
+  stateRoot: string;
+  members: string[];
+}
+
+/**
+ * Executions of the block being processed, by marker hash, group state root and kind. The EVM is
+ * deterministic, so a node whose group state equals another's takes that node's result instead of
+ * re-executing: same pre-state, transaction and block give the same receipt and root.
+ */
+export class ExecutionMemo {
+  private readonly known = new Map<string, KnownExecution>();
+
+  get(key: string): KnownExecution | undefined {
+    return this.known.get(key);
+  }
+
+  set(key: string, execution: KnownExecution): void {
+    this.known.set(key, execution);
+  }
+
+  /** Called after every node processed a block: later blocks have other contexts. */
+  clear(): void {
+    this.known.clear();
+  }
+}
+
+/** What each processed private transaction reports (the CLI prints one line per entry). */
+export interface PrivateTransactionEntry {
+  node: string;
+  pmtHash: string;
+  /** The marker's block (for a replayed transaction, its original block); always set by the network. */
+  blockNumber?: number;
+  privacyGroupId?: string;
+  sender: string;
+  to: string | null;
+  data: string;
+  status: "0x0" | "0x1" | "0x2";
+  dropped: boolean;
+  replayed: boolean;
+}
+
+/**
+ * One node's privacy layer: its enclave, its private state per group, and what it saw of each marker
+ * transaction. It executes only payloads its enclave received, so its view is its own.
+ */
+export class PrivacyNode {
+  readonly enclave: Enclave;
+  /** Besu's privacy-group head map: groups with at least one successful private transaction here. */
+  readonly groups = new Map<string, PrivateGroup>();
+  readonly records = new Map<string, PrivateRecord>();
+
+  constructor(
+    readonly name: string,
+    readonly keys: readonly string[],
+    private readonly chain: PublicChain,
+    private readonly states: PrivateStateContext,
+    private readonly genesis: GroupGenesis,
+    private readonly report: (entry: PrivateTransactionEntry) => void,
+    private readonly memo: ExecutionMemo,
+  ) {
+    this.enclave = new Enclave(new Set(keys));
+  }
+
+  headBlockNumber(): number {
+    return this.chain.head;
+  }
+
+  /** Processes a new public block: first the add blobs it carries (rehydration), then each marker transaction. */
+  async processBlock(block: ChainBlock): Promise<void> {
+    const markers = block.transactions.filter((tx) => tx.to === PRIVACY_PRECOMPILE);
+    for (const marker of markers) {
+      const bytes = getBytes(marker.input);
+      if (bytes.length === 64) await this.survive(marker.hash, () => this.rehydrate(Buffer.from(bytes.subarray(32)).toString("base64")));
+    }
+    for (const marker of markers) {
+      const bytes = getBytes(marker.input);
+      if (bytes.length !== 32 && bytes.length !== 64) continue;
+      const received = this.enclave.receive(Buffer.from(bytes.subarray(0, 32)).toString("base64"));
+      if (received !== undefined) await this.survive(marker.hash, () => this.processMarker(block, marker.hash, marker.index, received));
+    }
+  }
+
+  /** A failure inside one marker's processing (a bug, not input) must not stop the node's other markers. */
+  private async survive(pmtHash: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      console.error(`${this.name}: processing marker ${pmtHash} failed:`, error);
+    }
+  }
+
+  private async processMarker(block: ChainBlock, pmtHash: string, transactionIndex: number, received: ReceivedPayload): Promise<void> {
+    let tx: PrivateTransaction;
+    let version: string;
+    let sender: string;
+    try {
+      const [raw, payloadVersion] = decodeRlp(received.payload) as [string, string];
+      tx = decodePrivateTransaction(raw);
+      version = payloadVersion;
+      sender = recoverSender(tx);
+    } catch {
+      return; // Not a payload the precompile can read: nothing happens.
+    }
+    const record: PrivateRecord = {
+      pmtHash,
+      tx,
+      sender,
+      blockNumber: block.number,
+      blockHash: block.hash,
+      transactionIndex,
+      visibleTo: new Set(received.parties),
+    };
+    this.records.set(pmtHash, record);
+    if (tx.privateFrom !== received.senderKey || tx.privacyGroupId === undefined) {
+      this.emit(record, true, false);
+      return;
+    }
+    const group = this.groups.get(tx.privacyGroupId) ?? this.freshGroup(tx.privacyGroupId);
+    record.outcome = await this.executeInGroup(group, record, block, (executor) => this.gatePasses(executor, tx, version, block));
+    this.emit(record, record.outcome === undefined, false);
+  }
+
+  private freshGroup(groupId: string): PrivateGroup {
+    return PrivateGroup.fresh(groupId, this.states);
+  }
+
+  /**
+   * Runs the transaction on the group's state, after the gate (if given) allows it, or takes the result
+   * another node computed from the same state. Undefined when the gate dropped it.
+   */
+  private async executeInGroup(
+    group: PrivateGroup,
+    record: PrivateRecord,
+    block: BlockContext,
+    gate?: (executor: PrivateGroup["executor"]) => Promise<boolean>,
+  ): Promise<PrivateOutcome | undefined> {
+    const key = `${record.pmtHash}:${group.headRoot}:${gate === undefined ? "replay" : "gated"}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) {
+      if (known.outcome?.status === "0x1") {
+        await group.adoptRoot(known.stateRoot);
+        await this.keepSuccess(group, record, known.members);
+      }
+      return known.outcome;
+    }
+    const outcome = await this.executeHere(group, record, block, gate);
+    this.memo.set(key, { outcome, stateRoot: group.headRoot, members: group.members });
+    return outcome;
+  }
+
+  private async keepSuccess(group: PrivateGroup, record: PrivateRecord, members: string[]): Promise<void> {
+    await group.recordSuccess({ pmtHash: record.pmtHash, blockNumber: record.blockNumber, transactionIndex: record.transactionIndex });
+    group.members = members;
+    this.groups.set(group.id, group);
+  }
+
+  /**
+   * Executes on this node's state. The group genesis is applied first when the group has no state here;
+   * everything is kept only on success.
+   */
+  private async executeHere(
+    group: PrivateGroup,
+    record: PrivateRecord,
+    block: BlockContext,
+    gate?: (executor: PrivateGroup["executor"]) => Promise<boolean>,
+  ): Promise<PrivateOutcome | undefined> {
+    const state = group.stateManager;
+    await state.checkpoint();
+    let kept = false;
+    try {
+      if (group.isEmpty) await applyGroupGenesis(group.stateManager, this.genesis);
+      if (gate !== undefined && !(await gate(group.executor))) return undefined;
+      const outcome = await this.execute(group, record, block);
+      if (outcome.status === "0x1") {
+        await state.commit();
+        kept = true;
+        const members = mayChangeMembers(record, outcome)
+          ? decodeKeyList((await simulate(group.executor, Selectors.getParticipants, block)).output)
+          : group.members;
+        await this.keepSuccess(group, record, members);
+      }
+      return outcome;
+    } finally {
+      if (!kept) await state.revert();
+    }
+  }
+
+  /** Besu's FlexiblePrivacyPrecompiledContract.canExecute, on the state with the genesis applied. */
+  private async gatePasses(executor: PrivateGroup["executor"], tx: PrivateTransaction, version: string, block: BlockContext): Promise<boolean> {
+    const isAdd = isAddParticipants(tx.to, tx.data);
+    const canExecute = await simulate(executor, Selectors.canExecute, block);
+    const locked = isAllZero(canExecute.output);
+    if (isAdd && !locked) return false;
+    if (locked && tx.to !== PROXY_ADDRESS) return false;
+    const current = await simulate(executor, Selectors.getVersion, block);
+    if (current.output.length !== 66 || current.output !== version.toLowerCase()) return false;
+    const participants = await simulate(executor, Selectors.getParticipants, block);
+    const members = participants.ok ? decodeKeyList(participants.output) : [];
+    const allowed = members.length === 0 && isAdd ? participantsFromCalldata(tx.to, tx.data) : members;
+    return allowed.includes(tx.privateFrom);
+  }
+
+  /** Besu's PrivateTransactionProcessor: exact nonce, value 0, unmetered, Besu's private contract address. */
+  private async execute(group: PrivateGroup, record: PrivateRecord, block: BlockContext): Promise<PrivateOutcome> {
+    const { tx, sender } = record;
+    const state = group.stateManager;
+    const senderAddress = createAddress(sender);
+    const account = (await state.getAccount(senderAddress)) ?? new Account();
+    if (account.nonce !== tx.nonce || tx.value !== 0n) return { status: "0x2", output: "0x", logs: [] };
+    account.nonce += 1n;
+    await state.putAccount(senderAddress, account);
+    const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, tx.privacyGroupId!) : undefined;
+    const result = await group.executor.run({ caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block);
+    const returned = toHex(result.execResult.returnValue);
+    if (result.execResult.exceptionError !== undefined) {
+      const outcome: PrivateOutcome = { status: "0x0", output: "0x", logs: [] };
+      if (returned !== "0x") outcome.revertReason = returned;
+      return outcome;
+    }
+    const logs = (result.execResult.logs ?? []).map(([address, topics, data]) => ({
+      address: toHex(address),
+      topics: topics.map((topic) => toHex(topic)),
+      data: toHex(data),
+    }));
+    return { status: "0x1", output: tx.to === null ? await deployedCode(group, createAddressOf!) : returned, logs };
+  }
+
+  /**
+   * Replays the history an add blob carries (Besu's PrivateStateRehydration): every successful transaction
+   * this node has not yet executed, at its original block, with its original marker hash.
+   */
+  private async rehydrate(blobKey: string): Promise<void> {
+    const blob = this.enclave.receive(blobKey);
+    if (blob === undefined) return;
+    let entries: [string, string][];
+    try {
+      entries = (decodeRlp(blob.payload) as [string, string, string][]).map(([raw, pmtHash]) => [raw, pmtHash.toLowerCase()]);
+    } catch {
+      return;
+    }
+    for (const [raw, pmtHash] of entries) {
+      const known = this.records.get(pmtHash);
+      if (known?.outcome?.status === "0x1") {
+        blob.parties.forEach((key) => known.visibleTo.add(key));
+        continue;
+      }
+      const location = this.chain.locate(pmtHash);
+      if (location === undefined) continue;
+      let tx: PrivateTransaction;
+      try {
+        tx = decodePrivateTransaction(raw);
+      } catch {
+        continue;
+      }
+      if (tx.privacyGroupId === undefined) continue;
+      const record: PrivateRecord = {
+        pmtHash,
+        tx,
+        sender: recoverSender(tx),
+        blockNumber: location.block.number,
+        blockHash: location.block.hash,
+        transactionIndex: location.index,
+        visibleTo: new Set([...(known?.visibleTo ?? []), ...blob.parties]),
+      };
+      const group = this.groups.get(tx.privacyGroupId) ?? this.freshGroup(tx.privacyGroupId);
+      record.outcome = await this.executeInGroup(group, record, location.block);
+      this.records.set(pmtHash, record);
+      this.emit(record, false, true);
+    }
+  }
+
+  /**
+   * priv_traceTransaction: re-runs an executed private transaction on the group's state just before it,
+   * recording every frame. Empty for what this node did not execute in that group.
+   */
+  async traceTransaction(groupId: string, pmtHash: string): Promise<object[]> {
+    const record = this.records.get(pmtHash);
+    const group = this.groups.get(groupId);
+    const block = record === undefined ? undefined : this.chain.block(record.blockNumber);
+    if (record === undefined || group === undefined || block === undefined || record.tx.privacyGroupId !== groupId) return [];
+    if (record.outcome === undefined || record.outcome.status === "0x2") return [];
+    const earlier = group.entries.filter(
+      (entry) => entry.blockNumber < record.blockNumber || (entry.blockNumber === record.blockNumber && entry.transactionIndex < record.transactionIndex),
+    );
+    const executor = group.executorOn(earlier.at(-1)?.stateRoot ?? EMPTY_TRIE_ROOT);
+    if (earlier.length === 0) await applyGroupGenesis(executor.stateManager, this.genesis);
+    const { tx, sender } = record;
+    const senderAddress = createAddress(sender);
+    const account = (await executor.stateManager.getAccount(senderAddress)) ?? new Account();
+    account.nonce += 1n;
+    await executor.stateManager.putAccount(senderAddress, account);
+    const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, groupId) : undefined;
+    return traceCall(executor, { caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block, {
+      blockHash: record.blockHash,
+      blockNumber: record.blockNumber,
+      transactionHash: pmtHash,
+    });
+  }
+
+  /** The add blob for a group: its successful transactions here, each with marker hash and state root. */
+  addBlob(groupId: string): Uint8Array | undefined {
+    const group = this.groups.get(groupId);
+    if (group === undefined || group.isEmpty) return undefined;
+    const items = group.entries.map((entry: GroupEntry) => [this.records.get(entry.pmtHash)!.tx.raw, entry.pmtHash, entry.stateRoot]);
+    return getBytes(encodeRlp(items));
+  }
+
+  private emit(record: PrivateRecord, dropped: boolean, replayed: boolean): void {
+    this.report({
+      node: this.name,
+      pmtHash: record.pmtHash,
+      blockNumber: record.blockNumber,
+      privacyGroupId: record.tx.privacyGroupId,
+      sender: record.sender,
+      to: record.tx.to,
+      data: record.tx.data,
+      status: record.outcome?.status ?? "0x0",
+      dropped,
+      replayed,
+    });
+  }
+}
+
+/** Members can change only through the management contracts: a call to the proxy, or a log from 0x…7b/0x…7c. */
+function mayChangeMembers(record: PrivateRecord, outcome: PrivateOutcome): boolean {
+  return record.tx.to === PROXY_ADDRESS || outcome.logs.some((log) => MANAGEMENT_ADDRESSES.has(log.address.toLowerCase()));
+}
+
+const MANAGEMENT_ADDRESSES = new Set([PROXY_ADDRESS, "0x000000000000000000000000000000000000007b"]);
+
+/** Besu's Address.privateContractAddress: the last 20 bytes of keccak(RLP([sender, nonce, privacyGroupId])). */
+export function privateContractAddress(sender: string, nonce: bigint, privacyGroupId: string): string {
+  const encoded = encodeRlp([sender, toMinimalHex(nonce), "0x" + Buffer.from(privacyGroupId, "base64").toString("hex")]);
+  return "0x" + keccak256(encoded).slice(-40);
+}
+
+async function deployedCode(group: PrivateGroup, address: string): Promise<string> {
+  return toHex(await group.stateManager.getCode(createAddress(address)));
+}

@@ -1,0 +1,217 @@
+import { MerklePatriciaTrie } from "@ethereumjs/mpt";
+import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
+import { type DB, MapDB, ValueEncoding, hexToBytes } from "@ethereumjs/util";
+import { dataSlice } from "ethers";
+import type { Common } from "@ethereumjs/common";
+import { type BlockContext, type BlockHashLookup, PrivateExecutor, toHex } from "./private-evm";
+
+export const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
+export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+export const EMPTY_TRIE_ROOT = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
+
+export const Selectors = {
+  addParticipants: "0x965a25ef",
+  removeParticipant: "0x1f52a8ee",
+  getParticipants: "0x5aa68ac0",
+  canExecute: "0x78b90337",
+  getVersion: "0x0d8e6e2c",
+} as const;
+
+/** Trie nodes of every private state on the network, keyed by their hash. */
+export type TrieDatabase = DB<string, string | Uint8Array>;
+
+export function newTrieDatabase(): TrieDatabase {
+  return new MapDB<string, string | Uint8Array>();
+}
+
+/** A call's outcome in a simulation: whether it succeeded, and its output (or revert data). */
+export interface SimulationResult {
+  ok: boolean;
+  output: string;
+}
+
+/** A successful private transaction of the group on this node, in chain order. */
+export interface GroupEntry {
+  pmtHash: string;
+  blockNumber: number;
+  transactionIndex: number;
+  /** The private state root after this transaction (what Besu's add blob carries as metadata). */
+  stateRoot: string;
+}
+
+/** What every group's state needs: the EVM's chain rules, BLOCKHASH, the shared trie nodes, the live pool. */
+export interface PrivateStateContext {
+  common: Common;
+  blockHash: BlockHashLookup;
+  db: TrieDatabase;
+  live: LiveStates;
+}
+
+/**
+ * The groups whose state is open (a state manager and an EVM, ~60 KB each), least recently used first.
+ * A closed group keeps only its root: its state reopens from the shared trie when next used, so
+ * 10,000 groups cost their roots, not 10,000 EVMs.
+ */
+export class LiveStates {
+  private readonly open = new Set<PrivateGroup>();
+
+  constructor(private readonly capacity = 256) {}
+
+  touch(group: PrivateGroup): void {
+    this.open.delete(group);
+    this.open.add(group);
+    if (this.open.size > this.capacity) {
+      const oldest = this.open.values().next().value!;
+      this.open.delete(oldest);
+      oldest.close();
+    }
+  }
+}
+
+/**
+ * One privacy group's private state on one node: a Merkle-Patricia world state (so roots are real),
+ * the root after each block with a successful transaction, and the successful transactions in order.
+ */
+export class PrivateGroup {
+  readonly entries: GroupEntry[] = [];
+  private readonly roots: { blockNumber: number; root: string }[] = [];
+  /** The members at head, as getParticipants() returns them. */
+  members: string[] = [];
+  /** The state root now: the empty trie's until the first success. */
+  headRoot = EMPTY_TRIE_ROOT;
+  private openExecutor: PrivateExecutor | undefined;
+
+  private constructor(
+    readonly id: string,
+    private readonly context: PrivateStateContext,
+  ) {}
+
+  /** A group with no state yet. */
+  static fresh(id: string, context: PrivateStateContext): PrivateGroup {
+    return new PrivateGroup(id, context);
+  }
+
+  /** The EVM on the group's current state, reopened at the head root if it was closed. */
+  get executor(): PrivateExecutor {
+    if (this.openExecutor === undefined) {
+      const { common, db, blockHash } = this.context;
+      const root = this.headRoot === EMPTY_TRIE_ROOT ? undefined : hexToBytes(this.headRoot as `0x${string}`);
+      const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root });
+      const stateManager = new MerkleStateManager({ common, trie, caches: new Caches() });
+      this.openExecutor = PrivateExecutor.create(common, stateManager, blockHash);
+    }
+    this.context.live.touch(this);
+    return this.openExecutor;
+  }
+
+  /** Frees the open state; only called between transactions, when every change is flushed into the trie. */
+  close(): void {
+    this.openExecutor = undefined;
+  }
+
+  get stateManager(): MerkleStateManager {
+    return this.executor.stateManager;
+  }
+
+  /** True until the group's first successful private transaction on this node. */
+  get isEmpty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  /** Records a committed success and the new root. */
+  async recordSuccess(entry: Omit<GroupEntry, "stateRoot">): Promise<GroupEntry> {
+    const stateRoot = toHex(await this.stateManager.getStateRoot());
+    this.headRoot = stateRoot;
+    const recorded = { ...entry, stateRoot };
+    this.entries.push(recorded);
+    this.entries.sort((a, b) => a.blockNumber - b.blockNumber || a.transactionIndex - b.transactionIndex);
+    const last = this.roots.findIndex((root) => root.blockNumber === entry.blockNumber);
+    if (last >= 0) this.roots[last].root = stateRoot;
+    else this.roots.push({ blockNumber: entry.blockNumber, root: stateRoot });
+    this.roots.sort((a, b) => a.blockNumber - b.blockNumber);
+    return recorded;
+  }
+
+  /** Moves the state to a root another node computed from the same state and transaction. */
+  async adoptRoot(root: string): Promise<void> {
+    await this.stateManager.setStateRoot(hexToBytes(root as `0x${string}`));
+  }
+
+  /** The group's state root as of the end of `blockNumber`: the empty trie's before the group existed. */
+  rootAt(blockNumber: number): string {
+    let root = EMPTY_TRIE_ROOT;
+    for (const entry of this.roots) {
+      if (entry.blockNumber > blockNumber) break;
+      root = entry.root;
+    }
+    return root;
+  }
+
+  /** A throw-away executor on the state as of `blockNumber`, or undefined if the group had no state yet. */
+  async executorAt(blockNumber: number): Promise<PrivateExecutor | undefined> {
+    const root = this.rootAt(blockNumber);
+    return root === EMPTY_TRIE_ROOT ? undefined : this.executorOn(root);
+  }
+
+  /** A throw-away executor on any root of this group (the empty trie's included). */
+  executorOn(root: string): PrivateExecutor {
+    const { common, db, blockHash } = this.context;
+    const start = root === EMPTY_TRIE_ROOT ? undefined : hexToBytes(root as `0x${string}`);
+    const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: start });
+    return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash);
+  }
+}
+
+/** Runs a call from address 0 to the proxy (as Besu's FlexiblePrivacyGroupContract does) and discards its effects. */
+export async function simulate(executor: PrivateExecutor, data: string, block: BlockContext, to = PROXY_ADDRESS): Promise<SimulationResult> {
+  await executor.stateManager.checkpoint();
+  try {
+    const result = await executor.run({ caller: ZERO_ADDRESS, to, data }, block);
+    return { ok: result.execResult.exceptionError === undefined, output: toHex(result.execResult.returnValue) };
+  } finally {
+    await executor.stateManager.revert();
+  }
+}
+
+/**
+ * Keys of an ABI `bytes[]` (getParticipants output, or addParticipants calldata after the selector),
+ * base64. As Besu's FlexibleUtil: keys of different lengths, or anything undecodable, decode as none.
+ */
+export function decodeKeyList(encoded: string): string[] {
+  const bytes = Buffer.from(encoded.slice(2), "hex");
+  const word = (position: number): number => {
+    if (position < 0 || position + 32 > bytes.length) throw new RangeError("out of bounds");
+    const value = bytes.readBigUInt64BE(position + 24);
+    if (bytes.subarray(position, position + 24).some((byte) => byte !== 0) || value > BigInt(bytes.length)) throw new RangeError("too large");
+    return Number(value);
+  };
+  try {
+    const list = word(0);
+    const count = word(list);
+    const keys: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      const start = list + 32 + word(list + 32 + 32 * i);
+      const length = word(start);
+      if (start + 32 + length > bytes.length) return [];
+      keys.push(bytes.subarray(start + 32, start + 32 + length));
+    }
+    if (keys.some((key) => key.length !== keys[0].length)) return [];
+    return keys.map((key) => key.toString("base64"));
+  } catch {
+    return [];
+  }
+}
+
+/** The keys an addParticipants call adds (empty for any other call). */
+export function participantsFromCalldata(to: string | null, data: string): string[] {
+  if (to !== PROXY_ADDRESS || !data.startsWith(Selectors.addParticipants)) return [];
+  return decodeKeyList(dataSlice(data, 4));
+}
+
+export function isAddParticipants(to: string | null, data: string): boolean {
+  return to === PROXY_ADDRESS && data.startsWith(Selectors.addParticipants);
+}
+
+export function isAllZero(hex: string): boolean {
+  return /^0x0*$/.test(hex);
+}
