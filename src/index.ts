@@ -42,3 +42,4 @@ export {
   filtersToDrop,
 } from "./access";
 export { GROUP_PROXY_ADDRESS, PrivacyGroupClient, GroupRevertError, AddMembersError, decodeGroupError } from "./client";
+export * from "./besu";
