@@ -24,6 +24,7 @@ export {
   type KeyChange,
   type MembershipLog,
   MEMBERSHIP_EVENT_SIGNATURES,
+  BESU_GROUP_ADDRESSES,
   membershipEventsInterface,
   membershipHistoryFromLogs,
   membershipHistory,
