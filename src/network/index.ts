@@ -1,0 +1,157 @@
+/**
+ * The local flexible-privacy development network: Besu 25.5's priv_/eea_/privx_ API over Hardhat's EDR,
+ * in one process. Its own entry point (flexible-privacy-groups/network): the SDK never imports it.
+ */
+import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { type MembershipChange, membershipHistoryFromLogs } from "../history";
+import { defaultNetworkConfig } from "./defaults";
+import { EnclaveNetwork } from "./enclave";
+import { createRpcServer } from "./http-server";
+import { NodeEndpoint, type NodeHooks, type RpcContext } from "./node-endpoint";
+import { type Caller, type NetworkCore, PrivacyApi, type PrivateFilter } from "./privacy-api";
+import { privateCommon } from "./private-evm";
+import { groupLogs } from "./private-logs";
+import { PrivacyNode, type PrivateTransactionEntry } from "./privacy-node";
+import { type Eip1193Provider, PublicChain } from "./public-chain";
+import { RpcError } from "./rpc-error";
+import { SerialQueue } from "./serial-queue";
+import type { NetworkConfig } from "./types";
+
+export type { NetworkConfig, NodeConfig, GroupGenesis, AccessRules, JwtConfig, JwtAlgorithm } from "./types";
+export { defaultNetworkConfig, DEFAULT_NODES, packageGroupGenesis } from "./defaults";
+export type { Caller, PrivateFilter, NodeHooks, RpcContext, PrivateTransactionEntry, Eip1193Provider };
+export { RpcError };
+
+/** What tenancy rules need of a node: group membership history, the head, and the filters to drop. */
+export interface NodePrivacyView {
+  /** The group's membership changes as this node's private logs record them (empty if it has no state). */
+  membershipHistory(groupId: string): MembershipChange[];
+  headBlockNumber(): number;
+  /** Filters installed with priv_newFilter on this node. */
+  filters(): PrivateFilter[];
+  dropFilter(id: string): boolean;
+}
+
+export interface RunningNode {
+  name: string;
+  /** http://host:port, with the real port when rpcPort was 0. */
+  url: string;
+  enclaveKeys: string[];
+  /** EIP-1193: the node's JSON-RPC in process, acting as the node's own keys (no HTTP, no auth). */
+  provider: Eip1193Provider;
+  /** Where multi-tenancy plugs in: how a request becomes a caller, and an access check per privacy call. */
+  hooks: NodeHooks;
+  privacy: NodePrivacyView;
+}
+
+export interface PrivacyNetwork {
+  nodes: RunningNode[];
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Called once per private transaction per node that processed it (the CLI prints these). */
+  onPrivateTransaction?: (entry: PrivateTransactionEntry) => void;
+}
+
+/** Starts the network: one public chain, then one enclave, private state and HTTP server per node. */
+export async function startPrivacyNetwork(config: NetworkConfig = defaultNetworkConfig(), options: StartOptions = {}): Promise<PrivacyNetwork> {
+  const chain = await PublicChain.start(config);
+  const common = privateCommon(config.chainId);
+  const report = options.onPrivateTransaction ?? (() => undefined);
+  const privacyNodes = config.nodes.map((node) => new PrivacyNode(node.name, node.enclaveKeys, chain, common, config.groupGenesis, report));
+  const core: NetworkCore = {
+    chain,
+    queue: new SerialQueue(),
+    enclaves: new EnclaveNetwork(privacyNodes.map((node) => node.enclave)),
+    chainId: config.chainId,
+    sync: () =>
+      chain.follow(async (block) => {
+        for (const node of privacyNodes) await node.processBlock(block);
+      }),
+  };
+  const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));
+  const servers: http.Server[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const stop = async (): Promise<void> => {
+    if (timer !== undefined) clearInterval(timer);
+    await Promise.all(servers.map((server) => closeServer(server)));
+    await core.queue.run(async () => undefined);
+  };
+  try {
+    for (const [i, nodeConfig] of config.nodes.entries()) {
+      const endpoint = endpoints[i];
+      const server = createRpcServer((context) => endpoint.dispatch(context));
+      await listen(server, config.host, nodeConfig.rpcPort, nodeConfig.name);
+      servers.push(server);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  if (config.blockTime > 0) {
+    timer = setInterval(() => {
+      void core.queue
+        .run(async () => {
+          await chain.provider.request({ method: "evm_mine" });
+          await core.sync();
+        })
+        .catch((error: unknown) => console.error("privacy network: mining failed:", error));
+    }, config.blockTime * 1000);
+  }
+  const nodes = config.nodes.map((nodeConfig, i): RunningNode => {
+    const endpoint = endpoints[i];
+    const { port } = servers[i].address() as AddressInfo;
+    return {
+      name: nodeConfig.name,
+      url: `http://${urlHost(config.host)}:${port}`,
+      enclaveKeys: [...nodeConfig.enclaveKeys],
+      provider: { request: ({ method, params }) => endpoint.dispatch({ method, params: toParams(params), headers: {} }) },
+      hooks: endpoint.hooks,
+      privacy: privacyView(endpoint),
+    };
+  });
+  return { nodes, stop };
+}
+
+function privacyView(endpoint: NodeEndpoint): NodePrivacyView {
+  const { api } = endpoint;
+  return {
+    membershipHistory: (groupId) => {
+      const logs = groupLogs(api.node, groupId, [0, Number.MAX_SAFE_INTEGER], { addresses: [], topics: [] });
+      return membershipHistoryFromLogs(logs);
+    },
+    headBlockNumber: () => api.node.headBlockNumber(),
+    filters: () => [...api.filters.values()],
+    dropFilter: (id) => api.filters.delete(id),
+  };
+}
+
+function toParams(params: unknown): unknown[] {
+  if (params === undefined || params === null) return [];
+  if (!Array.isArray(params)) throw new RpcError(-32602, "Invalid params");
+  return params;
+}
+
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+function listen(server: http.Server, host: string, port: number, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(new Error(`${name}: cannot listen on ${host}:${port}: ${error.code ?? error.message}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export type { MembershipChange };

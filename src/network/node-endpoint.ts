@@ -1,0 +1,83 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { type Caller, DISABLED_PRIVACY_METHODS, type NetworkCore, PrivacyApi } from "./privacy-api";
+import { Errors, RpcError } from "./rpc-error";
+
+/** One JSON-RPC request as a node sees it: where it becomes (method, params, caller, headers). */
+export interface RpcContext {
+  method: string;
+  params: unknown[];
+  /** HTTP headers (empty for in-process providers). */
+  headers: IncomingHttpHeaders;
+}
+
+export interface NodeHooks {
+  /**
+   * The caller a request acts for. Default: the node's own enclave keys. Multi-tenancy replaces this with
+   * the token's key; throw an RpcError (e.g. -40100 with httpStatus 401) to refuse the request.
+   */
+  resolveCaller(context: RpcContext): Caller | Promise<Caller>;
+  /**
+   * Runs before each privacy method, inside the network's serial queue (state is up to date). Throw an
+   * RpcError to refuse; return params to run the method with instead (e.g. a clamped toBlock).
+   */
+  checkAccess?(context: RpcContext, caller: Caller): unknown[] | void | Promise<unknown[] | void>;
+}
+
+const ENGINE_PREFIXES = /^(eth|net|web3)_/;
+const PRIVACY_PREFIXES = /^(priv|privx|eea)_/;
+/** Engine methods that may mine a block: the privacy layer processes it before answering. */
+const MINING_METHODS = new Set(["eth_sendRawTransaction", "eth_sendTransaction"]);
+
+/** Routes a node's requests: privacy methods to its PrivacyApi, eth_/net_/web3_ to the shared engine. */
+export class NodeEndpoint {
+  hooks: NodeHooks;
+
+  constructor(
+    readonly api: PrivacyApi,
+    private readonly core: NetworkCore,
+    enclaveKeys: readonly string[],
+  ) {
+    this.hooks = { resolveCaller: () => ({ keys: [...enclaveKeys], tenant: false }) };
+  }
+
+  async dispatch(context: RpcContext): Promise<unknown> {
+    const caller = await this.hooks.resolveCaller(context);
+    const { method } = context;
+    if (PRIVACY_PREFIXES.test(method)) {
+      if (this.api.handles(method)) return this.privacyCall(context, caller);
+      throw DISABLED_PRIVACY_METHODS.has(method) ? Errors.methodNotEnabled() : Errors.methodNotFound();
+    }
+    if (ENGINE_PREFIXES.test(method)) return this.engineCall(context);
+    throw Errors.methodNotFound();
+  }
+
+  private privacyCall(context: RpcContext, caller: Caller): Promise<unknown> {
+    const checkAccess = this.hooks.checkAccess;
+    if (checkAccess === undefined) return this.api.handle(context.method, context.params, caller);
+    return this.api.handle(context.method, context.params, caller, async () => (await checkAccess(context, caller)) ?? context.params);
+  }
+
+  private async engineCall({ method, params }: RpcContext): Promise<unknown> {
+    const request = async () => {
+      try {
+        return await this.core.chain.provider.request({ method, params });
+      } catch (cause) {
+        throw engineError(cause);
+      }
+    };
+    if (!MINING_METHODS.has(method)) return request();
+    return this.core.queue.run(async () => {
+      const result = await request();
+      await this.core.sync();
+      return result;
+    });
+  }
+}
+
+/** The engine's error as a JSON-RPC error; a method the engine lacks is "Method not found", as in Besu. */
+function engineError(cause: unknown): RpcError {
+  const { code, message, data } = cause as { code?: unknown; message?: unknown; data?: unknown };
+  if (typeof message === "string" && /is not supported/.test(message)) return Errors.methodNotFound();
+  if (typeof code !== "number" || typeof message !== "string") return Errors.internal();
+  return new RpcError(code, message, typeof data === "string" ? data : undefined);
+}

@@ -1,0 +1,280 @@
+import { Account, bytesToHex, createAddressFromString as createAddress } from "@ethereumjs/util";
+import { decodeRlp, encodeRlp, getBytes, keccak256 } from "ethers";
+import type { Common } from "@ethereumjs/common";
+import { Enclave, type ReceivedPayload } from "./enclave";
+import { type BlockContext, applyGroupGenesis } from "./private-evm";
+import {
+  type GroupEntry,
+  PrivateGroup,
+  Selectors,
+  decodeKeyList,
+  isAddParticipants,
+  isAllZero,
+  participantsFromCalldata,
+  simulate,
+  PROXY_ADDRESS,
+} from "./private-group";
+import { type PrivateTransaction, decodePrivateTransaction, recoverSender, toMinimalHex } from "./private-transaction";
+import { type ChainBlock, PRIVACY_PRECOMPILE, type PublicChain } from "./public-chain";
+import type { GroupGenesis } from "./types";
+
+/** A log as the private EVM emitted it. */
+export interface PrivateLog {
+  address: string;
+  topics: string[];
+  data: string;
+}
+
+/** What Besu stores as the private receipt: status 0x1 success, 0x0 failed, 0x2 invalid. */
+export interface PrivateOutcome {
+  status: "0x0" | "0x1" | "0x2";
+  output: string;
+  logs: PrivateLog[];
+  revertReason?: string;
+}
+
+/** A private transaction this node's enclave let it see, at its marker transaction's place in the chain. */
+export interface PrivateRecord {
+  pmtHash: string;
+  tx: PrivateTransaction;
+  /** Recovered signer, lower case. */
+  sender: string;
+  blockNumber: number;
+  blockHash: string;
+  transactionIndex: number;
+  /** Absent when the precompile dropped the transaction: the receipt is then Besu's synthesized FAILED one. */
+  outcome?: PrivateOutcome;
+  /** This node's keys the enclave (or an add blob) gave the payload to. */
+  visibleTo: Set<string>;
+}
+
+/** What each processed private transaction reports (the CLI prints one line per entry). */
+export interface PrivateTransactionEntry {
+  node: string;
+  pmtHash: string;
+  privacyGroupId?: string;
+  sender: string;
+  to: string | null;
+  data: string;
+  status: "0x0" | "0x1" | "0x2";
+  dropped: boolean;
+  replayed: boolean;
+}
+
+/**
+ * One node's privacy layer: its enclave, its private state per group, and what it saw of each marker
+ * transaction. It executes only payloads its enclave received, so its view is its own.
+ */
+export class PrivacyNode {
+  readonly enclave: Enclave;
+  /** Besu's privacy-group head map: groups with at least one successful private transaction here. */
+  readonly groups = new Map<string, PrivateGroup>();
+  readonly records = new Map<string, PrivateRecord>();
+
+  constructor(
+    readonly name: string,
+    readonly keys: readonly string[],
+    private readonly chain: PublicChain,
+    private readonly common: Common,
+    private readonly genesis: GroupGenesis,
+    private readonly report: (entry: PrivateTransactionEntry) => void,
+  ) {
+    this.enclave = new Enclave(new Set(keys));
+  }
+
+  headBlockNumber(): number {
+    return this.chain.head;
+  }
+
+  /** Processes a new public block: first the add blobs it carries (rehydration), then each marker transaction. */
+  async processBlock(block: ChainBlock): Promise<void> {
+    const markers = block.transactions.filter((tx) => tx.to === PRIVACY_PRECOMPILE);
+    for (const marker of markers) {
+      const bytes = getBytes(marker.input);
+      if (bytes.length === 64) await this.rehydrate(Buffer.from(bytes.subarray(32)).toString("base64"));
+    }
+    for (const marker of markers) {
+      const bytes = getBytes(marker.input);
+      if (bytes.length !== 32 && bytes.length !== 64) continue;
+      const received = this.enclave.receive(Buffer.from(bytes.subarray(0, 32)).toString("base64"));
+      if (received !== undefined) await this.processMarker(block, marker.hash, marker.index, received);
+    }
+  }
+
+  private async processMarker(block: ChainBlock, pmtHash: string, transactionIndex: number, received: ReceivedPayload): Promise<void> {
+    let tx: PrivateTransaction;
+    let version: string;
+    let sender: string;
+    try {
+      const [raw, payloadVersion] = decodeRlp(received.payload) as [string, string];
+      tx = decodePrivateTransaction(raw);
+      version = payloadVersion;
+      sender = recoverSender(tx);
+    } catch {
+      return; // Not a payload the precompile can read: nothing happens.
+    }
+    const record: PrivateRecord = {
+      pmtHash,
+      tx,
+      sender,
+      blockNumber: block.number,
+      blockHash: block.hash,
+      transactionIndex,
+      visibleTo: new Set(received.parties),
+    };
+    this.records.set(pmtHash, record);
+    if (tx.privateFrom !== received.senderKey || tx.privacyGroupId === undefined) {
+      this.emit(record, true, false);
+      return;
+    }
+    const group = this.groups.get(tx.privacyGroupId) ?? PrivateGroup.fresh(tx.privacyGroupId, this.common, this.chain.blockHash);
+    record.outcome = await this.executeInGroup(group, record, block, (executor) => this.gatePasses(executor, tx, version, block));
+    this.emit(record, record.outcome === undefined, false);
+  }
+
+  /**
+   * Runs the transaction on the group's state, after the gate (if given) allows it. The group genesis is
+   * applied first when the group has no state here; everything is kept only on success.
+   */
+  private async executeInGroup(
+    group: PrivateGroup,
+    record: PrivateRecord,
+    block: BlockContext,
+    gate?: (executor: PrivateGroup["executor"]) => Promise<boolean>,
+  ): Promise<PrivateOutcome | undefined> {
+    const state = group.stateManager;
+    await state.checkpoint();
+    let kept = false;
+    try {
+      if (group.isEmpty) await applyGroupGenesis(group.stateManager, this.genesis);
+      if (gate !== undefined && !(await gate(group.executor))) return undefined;
+      const outcome = await this.execute(group, record, block);
+      if (outcome.status === "0x1") {
+        await state.commit();
+        kept = true;
+        await group.recordSuccess({ pmtHash: record.pmtHash, blockNumber: record.blockNumber, transactionIndex: record.transactionIndex });
+        group.members = decodeKeyList((await simulate(group.executor, Selectors.getParticipants, block)).output);
+        this.groups.set(group.id, group);
+      }
+      return outcome;
+    } finally {
+      if (!kept) await state.revert();
+    }
+  }
+
+  /** Besu's FlexiblePrivacyPrecompiledContract.canExecute, on the state with the genesis applied. */
+  private async gatePasses(executor: PrivateGroup["executor"], tx: PrivateTransaction, version: string, block: BlockContext): Promise<boolean> {
+    const isAdd = isAddParticipants(tx.to, tx.data);
+    const canExecute = await simulate(executor, Selectors.canExecute, block);
+    const locked = isAllZero(canExecute.output);
+    if (isAdd && !locked) return false;
+    if (locked && tx.to !== PROXY_ADDRESS) return false;
+    const current = await simulate(executor, Selectors.getVersion, block);
+    if (current.output.length !== 66 || current.output !== version.toLowerCase()) return false;
+    const participants = await simulate(executor, Selectors.getParticipants, block);
+    const members = participants.ok ? decodeKeyList(participants.output) : [];
+    const allowed = members.length === 0 && isAdd ? participantsFromCalldata(tx.to, tx.data) : members;
+    return allowed.includes(tx.privateFrom);
+  }
+
+  /** Besu's PrivateTransactionProcessor: exact nonce, value 0, unmetered, Besu's private contract address. */
+  private async execute(group: PrivateGroup, record: PrivateRecord, block: BlockContext): Promise<PrivateOutcome> {
+    const { tx, sender } = record;
+    const state = group.stateManager;
+    const senderAddress = createAddress(sender);
+    const account = (await state.getAccount(senderAddress)) ?? new Account();
+    if (account.nonce !== tx.nonce || tx.value !== 0n) return { status: "0x2", output: "0x", logs: [] };
+    account.nonce += 1n;
+    await state.putAccount(senderAddress, account);
+    const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, tx.privacyGroupId!) : undefined;
+    const result = await group.executor.run({ caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block);
+    const returned = bytesToHex(result.execResult.returnValue);
+    if (result.execResult.exceptionError !== undefined) {
+      const outcome: PrivateOutcome = { status: "0x0", output: "0x", logs: [] };
+      if (returned !== "0x") outcome.revertReason = returned;
+      return outcome;
+    }
+    const logs = (result.execResult.logs ?? []).map(([address, topics, data]) => ({
+      address: bytesToHex(address),
+      topics: topics.map((topic) => bytesToHex(topic)),
+      data: bytesToHex(data),
+    }));
+    return { status: "0x1", output: tx.to === null ? await deployedCode(group, createAddressOf!) : returned, logs };
+  }
+
+  /**
+   * Replays the history an add blob carries (Besu's PrivateStateRehydration): every successful transaction
+   * this node has not yet executed, at its original block, with its original marker hash.
+   */
+  private async rehydrate(blobKey: string): Promise<void> {
+    const blob = this.enclave.receive(blobKey);
+    if (blob === undefined) return;
+    let entries: [string, string][];
+    try {
+      entries = (decodeRlp(blob.payload) as [string, string, string][]).map(([raw, pmtHash]) => [raw, pmtHash.toLowerCase()]);
+    } catch {
+      return;
+    }
+    for (const [raw, pmtHash] of entries) {
+      const known = this.records.get(pmtHash);
+      if (known?.outcome?.status === "0x1") {
+        blob.parties.forEach((key) => known.visibleTo.add(key));
+        continue;
+      }
+      const location = this.chain.locate(pmtHash);
+      if (location === undefined) continue;
+      let tx: PrivateTransaction;
+      try {
+        tx = decodePrivateTransaction(raw);
+      } catch {
+        continue;
+      }
+      if (tx.privacyGroupId === undefined) continue;
+      const record: PrivateRecord = {
+        pmtHash,
+        tx,
+        sender: recoverSender(tx),
+        blockNumber: location.block.number,
+        blockHash: location.block.hash,
+        transactionIndex: location.index,
+        visibleTo: new Set([...(known?.visibleTo ?? []), ...blob.parties]),
+      };
+      const group = this.groups.get(tx.privacyGroupId) ?? PrivateGroup.fresh(tx.privacyGroupId, this.common, this.chain.blockHash);
+      record.outcome = await this.executeInGroup(group, record, location.block);
+      this.records.set(pmtHash, record);
+      this.emit(record, false, true);
+    }
+  }
+
+  /** The add blob for a group: its successful transactions here, each with marker hash and state root. */
+  addBlob(groupId: string): Uint8Array | undefined {
+    const group = this.groups.get(groupId);
+    if (group === undefined || group.isEmpty) return undefined;
+    const items = group.entries.map((entry: GroupEntry) => [this.records.get(entry.pmtHash)!.tx.raw, entry.pmtHash, entry.stateRoot]);
+    return getBytes(encodeRlp(items));
+  }
+
+  private emit(record: PrivateRecord, dropped: boolean, replayed: boolean): void {
+    this.report({
+      node: this.name,
+      pmtHash: record.pmtHash,
+      privacyGroupId: record.tx.privacyGroupId,
+      sender: record.sender,
+      to: record.tx.to,
+      data: record.tx.data,
+      status: record.outcome?.status ?? "0x0",
+      dropped,
+      replayed,
+    });
+  }
+}
+
+/** Besu's Address.privateContractAddress: the last 20 bytes of keccak(RLP([sender, nonce, privacyGroupId])). */
+export function privateContractAddress(sender: string, nonce: bigint, privacyGroupId: string): string {
+  const encoded = encodeRlp([sender, toMinimalHex(nonce), "0x" + Buffer.from(privacyGroupId, "base64").toString("hex")]);
+  return "0x" + keccak256(encoded).slice(-40);
+}
+
+async function deployedCode(group: PrivateGroup, address: string): Promise<string> {
+  return bytesToHex(await group.stateManager.getCode(createAddress(address)));
+}

@@ -1,0 +1,126 @@
+import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
+import { EVM, type EVMResult, type EVMRunCallOpts, NobleBN254 } from "@ethereumjs/evm";
+import { MerkleStateManager } from "@ethereumjs/statemanager";
+import { Account, Address, createAddressFromString, hexToBytes } from "@ethereumjs/util";
+import type { GroupGenesis } from "./types";
+
+/** The public block a private transaction runs in: Besu gives the EVM the marker transaction's block. */
+export interface BlockContext {
+  number: number;
+  timestamp: bigint;
+  coinbase: string;
+  gasLimit: bigint;
+  mixHash: string;
+}
+
+/** Looks up the hash of an earlier public block, for BLOCKHASH. */
+export type BlockHashLookup = (blockNumber: number) => string | undefined;
+
+/** Private execution is unmetered in Besu; a finite cap keeps an endless loop from hanging the network. */
+export const PRIVATE_GAS_CAP = 1_000_000_000n;
+
+export const PRIVATE_HARDFORK = Hardfork.Prague;
+
+export function privateCommon(chainId: number): Common {
+  return createCustomCommon({ chainId }, Mainnet, { hardfork: PRIVATE_HARDFORK });
+}
+
+/** An EVM whose top-level CREATE uses Besu's private address, keccak(RLP([sender, nonce, groupId])). */
+class PrivateEVM extends EVM {
+  nextCreateAddress: Address | undefined;
+
+  protected override async _generateAddress(message: Parameters<EVM["_generateAddress"]>[0]): Promise<Address> {
+    if (message.depth === 0 && this.nextCreateAddress !== undefined && message.salt === undefined) {
+      return this.nextCreateAddress;
+    }
+    return super._generateAddress(message);
+  }
+}
+
+export interface PrivateCall {
+  caller: string;
+  to: string | null;
+  data: string;
+  /** Top-level creations land here (Besu's private contract address). */
+  createAddress?: string;
+}
+
+/** Runs calls against one private world state, in a given public block. */
+export class PrivateExecutor {
+  private constructor(
+    readonly stateManager: MerkleStateManager,
+    private readonly evm: PrivateEVM,
+  ) {}
+
+  static create(common: Common, stateManager: MerkleStateManager, blockHash: BlockHashLookup): PrivateExecutor {
+    const blockchain = {
+      getBlock: async (blockNumber: number) => {
+        const hash = blockHash(blockNumber);
+        return { hash: () => hexToBytes((hash ?? "0x" + "00".repeat(32)) as `0x${string}`) };
+      },
+      putBlock: async () => undefined,
+      shallowCopy() {
+        return this;
+      },
+    };
+    const evm = new PrivateEVM({ common, stateManager, blockchain, bn254: new NobleBN254() });
+    return new PrivateExecutor(stateManager, evm);
+  }
+
+  async run(call: PrivateCall, block: BlockContext): Promise<EVMResult> {
+    const opts: EVMRunCallOpts = {
+      caller: createAddressFromString(call.caller),
+      origin: createAddressFromString(call.caller),
+      to: call.to === null ? undefined : createAddressFromString(call.to),
+      data: hexToBytes(call.data as `0x${string}`),
+      gasLimit: PRIVATE_GAS_CAP,
+      gasPrice: 0n,
+      value: 0n,
+      skipNonceIncrement: true,
+      block: toEvmBlock(block),
+    };
+    this.evm.nextCreateAddress = call.createAddress === undefined ? undefined : createAddressFromString(call.createAddress);
+    try {
+      return await this.evm.runCall(opts);
+    } finally {
+      this.evm.nextCreateAddress = undefined;
+    }
+  }
+}
+
+function toEvmBlock(block: BlockContext): NonNullable<EVMRunCallOpts["block"]> {
+  return {
+    header: {
+      number: BigInt(block.number),
+      coinbase: createAddressFromString(block.coinbase),
+      timestamp: block.timestamp,
+      difficulty: 0n,
+      prevRandao: hexToBytes(block.mixHash as `0x${string}`),
+      gasLimit: block.gasLimit,
+      baseFeePerGas: 0n,
+      getBlobGasPrice: () => 1n,
+    },
+  };
+}
+
+/** Writes the group genesis (Besu's PrivateStateGenesisAllocator): code, balance and storage, no constructor. */
+export async function applyGroupGenesis(stateManager: MerkleStateManager, genesis: GroupGenesis): Promise<void> {
+  for (const [address, account] of Object.entries(genesis)) {
+    const target = createAddressFromString(address.startsWith("0x") ? address : "0x" + address);
+    await stateManager.putAccount(target, new Account(0n, BigInt(account.balance ?? 0)));
+    await stateManager.putCode(target, hexToBytes(prefixed(account.code)));
+    for (const [slot, value] of Object.entries(account.storage ?? {})) {
+      await stateManager.putStorage(target, hexToBytes(pad32(slot)), hexToBytes(pad32(value)));
+    }
+  }
+}
+
+function prefixed(hex: string): `0x${string}` {
+  return (hex.startsWith("0x") ? hex : "0x" + hex) as `0x${string}`;
+}
+
+function pad32(hex: string): `0x${string}` {
+  const digits = prefixed(hex).slice(2);
+  return ("0x" + digits.padStart(64, "0")) as `0x${string}`;
+}
+

@@ -1,0 +1,138 @@
+import { MerkleStateManager } from "@ethereumjs/statemanager";
+import { bytesToHex, hexToBytes } from "@ethereumjs/util";
+import { AbiCoder, dataSlice, getBytes } from "ethers";
+import type { Common } from "@ethereumjs/common";
+import { type BlockContext, type BlockHashLookup, PrivateExecutor } from "./private-evm";
+
+export const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
+export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+export const EMPTY_TRIE_ROOT = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
+
+export const Selectors = {
+  addParticipants: "0x965a25ef",
+  removeParticipant: "0x1f52a8ee",
+  getParticipants: "0x5aa68ac0",
+  canExecute: "0x78b90337",
+  getVersion: "0x0d8e6e2c",
+} as const;
+
+/** A call's outcome in a simulation: whether it succeeded, and its output (or revert data). */
+export interface SimulationResult {
+  ok: boolean;
+  output: string;
+}
+
+/** A successful private transaction of the group on this node, in chain order. */
+export interface GroupEntry {
+  pmtHash: string;
+  blockNumber: number;
+  transactionIndex: number;
+  /** The private state root after this transaction (what Besu's add blob carries as metadata). */
+  stateRoot: string;
+}
+
+/**
+ * One privacy group's private state on one node: a Merkle-Patricia world state (so roots are real),
+ * the root after each block with a successful transaction, and the successful transactions in order.
+ */
+export class PrivateGroup {
+  readonly entries: GroupEntry[] = [];
+  private readonly roots: { blockNumber: number; root: string }[] = [];
+  /** The members at head, as getParticipants() returns them. */
+  members: string[] = [];
+
+  private constructor(
+    readonly id: string,
+    readonly executor: PrivateExecutor,
+    private readonly common: Common,
+    private readonly blockHash: BlockHashLookup,
+  ) {}
+
+  static fresh(id: string, common: Common, blockHash: BlockHashLookup): PrivateGroup {
+    const stateManager = new MerkleStateManager({ common });
+    return new PrivateGroup(id, PrivateExecutor.create(common, stateManager, blockHash), common, blockHash);
+  }
+
+  get stateManager(): MerkleStateManager {
+    return this.executor.stateManager;
+  }
+
+  /** True until the group's first successful private transaction on this node. */
+  get isEmpty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  /** Records a committed success and the new root. */
+  async recordSuccess(entry: Omit<GroupEntry, "stateRoot">): Promise<GroupEntry> {
+    const stateRoot = bytesToHex(await this.stateManager.getStateRoot());
+    const recorded = { ...entry, stateRoot };
+    this.entries.push(recorded);
+    this.entries.sort((a, b) => a.blockNumber - b.blockNumber || a.transactionIndex - b.transactionIndex);
+    const last = this.roots.findIndex((root) => root.blockNumber === entry.blockNumber);
+    if (last >= 0) this.roots[last].root = stateRoot;
+    else this.roots.push({ blockNumber: entry.blockNumber, root: stateRoot });
+    this.roots.sort((a, b) => a.blockNumber - b.blockNumber);
+    return recorded;
+  }
+
+  /** The group's state root as of the end of `blockNumber`: the empty trie's before the group existed. */
+  rootAt(blockNumber: number): string {
+    let root = EMPTY_TRIE_ROOT;
+    for (const entry of this.roots) {
+      if (entry.blockNumber > blockNumber) break;
+      root = entry.root;
+    }
+    return root;
+  }
+
+  /** A throw-away executor on the state as of `blockNumber`, or undefined if the group had no state yet. */
+  async executorAt(blockNumber: number): Promise<PrivateExecutor | undefined> {
+    const root = this.rootAt(blockNumber);
+    if (root === EMPTY_TRIE_ROOT) return undefined;
+    const copy = this.stateManager.shallowCopy(false);
+    await copy.setStateRoot(hexToBytes(root as `0x${string}`));
+    return PrivateExecutor.create(this.common, copy, this.blockHash);
+  }
+}
+
+/** Runs a call from address 0 to the proxy (as Besu's FlexiblePrivacyGroupContract does) and discards its effects. */
+export async function simulate(executor: PrivateExecutor, data: string, block: BlockContext, to = PROXY_ADDRESS): Promise<SimulationResult> {
+  await executor.stateManager.checkpoint();
+  try {
+    const result = await executor.run({ caller: ZERO_ADDRESS, to, data }, block);
+    return { ok: result.execResult.exceptionError === undefined, output: bytesToHex(result.execResult.returnValue) };
+  } finally {
+    await executor.stateManager.revert();
+  }
+}
+
+const abi = AbiCoder.defaultAbiCoder();
+
+/**
+ * Keys of an ABI `bytes[]` (getParticipants output, or addParticipants calldata after the selector),
+ * base64. As Besu's FlexibleUtil: keys of different lengths, or anything undecodable, decode as none.
+ */
+export function decodeKeyList(encoded: string): string[] {
+  try {
+    const [keys] = abi.decode(["bytes[]"], encoded) as unknown as [string[]];
+    const list = [...keys].map((key) => getBytes(key));
+    if (list.some((key) => key.length !== list[0].length)) return [];
+    return list.map((key) => Buffer.from(key).toString("base64"));
+  } catch {
+    return [];
+  }
+}
+
+/** The keys an addParticipants call adds (empty for any other call). */
+export function participantsFromCalldata(to: string | null, data: string): string[] {
+  if (to !== PROXY_ADDRESS || !data.startsWith(Selectors.addParticipants)) return [];
+  return decodeKeyList(dataSlice(data, 4));
+}
+
+export function isAddParticipants(to: string | null, data: string): boolean {
+  return to === PROXY_ADDRESS && data.startsWith(Selectors.addParticipants);
+}
+
+export function isAllZero(hex: string): boolean {
+  return /^0x0*$/.test(hex);
+}

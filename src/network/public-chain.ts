@@ -1,0 +1,140 @@
+import { createHardhatNetworkProvider } from "hardhat/internal/hardhat-network/provider/provider";
+import { randomBytes } from "node:crypto";
+import { Wallet, hexlify } from "ethers";
+import type { BlockContext } from "./private-evm";
+import type { NetworkConfig } from "./types";
+
+/** An EIP-1193 provider: the shape of Hardhat's, EDR's and each node's. */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: unknown[] | object }): Promise<unknown>;
+}
+
+export interface ChainTransaction {
+  hash: string;
+  to: string | null;
+  input: string;
+  index: number;
+}
+
+export interface ChainBlock extends BlockContext {
+  hash: string;
+  transactions: ChainTransaction[];
+}
+
+/** The public chain's hardfork; Besu 25.5 runs Prague on current networks. */
+export const PUBLIC_HARDFORK = "prague";
+export const BLOCK_GAS_LIMIT = 30_000_000;
+const FUNDED_BALANCE = 10n ** 24n;
+
+interface RpcBlock {
+  number: string;
+  hash: string;
+  timestamp: string;
+  miner: string;
+  gasLimit: string;
+  mixHash: string;
+  transactions: { hash: string; to: string | null; input: string; transactionIndex: string }[];
+}
+
+/**
+ * The shared public chain: Hardhat Network's EDR in process, free gas (base fee 0, minimum gas price 0),
+ * the config's accounts funded. `follow` hands each new block, in order, to the privacy layer.
+ */
+export class PublicChain {
+  private readonly blocks: ChainBlock[] = [];
+  private readonly locations = new Map<string, { blockNumber: number; index: number }>();
+  private readonly numbersByHash = new Map<string, number>();
+
+  private constructor(readonly provider: Eip1193Provider) {}
+
+  static async start(config: NetworkConfig): Promise<PublicChain> {
+    const provider = await createHardhatNetworkProvider(
+      {
+        hardfork: PUBLIC_HARDFORK,
+        chainId: config.chainId,
+        networkId: config.chainId,
+        blockGasLimit: BLOCK_GAS_LIMIT,
+        minGasPrice: 0n,
+        automine: config.blockTime === 0,
+        intervalMining: 0,
+        mempoolOrder: "fifo",
+        chains: new Map(),
+        genesisAccounts: config.accounts.map((privateKey) => ({ privateKey, balance: FUNDED_BALANCE.toString() })),
+        allowUnlimitedContractSize: false,
+        throwOnTransactionFailures: false,
+        throwOnCallFailures: false,
+        allowBlocksWithSameTimestamp: false,
+        initialBaseFeePerGas: 0,
+        enableTransientStorage: false,
+        enableRip7212: false,
+      },
+      { enabled: false, printLineFn: () => undefined, replaceLastLineFn: () => undefined },
+    );
+    const chain = new PublicChain(provider);
+    await chain.follow(async () => undefined);
+    return chain;
+  }
+
+  get head(): number {
+    return this.blocks.length - 1;
+  }
+
+  block(blockNumber: number): ChainBlock | undefined {
+    return this.blocks[blockNumber];
+  }
+
+  blockByHash(hash: string): ChainBlock | undefined {
+    const blockNumber = this.numbersByHash.get(hash.toLowerCase());
+    return blockNumber === undefined ? undefined : this.blocks[blockNumber];
+  }
+
+  blockHash = (blockNumber: number): string | undefined => this.blocks[blockNumber]?.hash;
+
+  /** Where a transaction was mined, if it was. */
+  locate(txHash: string): { block: ChainBlock; index: number } | undefined {
+    const location = this.locations.get(txHash.toLowerCase());
+    return location === undefined ? undefined : { block: this.blocks[location.blockNumber], index: location.index };
+  }
+
+  /** Reads every block mined since the last call and passes each, in order, to `onBlock`. */
+  async follow(onBlock: (block: ChainBlock) => Promise<void>): Promise<void> {
+    const head = Number(await this.provider.request({ method: "eth_blockNumber" }));
+    for (let number = this.blocks.length; number <= head; number++) {
+      const raw = (await this.provider.request({ method: "eth_getBlockByNumber", params: ["0x" + number.toString(16), true] })) as RpcBlock;
+      const block: ChainBlock = {
+        number,
+        hash: raw.hash.toLowerCase(),
+        timestamp: BigInt(raw.timestamp),
+        coinbase: raw.miner,
+        gasLimit: BigInt(raw.gasLimit),
+        mixHash: raw.mixHash,
+        transactions: raw.transactions.map((tx) => ({
+          hash: tx.hash.toLowerCase(),
+          to: tx.to === null ? null : tx.to.toLowerCase(),
+          input: tx.input.toLowerCase(),
+          index: Number(tx.transactionIndex),
+        })),
+      };
+      this.blocks.push(block);
+      this.numbersByHash.set(block.hash, number);
+      for (const tx of block.transactions) this.locations.set(tx.hash, { blockNumber: number, index: tx.index });
+      await onBlock(block);
+    }
+  }
+
+  /** Signs a marker transaction as Besu does without a signing-key file: a fresh key, no chain id. */
+  static async signMarker(data: string, gasPrice: bigint, gasLimit: bigint): Promise<string> {
+    const wallet = new Wallet(hexlify(randomBytes(32)));
+    return wallet.signTransaction({
+      type: 0,
+      to: PRIVACY_PRECOMPILE,
+      data,
+      gasPrice,
+      gasLimit,
+      nonce: 0,
+      value: 0,
+    });
+  }
+}
+
+export const PRIVACY_PRECOMPILE = "0x000000000000000000000000000000000000007d";
