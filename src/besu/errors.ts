@@ -71,14 +71,23 @@ type Rule = { rpcCode: number; message?: RegExp; code: BesuErrorCode; errorClass
 
 // Order matters: the first rule whose number and message match names the error.
 const RULES: readonly Rule[] = [
-  { rpcCode: -50100, message: /^Flexible Privacy group does not exist/, code: BesuErrorCode.GroupNotFound, errorClass: PrivacyGroupNotFoundError },
+  {
+    rpcCode: -50100,
+    message: /^Flexible Privacy group does not exist/,
+    code: BesuErrorCode.GroupNotFound,
+    errorClass: PrivacyGroupNotFoundError,
+  },
   { rpcCode: -50100, message: /^Privacy is not enabled/, code: BesuErrorCode.PrivacyNotEnabled },
   { rpcCode: -50100, message: /^Unable to determine nonce/, code: BesuErrorCode.NonceUnavailable },
   { rpcCode: -50100, message: /^Private from does not match/, code: BesuErrorCode.PrivateFromMismatch },
   { rpcCode: -50100, message: /^Unable to decode the private/, code: BesuErrorCode.UndecodableTransaction },
   { rpcCode: -50100, message: /^Unsupported private transaction type/, code: BesuErrorCode.UnsupportedRestriction },
   { rpcCode: -50100, message: /must use privacyGroupId/, code: BesuErrorCode.GroupIdRequired },
-  { rpcCode: -50100, message: /^Privacy Marker Transaction failed due to intrinsic gas/, code: BesuErrorCode.MarkerIntrinsicGas },
+  {
+    rpcCode: -50100,
+    message: /^Privacy Marker Transaction failed due to intrinsic gas/,
+    code: BesuErrorCode.MarkerIntrinsicGas,
+  },
   { rpcCode: -50100, message: /^Error finding (flexible )?privacy group/, code: BesuErrorCode.GroupLookupFailed },
   { rpcCode: -50100, message: /^Private transaction failed/, code: BesuErrorCode.PrivateCallFailed },
   { rpcCode: -50100, code: BesuErrorCode.EnclaveError, errorClass: EnclaveError },
@@ -104,7 +113,10 @@ const RULES: readonly Rule[] = [
 ];
 
 /** The named error for one JSON-RPC error object `{ code, message, data? }` of `method`. */
-export function besuRpcError(method: string, error: { code?: unknown; message?: unknown; data?: unknown }): BesuRpcError {
+export function besuRpcError(
+  method: string,
+  error: { code?: unknown; message?: unknown; data?: unknown },
+): BesuRpcError {
   const rpcCode = typeof error.code === "number" ? error.code : Number.NaN;
   const message = typeof error.message === "string" ? error.message : "(no message)";
   const rule = RULES.find((candidate) => candidate.rpcCode === rpcCode && (candidate.message?.test(message) ?? true));
@@ -138,7 +150,12 @@ export class PrivateTransactionRevertedError extends PrivateTransactionFailedErr
     receipt?: unknown,
   ) {
     const shown = errorName === null ? `with data ${data}` : `with ${errorName}(${args.map(String).join(", ")})`;
-    super(BesuErrorCode.Reverted, `the private transaction (marker ${markerHash}) reverted ${shown}`, markerHash, receipt);
+    super(
+      BesuErrorCode.Reverted,
+      `the private transaction (marker ${markerHash}) reverted ${shown}`,
+      markerHash,
+      receipt,
+    );
   }
 }
 

@@ -1,4 +1,11 @@
-import { AbiCoder, type BaseContract, type ContractFactory, type ContractTransactionResponse, Interface, getAddress } from "ethers";
+import {
+  AbiCoder,
+  BaseContract,
+  type ContractFactory,
+  type ContractTransactionResponse,
+  Interface,
+  getAddress,
+} from "ethers";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
 import { AddMembersError, GROUP_PROXY_ADDRESS } from "../client";
 import { generatePrivacyGroupId, parsePrivacyGroupId } from "../ids";
@@ -18,13 +25,19 @@ export const GROUP_CONTRACT_ADDRESSES: readonly string[] = [GROUP_MANAGEMENT_ADD
 /** The management and proxy ABI, with this project's custom errors; Besu's contracts share the 10 functions. */
 const GROUP_INTERFACE = new Interface([
   ...FlexiblePrivacyGroupManagement__factory.abi,
-  ...FlexiblePrivacyGroupProxy__factory.abi.filter((fragment) => fragment.type === "function" || fragment.type === "error"),
+  ...FlexiblePrivacyGroupProxy__factory.abi.filter(
+    (fragment) => fragment.type === "function" || fragment.type === "error",
+  ),
 ]);
 
-const MEMBERSHIP_TOPICS = ["ParticipantAdded", "ParticipantRemoved"].map((name) => membershipEventsInterface.getEvent(name)!.topicHash);
+const MEMBERSHIP_TOPICS = ["ParticipantAdded", "ParticipantRemoved"].map(
+  (name) => membershipEventsInterface.getEvent(name)!.topicHash,
+);
 
 type DeployArgs<F extends ContractFactory> = Parameters<F["getDeployTransaction"]>;
-type Deployed<F extends ContractFactory> = ReturnType<F["attach"]>;
+/** The typed contract a TypeChain factory deploys. */
+type Deployed<F extends ContractFactory> = Awaited<ReturnType<F["deploy"]>>;
+type Attached<F extends ContractFactory> = Omit<Deployed<F>, "deploymentTransaction"> & BaseContract;
 
 /**
  * A flexible privacy group on Besu 25.5, driven by one PrivateSigner. Works with this project's management
@@ -52,9 +65,16 @@ export class FlexiblePrivacyGroup {
    * Creates a group whose members are `participants` (base64 enclave keys, the signer's own included) and whose
    * owner is the signer's account. The ID is a fresh random one unless given.
    */
-  static async create(signer: PrivateSigner, participants: readonly string[], options: { id?: string } = {}): Promise<FlexiblePrivacyGroup> {
+  static async create(
+    signer: PrivateSigner,
+    participants: readonly string[],
+    options: { id?: string } = {},
+  ): Promise<FlexiblePrivacyGroup> {
     const group = new FlexiblePrivacyGroup(signer, options.id ?? generatePrivacyGroupId());
-    await group.#manage(GROUP_INTERFACE.encodeFunctionData("addParticipants", [participants.map(tesseraKeyToBytes)]), "addParticipants");
+    await group.#manage(
+      GROUP_INTERFACE.encodeFunctionData("addParticipants", [participants.map(tesseraKeyToBytes)]),
+      "addParticipants",
+    );
     return group;
   }
 
@@ -130,7 +150,10 @@ export class FlexiblePrivacyGroup {
   }
 
   removeMember(key: string): Promise<PrivateTransactionReceipt> {
-    return this.#manage(GROUP_INTERFACE.encodeFunctionData("removeParticipant", [tesseraKeyToBytes(key)]), "removeParticipant");
+    return this.#manage(
+      GROUP_INTERFACE.encodeFunctionData("removeParticipant", [tesseraKeyToBytes(key)]),
+      "removeParticipant",
+    );
   }
 
   lock(): Promise<PrivateTransactionReceipt> {
@@ -154,7 +177,10 @@ export class FlexiblePrivacyGroup {
   }
 
   transferOwnership(newOwner: string): Promise<PrivateTransactionReceipt> {
-    return this.#manage(GROUP_INTERFACE.encodeFunctionData("transferOwnership", [getAddress(newOwner)]), "transferOwnership");
+    return this.#manage(
+      GROUP_INTERFACE.encodeFunctionData("transferOwnership", [getAddress(newOwner)]),
+      "transferOwnership",
+    );
   }
 
   acceptOwnership(): Promise<PrivateTransactionReceipt> {
@@ -178,36 +204,51 @@ export class FlexiblePrivacyGroup {
    */
   async deploy<F extends ContractFactory>(factory: F, ...args: DeployArgs<F>): Promise<Deployed<F>> {
     this.runner.provider.registerInterface(factory.interface);
-    const { data } = await factory.getDeployTransaction(...args);
-    const receipt = await this.#send({ to: null, data });
-    return this.attach(factory, receipt.contractAddress ?? (await this.#creationAddress(receipt)));
+    const response = await this.runner.sendTransaction(await factory.getDeployTransaction(...args));
+    const receipt = await response.wait(); // the private outcome: throws the decoded revert or a drop
+    const address = receipt?.contractAddress ?? (await this.#creationAddress(response.hash));
+    return new BaseContract(address, factory.interface, this.runner, response) as unknown as Deployed<F>;
   }
 
   /** A contract at `address` in this group, connected to the runner; its custom errors decode reverts. */
-  attach<F extends ContractFactory>(factory: F, address: string): Deployed<F> {
+  attach<F extends ContractFactory>(factory: F, address: string): Attached<F> {
     this.runner.provider.registerInterface(factory.interface);
-    return (factory.attach(address) as BaseContract).connect(this.runner) as Deployed<F>;
+    return new BaseContract(getAddress(address), factory.interface, this.runner) as unknown as Attached<F>;
   }
 
   /** Waits for a transaction a contract connected to the runner sent, and returns its private receipt. */
   async privateReceipt(response: ContractTransactionResponse): Promise<PrivateTransactionReceipt> {
     await response.wait();
     const receipt = await this.provider.getPrivateTransactionReceipt(response.hash);
-    if (receipt === null) throw new PrivateTransactionFailedError(BesuErrorCode.ReceiptUnavailable, `no private receipt for ${response.hash}`, response.hash);
+    if (receipt === null)
+      throw new PrivateTransactionFailedError(
+        BesuErrorCode.ReceiptUnavailable,
+        `no private receipt for ${response.hash}`,
+        response.hash,
+      );
     return receipt;
   }
 
   /** Besu's formula, for a node whose receipt leaves out contractAddress. */
-  async #creationAddress(receipt: PrivateTransactionReceipt): Promise<string> {
-    const creation = await this.provider.getPrivateTransaction(receipt.markerHash);
-    if (creation === null) throw new PrivateTransactionFailedError(BesuErrorCode.ReceiptUnavailable, `cannot read the deployment ${receipt.markerHash}`, receipt.markerHash);
-    return getPrivateContractAddress(receipt.from, creation.nonce, this.privacyGroupId);
+  async #creationAddress(markerHash: string): Promise<string> {
+    const creation = await this.provider.getPrivateTransaction(markerHash);
+    if (creation === null)
+      throw new PrivateTransactionFailedError(
+        BesuErrorCode.ReceiptUnavailable,
+        `cannot read the deployment ${markerHash}`,
+        markerHash,
+      );
+    return getPrivateContractAddress(creation.from, creation.nonce, this.privacyGroupId);
   }
 
   async #read(method: string, blockTag: string | number): Promise<readonly unknown[] | null> {
     const output = await this.provider.privCall(
       this.privacyGroupId,
-      { to: GROUP_PROXY_ADDRESS, data: GROUP_INTERFACE.encodeFunctionData(method), from: await this.signer.getAddress() },
+      {
+        to: GROUP_PROXY_ADDRESS,
+        data: GROUP_INTERFACE.encodeFunctionData(method),
+        from: await this.signer.getAddress(),
+      },
       blockTag,
     );
     if (output === "0x") return null; // no group state on this node (or no such function)
@@ -215,14 +256,22 @@ export class FlexiblePrivacyGroup {
   }
 
   #membershipLogs(filter: Pick<PrivateLogFilter, "fromBlock" | "toBlock">) {
-    return this.provider.privGetLogs(this.privacyGroupId, { fromBlock: filter.fromBlock ?? 0, toBlock: filter.toBlock ?? "latest", topics: [MEMBERSHIP_TOPICS] });
+    return this.provider.privGetLogs(this.privacyGroupId, {
+      fromBlock: filter.fromBlock ?? 0,
+      toBlock: filter.toBlock ?? "latest",
+      topics: [MEMBERSHIP_TOPICS],
+    });
   }
 
   /** Sends to the proxy; Besu's default contract reports some refusals by returning false, which is an error here too. */
   async #manage(data: string, method: string): Promise<PrivateTransactionReceipt> {
     const receipt = await this.#send({ to: GROUP_PROXY_ADDRESS, data });
     const returnsBool = method === "addParticipants" || method === "removeParticipant";
-    if (returnsBool && receipt.output !== "0x" && AbiCoder.defaultAbiCoder().decode(["bool"], receipt.output)[0] === false) {
+    if (
+      returnsBool &&
+      receipt.output !== "0x" &&
+      AbiCoder.defaultAbiCoder().decode(["bool"], receipt.output)[0] === false
+    ) {
       throw new PrivateTransactionFailedError(
         BesuErrorCode.GroupOperationRefused,
         `${method} returned false: the management contract refused it (a key already a member, or not a member)`,

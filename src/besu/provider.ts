@@ -149,7 +149,11 @@ export class PrivacyProvider extends JsonRpcProvider {
     if (method === "priv_call" && body.code === -32000 && typeof body.data === "string") {
       // A CALL_EXCEPTION carrying the revert data lets ethers' Contract decode the contract's custom error.
       const [, call] = payload.params as [string, { to?: string; data?: string }];
-      const exception = AbiCoder.getBuiltinCallException("call", { to: call?.to ?? null, data: call?.data ?? "0x" }, body.data);
+      const exception = AbiCoder.getBuiltinCallException(
+        "call",
+        { to: call?.to ?? null, data: call?.data ?? "0x" },
+        body.data,
+      );
       (exception as { info?: unknown }).info = { payload, error };
       return exception;
     }
@@ -174,7 +178,9 @@ export class PrivacyProvider extends JsonRpcProvider {
 
   /** priv_getEeaTransactionCount: the nonce for a legacy EEA (privateFor) group. */
   async getEeaTransactionCount(address: string, privateFrom: string, privateFor: readonly string[]): Promise<number> {
-    return getNumber(await this.send("priv_getEeaTransactionCount", [getAddress(address), privateFrom, [...privateFor]]));
+    return getNumber(
+      await this.send("priv_getEeaTransactionCount", [getAddress(address), privateFrom, [...privateFor]]),
+    );
   }
 
   /** priv_call: runs a call in the group's private state; a revert throws ethers' CALL_EXCEPTION with the data. */
@@ -245,7 +251,10 @@ export class PrivacyProvider extends JsonRpcProvider {
    * Waits for the marker transaction to be mined, then returns the private receipt, whatever its status.
    * Throws TIMEOUT, or PRIVATE_RECEIPT_UNAVAILABLE when the marker is mined but this node has no private receipt.
    */
-  async waitForPrivateTransactionReceipt(markerHash: string, options: WaitOptions = {}): Promise<PrivateTransactionReceipt> {
+  async waitForPrivateTransactionReceipt(
+    markerHash: string,
+    options: WaitOptions = {},
+  ): Promise<PrivateTransactionReceipt> {
     const timeout = options.timeout ?? 120_000;
     const interval = options.pollingInterval ?? this.pollingInterval;
     const deadline = Date.now() + timeout;
@@ -263,7 +272,11 @@ export class PrivacyProvider extends JsonRpcProvider {
               `the marker transaction ${markerHash} is mined but this node has no private receipt for it (not a participant?)`,
               markerHash,
             )
-          : new PrivateTransactionFailedError(BesuErrorCode.Timeout, `the marker transaction ${markerHash} was not mined within ${timeout} ms`, markerHash);
+          : new PrivateTransactionFailedError(
+              BesuErrorCode.Timeout,
+              `the marker transaction ${markerHash} was not mined within ${timeout} ms`,
+              markerHash,
+            );
       }
       await new Promise((resolve) => setTimeout(resolve, interval));
     }
@@ -304,7 +317,8 @@ export class PrivacyProvider extends JsonRpcProvider {
   #receipt(raw: Raw, markerHash: string): PrivateTransactionReceipt {
     const status = getNumber((raw.status as string) ?? 0);
     const revertReason = typeof raw.revertReason === "string" && raw.revertReason !== "0x" ? raw.revertReason : null;
-    const outcome: PrivateOutcome = status === 1 ? "success" : status === 2 ? "invalid" : revertReason === null ? "dropped" : "reverted";
+    const outcome: PrivateOutcome =
+      status === 1 ? "success" : status === 2 ? "invalid" : revertReason === null ? "dropped" : "reverted";
     return {
       markerHash: String(raw.commitmentHash ?? markerHash),
       blockHash: String(raw.blockHash),
@@ -361,7 +375,10 @@ function filterParam(filter: PrivateLogFilter): Raw {
   if (filter.blockHash !== undefined) param.blockHash = filter.blockHash;
   if (filter.fromBlock !== undefined) param.fromBlock = blockParam(filter.fromBlock);
   if (filter.toBlock !== undefined) param.toBlock = blockParam(filter.toBlock);
-  if (filter.address !== undefined) param.address = Array.isArray(filter.address) ? filter.address.map((a) => a.toLowerCase()) : filter.address.toLowerCase();
+  if (filter.address !== undefined)
+    param.address = Array.isArray(filter.address)
+      ? filter.address.map((a) => a.toLowerCase())
+      : filter.address.toLowerCase();
   if (filter.topics !== undefined) param.topics = filter.topics;
   return param;
 }

@@ -22,7 +22,9 @@ import { PrivateTransactionError } from "./transaction";
 
 /** Besu's private contract address: the last 20 bytes of keccak256(RLP([sender, nonce, privacyGroupId])). */
 export function getPrivateContractAddress(sender: string, nonce: number | bigint, privacyGroupId: string): string {
-  return getAddress(dataSlice(keccak256(encodeRlp([getAddress(sender), toBeArray(nonce), parsePrivacyGroupId(privacyGroupId)])), 12));
+  return getAddress(
+    dataSlice(keccak256(encodeRlp([getAddress(sender), toBeArray(nonce), parsePrivacyGroupId(privacyGroupId)])), 12),
+  );
 }
 
 /** Names a revert after the first known interface that declares its error (Error(string) and Panic always decode). */
@@ -31,7 +33,14 @@ export function decodeRevert(error: unknown, interfaces: readonly Interface[]): 
   for (const iface of interfaces) {
     try {
       const parsed = iface.parseError(error.data);
-      if (parsed !== null) return new PrivateTransactionRevertedError(error.markerHash, error.data, parsed.name, [...parsed.args], error.receipt);
+      if (parsed !== null)
+        return new PrivateTransactionRevertedError(
+          error.markerHash,
+          error.data,
+          parsed.name,
+          [...parsed.args],
+          error.receipt,
+        );
     } catch {
       // not this interface's error
     }
@@ -165,7 +174,10 @@ export class PrivateGroupRunner implements ContractRunner {
 
   async sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
     if (tx.value != null && BigInt(tx.value) !== 0n) {
-      throw new PrivateTransactionError(SdkErrorCode.ValueNotZero, "private transactions cannot carry ether: value must be 0");
+      throw new PrivateTransactionError(
+        SdkErrorCode.ValueNotZero,
+        "private transactions cannot carry ether: value must be 0",
+      );
     }
     const to = tx.to == null ? null : await resolveAddress(tx.to, this);
     const sent = await this.signer.sendTransaction(this.privacyGroupId, {

@@ -89,7 +89,12 @@ export class PrivateSigner {
   #address: Promise<string> | null = null;
   #chainId: Promise<bigint | null> | null = null;
 
-  constructor(source: SigningSource, enclaveKey: string, provider: PrivacyProvider, options: PrivateSignerOptions = {}) {
+  constructor(
+    source: SigningSource,
+    enclaveKey: string,
+    provider: PrivacyProvider,
+    options: PrivateSignerOptions = {},
+  ) {
     parseTesseraKey(enclaveKey);
     this.#digestSigner = toDigestSigner(source);
     this.enclaveKey = enclaveKey;
@@ -125,7 +130,10 @@ export class PrivateSigner {
     signed.signature = await this.#digestSigner.signDigest(signed.unsignedHash);
     const address = await this.getAddress();
     if (signed.from !== address) {
-      throw new PrivateSignerError("INVALID_SIGNER", `the signature recovers to ${signed.from}, not to the signer's address ${address}`);
+      throw new PrivateSignerError(
+        "INVALID_SIGNER",
+        `the signature recovers to ${signed.from}, not to the signer's address ${address}`,
+      );
     }
     return signed;
   }
@@ -154,7 +162,13 @@ export class PrivateSigner {
     const first = await this.#submit(privacyGroupId, request);
     const outcome = this.#settle(privacyGroupId, request, first, 1);
     outcome.catch(() => undefined); // the caller sees it through wait(); never an unhandled rejection
-    return { markerHash: first.markerHash, nonce: first.nonce, privacyGroupId, transaction: first.transaction, wait: () => outcome };
+    return {
+      markerHash: first.markerHash,
+      nonce: first.nonce,
+      privacyGroupId,
+      transaction: first.transaction,
+      wait: () => outcome,
+    };
   }
 
   #nonces(privacyGroupId: string): GroupNonces {
@@ -210,10 +224,17 @@ export class PrivateSigner {
   }
 
   /** Follows one request to its final outcome, re-sending it when it failed only for its nonce. */
-  async #settle(privacyGroupId: string, request: PrivateTransactionRequest, attempt: Attempt, attemptNumber: number): Promise<PrivateTransactionReceipt> {
+  async #settle(
+    privacyGroupId: string,
+    request: PrivateTransactionRequest,
+    attempt: Attempt,
+    attemptNumber: number,
+  ): Promise<PrivateTransactionReceipt> {
     let receipt: PrivateTransactionReceipt;
     try {
-      receipt = await this.provider.waitForPrivateTransactionReceipt(attempt.markerHash, { timeout: this.#options.timeout });
+      receipt = await this.provider.waitForPrivateTransactionReceipt(attempt.markerHash, {
+        timeout: this.#options.timeout,
+      });
     } catch (error) {
       this.#nonceNotUsed(privacyGroupId, attempt);
       throw error;
@@ -237,7 +258,8 @@ export class PrivateSigner {
 }
 
 function failureOf(receipt: PrivateTransactionReceipt, attempts: number): Error {
-  if (receipt.outcome === "reverted") return new PrivateTransactionRevertedError(receipt.markerHash, receipt.revertReason ?? "0x", null, [], receipt);
+  if (receipt.outcome === "reverted")
+    return new PrivateTransactionRevertedError(receipt.markerHash, receipt.revertReason ?? "0x", null, [], receipt);
   if (receipt.outcome === "dropped") return new PrivateTransactionDroppedError(receipt.markerHash, receipt);
   return new PrivateTransactionFailedError(
     BesuErrorCode.InvalidAtExecution,
@@ -249,10 +271,22 @@ function failureOf(receipt: PrivateTransactionReceipt, attempts: number): Error 
 }
 
 function toDigestSigner(source: SigningSource): DigestSigner {
-  const key = source instanceof SigningKey ? source : "signingKey" in source && source.signingKey instanceof SigningKey ? source.signingKey : null;
-  if (key !== null) return { getAddress: () => computeAddress(key.publicKey), signDigest: (digest) => key.sign(digest) };
-  if (typeof (source as DigestSigner).signDigest === "function" && typeof (source as DigestSigner).getAddress === "function") {
+  const key =
+    source instanceof SigningKey
+      ? source
+      : "signingKey" in source && source.signingKey instanceof SigningKey
+        ? source.signingKey
+        : null;
+  if (key !== null)
+    return { getAddress: () => computeAddress(key.publicKey), signDigest: (digest) => key.sign(digest) };
+  if (
+    typeof (source as DigestSigner).signDigest === "function" &&
+    typeof (source as DigestSigner).getAddress === "function"
+  ) {
     return source as DigestSigner;
   }
-  throw new PrivateSignerError("INVALID_SIGNER", "expected an ethers Wallet, a SigningKey, or an object with getAddress() and signDigest(digest)");
+  throw new PrivateSignerError(
+    "INVALID_SIGNER",
+    "expected an ethers Wallet, a SigningKey, or an object with getAddress() and signDigest(digest)",
+  );
 }
