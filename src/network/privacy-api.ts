@@ -135,7 +135,7 @@ export class PrivacyApi {
 
     if (markerIntrinsicGas(data) > tx.gasLimit) throw Errors.pmtIntrinsicGas();
     if (tx.gasLimit > BigInt(BLOCK_GAS_LIMIT)) throw Errors.exceedsBlockGasLimit();
-    const marker = await PublicChain.signMarker(data, tx.gasPrice, tx.gasLimit);
+    const marker = PublicChain.signMarker(data, tx.gasPrice, tx.gasLimit);
     let hash: string;
     try {
       hash = (await this.core.chain.provider.request({ method: "eth_sendRawTransaction", params: [marker] })) as string;

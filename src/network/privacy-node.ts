@@ -153,7 +153,9 @@ export class PrivacyNode {
         await state.commit();
         kept = true;
         await group.recordSuccess({ pmtHash: record.pmtHash, blockNumber: record.blockNumber, transactionIndex: record.transactionIndex });
-        group.members = decodeKeyList((await simulate(group.executor, Selectors.getParticipants, block)).output);
+        if (mayChangeMembers(record, outcome)) {
+          group.members = decodeKeyList((await simulate(group.executor, Selectors.getParticipants, block)).output);
+        }
         this.groups.set(group.id, group);
       }
       return outcome;
@@ -268,6 +270,13 @@ export class PrivacyNode {
     });
   }
 }
+
+/** Members can change only through the management contracts: a call to the proxy, or a log from 0x…7b/0x…7c. */
+function mayChangeMembers(record: PrivateRecord, outcome: PrivateOutcome): boolean {
+  return record.tx.to === PROXY_ADDRESS || outcome.logs.some((log) => MANAGEMENT_ADDRESSES.has(log.address.toLowerCase()));
+}
+
+const MANAGEMENT_ADDRESSES = new Set([PROXY_ADDRESS, "0x000000000000000000000000000000000000007b"]);
 
 /** Besu's Address.privateContractAddress: the last 20 bytes of keccak(RLP([sender, nonce, privacyGroupId])). */
 export function privateContractAddress(sender: string, nonce: bigint, privacyGroupId: string): string {

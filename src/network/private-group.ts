@@ -1,6 +1,6 @@
-import { MerkleStateManager } from "@ethereumjs/statemanager";
+import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
-import { AbiCoder, dataSlice, getBytes } from "ethers";
+import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
 import { type BlockContext, type BlockHashLookup, PrivateExecutor } from "./private-evm";
 
@@ -49,7 +49,7 @@ export class PrivateGroup {
   ) {}
 
   static fresh(id: string, common: Common, blockHash: BlockHashLookup): PrivateGroup {
-    const stateManager = new MerkleStateManager({ common });
+    const stateManager = new MerkleStateManager({ common, caches: new Caches() });
     return new PrivateGroup(id, PrivateExecutor.create(common, stateManager, blockHash), common, blockHash);
   }
 
@@ -106,18 +106,30 @@ export async function simulate(executor: PrivateExecutor, data: string, block: B
   }
 }
 
-const abi = AbiCoder.defaultAbiCoder();
-
 /**
  * Keys of an ABI `bytes[]` (getParticipants output, or addParticipants calldata after the selector),
  * base64. As Besu's FlexibleUtil: keys of different lengths, or anything undecodable, decode as none.
  */
 export function decodeKeyList(encoded: string): string[] {
+  const bytes = Buffer.from(encoded.slice(2), "hex");
+  const word = (position: number): number => {
+    if (position < 0 || position + 32 > bytes.length) throw new RangeError("out of bounds");
+    const value = bytes.readBigUInt64BE(position + 24);
+    if (bytes.subarray(position, position + 24).some((byte) => byte !== 0) || value > BigInt(bytes.length)) throw new RangeError("too large");
+    return Number(value);
+  };
   try {
-    const [keys] = abi.decode(["bytes[]"], encoded) as unknown as [string[]];
-    const list = [...keys].map((key) => getBytes(key));
-    if (list.some((key) => key.length !== list[0].length)) return [];
-    return list.map((key) => Buffer.from(key).toString("base64"));
+    const list = word(0);
+    const count = word(list);
+    const keys: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      const start = list + 32 + word(list + 32 + 32 * i);
+      const length = word(start);
+      if (start + 32 + length > bytes.length) return [];
+      keys.push(bytes.subarray(start + 32, start + 32 + length));
+    }
+    if (keys.some((key) => key.length !== keys[0].length)) return [];
+    return keys.map((key) => key.toString("base64"));
   } catch {
     return [];
   }

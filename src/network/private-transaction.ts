@@ -91,8 +91,21 @@ function restrictionOf(bytes: string): PrivateTransaction["restriction"] {
   return text === "restricted" || text === "unrestricted" ? text : "unsupported";
 }
 
+/** Recovered signers by signed RLP: each node and the RPC check recover the same transaction, and recovery is slow. */
+const senders = new Map<string, string>();
+const SENDER_CACHE_SIZE = 10_000;
+
 /** The signer's address, or Besu's INVALID_TRANSACTION_SIGNATURE if none can be recovered. */
 export function recoverSender(tx: PrivateTransaction): string {
+  const cached = senders.get(tx.raw);
+  if (cached !== undefined) return cached;
+  const sender = recoverUncached(tx);
+  if (senders.size >= SENDER_CACHE_SIZE) senders.delete(senders.keys().next().value!);
+  senders.set(tx.raw, sender);
+  return sender;
+}
+
+function recoverUncached(tx: PrivateTransaction): string {
   const items = decodeRlp(tx.raw) as unknown[];
   const unsigned = [...items.slice(0, 6), ...items.slice(9)];
   if (tx.chainId !== undefined) unsigned.splice(6, 0, toMinimalHex(tx.chainId), "0x", "0x");

@@ -1,6 +1,6 @@
 import { createHardhatNetworkProvider } from "hardhat/internal/hardhat-network/provider/provider";
 import { randomBytes } from "node:crypto";
-import { Wallet, hexlify } from "ethers";
+import { SigningKey, Transaction, hexlify } from "ethers";
 import type { BlockContext } from "./private-evm";
 import type { NetworkConfig } from "./types";
 
@@ -123,17 +123,10 @@ export class PublicChain {
   }
 
   /** Signs a marker transaction as Besu does without a signing-key file: a fresh key, no chain id. */
-  static async signMarker(data: string, gasPrice: bigint, gasLimit: bigint): Promise<string> {
-    const wallet = new Wallet(hexlify(randomBytes(32)));
-    return wallet.signTransaction({
-      type: 0,
-      to: PRIVACY_PRECOMPILE,
-      data,
-      gasPrice,
-      gasLimit,
-      nonce: 0,
-      value: 0,
-    });
+  static signMarker(data: string, gasPrice: bigint, gasLimit: bigint): string {
+    const marker = Transaction.from({ type: 0, to: PRIVACY_PRECOMPILE, data, gasPrice, gasLimit, nonce: 0, value: 0 });
+    marker.signature = new SigningKey(hexlify(randomBytes(32))).sign(marker.unsignedHash);
+    return marker.serialized;
   }
 }
 

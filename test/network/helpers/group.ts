@@ -82,3 +82,18 @@ export async function createGroup(url: string, signer: Wallet, privateFrom: stri
   const pmtHash = await sendPrivate({ url, signer, privateFrom, groupId, to: PROXY, data: addData(members) });
   return { groupId, pmtHash };
 }
+
+/** Sends a marker transaction for an already distributed payload, as a client of priv_distributeRawTransaction does. */
+export async function sendMarker(url: string, data: string, gasLimit = 3_000_000): Promise<string> {
+  const marker = await Wallet.createRandom().signTransaction({ type: 0, to: "0x000000000000000000000000000000000000007d", data, gasLimit, gasPrice: 0, nonce: 0 });
+  return call<string>(url, "eth_sendRawTransaction", [marker]);
+}
+
+/** Signs a private transaction with the node's current nonce for the signer (unless given). */
+export async function signFor(send: Send): Promise<string> {
+  const nonce = send.nonce ?? Number(await call<string>(send.url, "priv_getTransactionCount", [send.signer.address, send.groupId]));
+  return signPrivateTx(
+    { nonce, to: send.to, data: send.data, privateFrom: send.privateFrom, privacyGroupId: send.groupId, chainId: send.chainId },
+    send.signer.privateKey,
+  );
+}
