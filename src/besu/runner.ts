@@ -20,6 +20,8 @@ import { PrivacyProvider, type PrivateTransactionReceipt } from "./provider";
 import type { PrivateSigner } from "./signer";
 import { PrivateTransactionError } from "./transaction";
 
+const MAX_TRACKED = 10_000;
+
 /** Besu's private contract address: the last 20 bytes of keccak256(RLP([sender, nonce, privacyGroupId])). */
 export function getPrivateContractAddress(sender: string, nonce: number | bigint, privacyGroupId: string): string {
   return getAddress(
@@ -81,6 +83,8 @@ export class PrivateGroupProvider extends PrivacyProvider {
     });
     decoded.catch(() => undefined);
     this.#outcomes.set(markerHash, decoded);
+    // Keep the latest outcomes only: a wait() long after sending falls back to reading the receipt.
+    if (this.#outcomes.size > MAX_TRACKED) this.#outcomes.delete(this.#outcomes.keys().next().value!);
   }
 
   override getRpcRequest(req: PerformActionRequest): null | { method: string; args: unknown[] } {

@@ -85,6 +85,13 @@ describe("client: PrivacyProvider's typed methods and Besu's errors, over HTTP",
     expect(byRange).to.have.length(1);
   });
 
+  it("priv_getEeaTransactionCount (legacy groups) and priv_traceTransaction (not enabled on this network)", async function () {
+    expect(await net.providers[0].getEeaTransactionCount(WALLET1.address, KEY1, [KEY2])).to.equal(0);
+    const receipt = await (await counter.increment()).wait();
+    const error = await rejection(net.providers[0].privTraceTransaction(id, receipt!.hash));
+    expectRpcError(error, BesuErrorCode.MethodNotEnabled, -32604);
+  });
+
   it("priv_getCode: code for a private contract, null for none", async function () {
     expect(await net.providers[0].privGetCode(id, await counter.getAddress())).to.match(/^0x[0-9a-f]{20,}/);
     expect(await net.providers[0].privGetCode(id, Wallet.createRandom().address)).to.equal(null);
