@@ -14,20 +14,11 @@ import {
   MembershipImpostor__factory,
   PrivateCounter__factory,
 } from "../../typechain-types";
-import { KEY1, KEY2, KEY3, WALLET1, startClientNetwork, type ClientNetwork } from "./network";
+import { KEY1, KEY2, KEY3, WALLET1, startClientNetwork, type ClientNetwork, rejection } from "./network";
 
 const MANAGEMENT = "0x000000000000000000000000000000000000007b";
 const PROXY = "0x000000000000000000000000000000000000007c";
 const UNKNOWN_KEY = Buffer.alloc(32, 9).toString("base64");
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  expect.fail("expected a rejection");
-}
 
 /** Groups run the behavioural double of Besu 25.5's default contracts instead of this project's blob. */
 async function besuDefaultGenesis() {
@@ -46,6 +37,13 @@ async function besuDefaultGenesis() {
 describe("client: groups running Besu's default contracts (behavioural double)", function () {
   let net: ClientNetwork;
   let group: FlexiblePrivacyGroup;
+  const AFTER_REMOVAL = [
+    ["added", KEY1],
+    ["added", KEY2],
+    ["added", KEY3],
+    ["removed", KEY3],
+  ];
+  const changes = async () => (await group.history()).map(({ kind, key }) => [kind, key]);
 
   before(async function () {
     const genesis = await besuDefaultGenesis();
@@ -89,26 +87,14 @@ describe("client: groups running Besu's default contracts (behavioural double)",
     expect((refused as PrivateTransactionFailedError).code).to.equal(BesuErrorCode.GroupOperationRefused);
     await group.removeMember(KEY3);
     expect(await group.members()).to.have.members([KEY1, KEY2]);
-    const history = await group.history();
-    expect(history.map(({ kind, key }) => [kind, key])).to.deep.equal([
-      ["added", KEY1],
-      ["added", KEY2],
-      ["added", KEY3],
-      ["removed", KEY3],
-    ]);
+    expect(await changes()).to.deep.equal(AFTER_REMOVAL);
   });
 
   it("history ignores the same events from any other contract in the group", async function () {
     const impostor = await group.deploy(new MembershipImpostor__factory());
     await (await impostor.claimAdded(tesseraKeyToBytes(UNKNOWN_KEY))).wait();
     await (await impostor.claimRemoved(tesseraKeyToBytes(KEY1))).wait();
-    const history = await group.history();
-    expect(history.map(({ kind, key }) => [kind, key])).to.deep.equal([
-      ["added", KEY1],
-      ["added", KEY2],
-      ["added", KEY3],
-      ["removed", KEY3],
-    ]);
+    expect(await changes()).to.deep.equal(AFTER_REMOVAL);
   });
 
   it("a non-owner's change reverts with Besu's reason string, decoded", async function () {

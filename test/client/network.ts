@@ -1,3 +1,4 @@
+import { expect } from "chai";
 import { type HDNodeWallet, Wallet } from "ethers";
 import {
   FlexiblePrivacyGroup,
@@ -55,4 +56,14 @@ export type ClientNetwork = Awaited<ReturnType<typeof startClientNetwork>>;
 /** A group of the given members, created by node 1's signer. */
 export function createGroup(net: ClientNetwork, members: string[] = [KEY1, KEY2]): Promise<FlexiblePrivacyGroup> {
   return FlexiblePrivacyGroup.create(net.signers[0], members);
+}
+
+/** The error a promise rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  expect.fail("expected a rejection");
 }

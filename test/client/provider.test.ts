@@ -16,18 +16,9 @@ import {
 } from "../../src";
 import { DEFAULT_NODES } from "../../src/network/defaults";
 import { PrivateCounter__factory, type PrivateCounter } from "../../typechain-types";
-import { KEY1, KEY2, KEY3, WALLET1, startClientNetwork, type ClientNetwork } from "./network";
+import { KEY1, KEY2, KEY3, WALLET1, startClientNetwork, type ClientNetwork, rejection } from "./network";
 
 const counterInterface = PrivateCounter__factory.createInterface();
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  expect.fail("expected a rejection");
-}
 
 function expectRpcError(error: unknown, code: BesuErrorCode, rpcCode: number): void {
   expect(error).to.be.instanceOf(BesuRpcError);
