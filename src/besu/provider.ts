@@ -23,6 +23,7 @@ export type JwtSource = string | (() => string | Promise<string>);
 export interface PrivacyProviderOptions extends JsonRpcApiProviderOptions {
   /** Sent as `Authorization: Bearer <jwt>`. */
   jwt?: JwtSource;
+  /** The chain (e.g. 1337). Given, ethers does not detect it, so a refused JWT fails the request at once. */
   network?: Networkish;
 }
 
@@ -120,7 +121,8 @@ export class PrivacyProvider extends JsonRpcProvider {
         return ready;
       };
     }
-    super(request, network, rest);
+    // A known network skips ethers' detection, which would otherwise retry forever on a refused token.
+    super(request, network, { pollingInterval: 1000, staticNetwork: network !== undefined, ...rest });
   }
 
   /** Besu answers 401 (Unauthorized) and 400 (Invalid Request) with a JSON-RPC error body; map it like any other. */
@@ -131,7 +133,7 @@ export class PrivacyProvider extends JsonRpcProvider {
     request.setHeader("content-type", "application/json");
     const response = await request.send();
     if (!response.ok()) {
-      const body = parseJson(response.bodyText);
+      const body = parseJson(response);
       const error = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Raw).error : undefined;
       if (error !== undefined) {
         const payloads = Array.isArray(payload) ? payload : [payload];
@@ -383,9 +385,9 @@ function filterParam(filter: PrivateLogFilter): Raw {
   return param;
 }
 
-function parseJson(text: string): unknown {
+function parseJson(response: { bodyText: string }): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(response.bodyText);
   } catch {
     return null;
   }
