@@ -103,6 +103,9 @@ export interface WaitOptions {
 
 type Raw = Record<string, unknown>;
 
+/** How often to ask for a private receipt after its marker is mined before deciding this node has none. */
+const PRIVATE_RECEIPT_READS = 10;
+
 /**
  * An ethers `JsonRpcProvider` for a Besu 25.5 node with privacy: a typed method for each priv_, privx_
  * and eea_ method, Besu's errors as named errors (BesuRpcError and subclasses, with `code` and
@@ -261,13 +264,16 @@ export class PrivacyProvider extends JsonRpcProvider {
     const interval = options.pollingInterval ?? this.pollingInterval;
     const deadline = Date.now() + timeout;
     let markerMined = false;
+    let privateReads = 0;
     for (;;) {
       if (!markerMined) markerMined = (await this.send("eth_getTransactionReceipt", [markerHash])) !== null;
       if (markerMined) {
         const receipt = await this.getPrivateTransactionReceipt(markerHash);
         if (receipt !== null) return receipt;
+        privateReads++;
       }
-      if (Date.now() >= deadline) {
+      // Once the marker is mined the node has run the private transaction: a few more reads, not the whole timeout.
+      if (Date.now() >= deadline || privateReads >= PRIVATE_RECEIPT_READS) {
         throw markerMined
           ? new PrivateTransactionFailedError(
               BesuErrorCode.ReceiptUnavailable,

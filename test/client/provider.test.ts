@@ -10,6 +10,7 @@ import {
   PrivateSignerError,
   PrivateTransaction,
   PrivateTransactionError,
+  PrivateTransactionFailedError,
   SdkErrorCode,
   generatePrivacyGroupId,
   type DigestSigner,
@@ -209,6 +210,23 @@ describe("client: PrivacyProvider's typed methods and Besu's errors, over HTTP",
       BesuErrorCode.InvalidParams,
       -32602,
     );
+  });
+
+  it("waiting ends with a named error: no private receipt on a non-member's node, or nothing mined in time", async function () {
+    const receipt = await (await counter.increment()).wait();
+    const unavailable = await rejection(net.providers[2].waitForPrivateTransactionReceipt(receipt!.hash));
+    expect(unavailable).to.be.instanceOf(PrivateTransactionFailedError);
+    expect((unavailable as PrivateTransactionFailedError).code).to.equal(BesuErrorCode.ReceiptUnavailable);
+    const timeout = await rejection(
+      net.providers[0].waitForPrivateTransactionReceipt("0x" + "11".repeat(32), { timeout: 100 }),
+    );
+    expect((timeout as PrivateTransactionFailedError).code).to.equal(BesuErrorCode.Timeout);
+  });
+
+  it("refuses ether in a private transaction before sending it", async function () {
+    const error = await rejection(group.runner.sendTransaction({ to: await counter.getAddress(), value: 1 }));
+    expect(error).to.be.instanceOf(PrivateTransactionError);
+    expect((error as PrivateTransactionError).code).to.equal(SdkErrorCode.ValueNotZero);
   });
 
   it("refuses bad input before sending anything", async function () {
