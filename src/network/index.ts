@@ -12,7 +12,8 @@ import { NodeEndpoint, type NodeHooks, type RpcContext } from "./node-endpoint";
 import { type Caller, type NetworkCore, PrivacyApi, type PrivateFilter } from "./privacy-api";
 import { privateCommon } from "./private-evm";
 import { groupLogs } from "./private-logs";
-import { PrivacyNode, type PrivateTransactionEntry } from "./privacy-node";
+import { ExecutionMemo, PrivacyNode, type PrivateTransactionEntry } from "./privacy-node";
+import { LiveStates, newTrieDatabase } from "./private-group";
 import { type Eip1193Provider, PublicChain } from "./public-chain";
 import { RpcError } from "./rpc-error";
 import { SerialQueue } from "./serial-queue";
@@ -60,7 +61,11 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   const chain = await PublicChain.start(config);
   const common = privateCommon(config.chainId);
   const report = options.onPrivateTransaction ?? (() => undefined);
-  const privacyNodes = config.nodes.map((node) => new PrivacyNode(node.name, node.enclaveKeys, chain, common, config.groupGenesis, report));
+  const memo = new ExecutionMemo();
+  const states = { common, blockHash: chain.blockHash, db: newTrieDatabase(), live: new LiveStates() };
+  const privacyNodes = config.nodes.map(
+    (node) => new PrivacyNode(node.name, node.enclaveKeys, chain, states, config.groupGenesis, report, memo),
+  );
   const core: NetworkCore = {
     chain,
     queue: new SerialQueue(),
@@ -69,6 +74,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
     sync: () =>
       chain.follow(async (block) => {
         for (const node of privacyNodes) await node.processBlock(block);
+        memo.clear();
       }),
   };
   const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));

@@ -87,10 +87,12 @@ export class PrivacyApi {
     return Object.hasOwn(this.handlers, method);
   }
 
-  /** Runs a privacy method after every pending block is processed, one at a time with block processing. */
+  /**
+   * Runs a privacy method in the queue, between block-processing tasks: every path that mines (a send, the
+   * interval timer) processes its blocks in its own task, so the state seen here is always up to date.
+   */
   handle(method: string, params: unknown[], caller: Caller, checkAccess?: () => Promise<unknown[]>): Promise<unknown> {
     return this.core.queue.run(async () => {
-      await this.core.sync();
       const allowedParams = checkAccess === undefined ? params : await checkAccess();
       return this.handlers[method](allowedParams, caller);
     });

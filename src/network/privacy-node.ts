@@ -1,11 +1,11 @@
 import { Account, bytesToHex, createAddressFromString as createAddress } from "@ethereumjs/util";
 import { decodeRlp, encodeRlp, getBytes, keccak256 } from "ethers";
-import type { Common } from "@ethereumjs/common";
 import { Enclave, type ReceivedPayload } from "./enclave";
 import { type BlockContext, applyGroupGenesis } from "./private-evm";
 import {
   type GroupEntry,
   PrivateGroup,
+  type PrivateStateContext,
   Selectors,
   decodeKeyList,
   isAddParticipants,
@@ -48,6 +48,35 @@ export interface PrivateRecord {
   visibleTo: Set<string>;
 }
 
+/** What one node computed for a marker from a given group state, for other nodes in the same state. */
+interface KnownExecution {
+  outcome: PrivateOutcome | undefined;
+  stateRoot: string;
+  members: string[];
+}
+
+/**
+ * Executions of the block being processed, by marker hash, group state root and kind. The EVM is
+ * deterministic, so a node whose group state equals another's takes that node's result instead of
+ * re-executing: same pre-state, transaction and block give the same receipt and root.
+ */
+export class ExecutionMemo {
+  private readonly known = new Map<string, KnownExecution>();
+
+  get(key: string): KnownExecution | undefined {
+    return this.known.get(key);
+  }
+
+  set(key: string, execution: KnownExecution): void {
+    this.known.set(key, execution);
+  }
+
+  /** Called after every node processed a block: later blocks have other contexts. */
+  clear(): void {
+    this.known.clear();
+  }
+}
+
 /** What each processed private transaction reports (the CLI prints one line per entry). */
 export interface PrivateTransactionEntry {
   node: string;
@@ -75,9 +104,10 @@ export class PrivacyNode {
     readonly name: string,
     readonly keys: readonly string[],
     private readonly chain: PublicChain,
-    private readonly common: Common,
+    private readonly states: PrivateStateContext,
     private readonly genesis: GroupGenesis,
     private readonly report: (entry: PrivateTransactionEntry) => void,
+    private readonly memo: ExecutionMemo,
   ) {
     this.enclave = new Enclave(new Set(keys));
   }
@@ -91,13 +121,22 @@ export class PrivacyNode {
     const markers = block.transactions.filter((tx) => tx.to === PRIVACY_PRECOMPILE);
     for (const marker of markers) {
       const bytes = getBytes(marker.input);
-      if (bytes.length === 64) await this.rehydrate(Buffer.from(bytes.subarray(32)).toString("base64"));
+      if (bytes.length === 64) await this.survive(marker.hash, () => this.rehydrate(Buffer.from(bytes.subarray(32)).toString("base64")));
     }
     for (const marker of markers) {
       const bytes = getBytes(marker.input);
       if (bytes.length !== 32 && bytes.length !== 64) continue;
       const received = this.enclave.receive(Buffer.from(bytes.subarray(0, 32)).toString("base64"));
-      if (received !== undefined) await this.processMarker(block, marker.hash, marker.index, received);
+      if (received !== undefined) await this.survive(marker.hash, () => this.processMarker(block, marker.hash, marker.index, received));
+    }
+  }
+
+  /** A failure inside one marker's processing (a bug, not input) must not stop the node's other markers. */
+  private async survive(pmtHash: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      console.error(`${this.name}: processing marker ${pmtHash} failed:`, error);
     }
   }
 
@@ -127,16 +166,50 @@ export class PrivacyNode {
       this.emit(record, true, false);
       return;
     }
-    const group = this.groups.get(tx.privacyGroupId) ?? PrivateGroup.fresh(tx.privacyGroupId, this.common, this.chain.blockHash);
+    const group = this.groups.get(tx.privacyGroupId) ?? this.freshGroup(tx.privacyGroupId);
     record.outcome = await this.executeInGroup(group, record, block, (executor) => this.gatePasses(executor, tx, version, block));
     this.emit(record, record.outcome === undefined, false);
   }
 
+  private freshGroup(groupId: string): PrivateGroup {
+    return PrivateGroup.fresh(groupId, this.states);
+  }
+
   /**
-   * Runs the transaction on the group's state, after the gate (if given) allows it. The group genesis is
-   * applied first when the group has no state here; everything is kept only on success.
+   * Runs the transaction on the group's state, after the gate (if given) allows it, or takes the result
+   * another node computed from the same state. Undefined when the gate dropped it.
    */
   private async executeInGroup(
+    group: PrivateGroup,
+    record: PrivateRecord,
+    block: BlockContext,
+    gate?: (executor: PrivateGroup["executor"]) => Promise<boolean>,
+  ): Promise<PrivateOutcome | undefined> {
+    const key = `${record.pmtHash}:${group.headRoot}:${gate === undefined ? "replay" : "gated"}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) {
+      if (known.outcome?.status === "0x1") {
+        await group.adoptRoot(known.stateRoot);
+        await this.keepSuccess(group, record, known.members);
+      }
+      return known.outcome;
+    }
+    const outcome = await this.executeHere(group, record, block, gate);
+    this.memo.set(key, { outcome, stateRoot: group.headRoot, members: group.members });
+    return outcome;
+  }
+
+  private async keepSuccess(group: PrivateGroup, record: PrivateRecord, members: string[]): Promise<void> {
+    await group.recordSuccess({ pmtHash: record.pmtHash, blockNumber: record.blockNumber, transactionIndex: record.transactionIndex });
+    group.members = members;
+    this.groups.set(group.id, group);
+  }
+
+  /**
+   * Executes on this node's state. The group genesis is applied first when the group has no state here;
+   * everything is kept only on success.
+   */
+  private async executeHere(
     group: PrivateGroup,
     record: PrivateRecord,
     block: BlockContext,
@@ -152,11 +225,10 @@ export class PrivacyNode {
       if (outcome.status === "0x1") {
         await state.commit();
         kept = true;
-        await group.recordSuccess({ pmtHash: record.pmtHash, blockNumber: record.blockNumber, transactionIndex: record.transactionIndex });
-        if (mayChangeMembers(record, outcome)) {
-          group.members = decodeKeyList((await simulate(group.executor, Selectors.getParticipants, block)).output);
-        }
-        this.groups.set(group.id, group);
+        const members = mayChangeMembers(record, outcome)
+          ? decodeKeyList((await simulate(group.executor, Selectors.getParticipants, block)).output)
+          : group.members;
+        await this.keepSuccess(group, record, members);
       }
       return outcome;
     } finally {
@@ -241,7 +313,7 @@ export class PrivacyNode {
         transactionIndex: location.index,
         visibleTo: new Set([...(known?.visibleTo ?? []), ...blob.parties]),
       };
-      const group = this.groups.get(tx.privacyGroupId) ?? PrivateGroup.fresh(tx.privacyGroupId, this.common, this.chain.blockHash);
+      const group = this.groups.get(tx.privacyGroupId) ?? this.freshGroup(tx.privacyGroupId);
       record.outcome = await this.executeInGroup(group, record, location.block);
       this.records.set(pmtHash, record);
       this.emit(record, false, true);

@@ -1,5 +1,6 @@
+import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
-import { bytesToHex, hexToBytes } from "@ethereumjs/util";
+import { type DB, MapDB, ValueEncoding, bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
 import { type BlockContext, type BlockHashLookup, PrivateExecutor } from "./private-evm";
@@ -16,6 +17,13 @@ export const Selectors = {
   getVersion: "0x0d8e6e2c",
 } as const;
 
+/** Trie nodes of every private state on the network, keyed by their hash. */
+export type TrieDatabase = DB<string, string | Uint8Array>;
+
+export function newTrieDatabase(): TrieDatabase {
+  return new MapDB<string, string | Uint8Array>();
+}
+
 /** A call's outcome in a simulation: whether it succeeded, and its output (or revert data). */
 export interface SimulationResult {
   ok: boolean;
@@ -31,6 +39,35 @@ export interface GroupEntry {
   stateRoot: string;
 }
 
+/** What every group's state needs: the EVM's chain rules, BLOCKHASH, the shared trie nodes, the live pool. */
+export interface PrivateStateContext {
+  common: Common;
+  blockHash: BlockHashLookup;
+  db: TrieDatabase;
+  live: LiveStates;
+}
+
+/**
+ * The groups whose state is open (a state manager and an EVM, ~60 KB each), least recently used first.
+ * A closed group keeps only its root: its state reopens from the shared trie when next used, so
+ * 10,000 groups cost their roots, not 10,000 EVMs.
+ */
+export class LiveStates {
+  private readonly open = new Set<PrivateGroup>();
+
+  constructor(private readonly capacity = 256) {}
+
+  touch(group: PrivateGroup): void {
+    this.open.delete(group);
+    this.open.add(group);
+    if (this.open.size > this.capacity) {
+      const oldest = this.open.values().next().value!;
+      this.open.delete(oldest);
+      oldest.close();
+    }
+  }
+}
+
 /**
  * One privacy group's private state on one node: a Merkle-Patricia world state (so roots are real),
  * the root after each block with a successful transaction, and the successful transactions in order.
@@ -40,17 +77,36 @@ export class PrivateGroup {
   private readonly roots: { blockNumber: number; root: string }[] = [];
   /** The members at head, as getParticipants() returns them. */
   members: string[] = [];
+  /** The state root now: the empty trie's until the first success. */
+  headRoot = EMPTY_TRIE_ROOT;
+  private openExecutor: PrivateExecutor | undefined;
 
   private constructor(
     readonly id: string,
-    readonly executor: PrivateExecutor,
-    private readonly common: Common,
-    private readonly blockHash: BlockHashLookup,
+    private readonly context: PrivateStateContext,
   ) {}
 
-  static fresh(id: string, common: Common, blockHash: BlockHashLookup): PrivateGroup {
-    const stateManager = new MerkleStateManager({ common, caches: new Caches() });
-    return new PrivateGroup(id, PrivateExecutor.create(common, stateManager, blockHash), common, blockHash);
+  /** A group with no state yet. */
+  static fresh(id: string, context: PrivateStateContext): PrivateGroup {
+    return new PrivateGroup(id, context);
+  }
+
+  /** The EVM on the group's current state, reopened at the head root if it was closed. */
+  get executor(): PrivateExecutor {
+    if (this.openExecutor === undefined) {
+      const { common, db, blockHash } = this.context;
+      const root = this.headRoot === EMPTY_TRIE_ROOT ? undefined : hexToBytes(this.headRoot as `0x${string}`);
+      const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root });
+      const stateManager = new MerkleStateManager({ common, trie, caches: new Caches() });
+      this.openExecutor = PrivateExecutor.create(common, stateManager, blockHash);
+    }
+    this.context.live.touch(this);
+    return this.openExecutor;
+  }
+
+  /** Frees the open state; only called between transactions, when every change is flushed into the trie. */
+  close(): void {
+    this.openExecutor = undefined;
   }
 
   get stateManager(): MerkleStateManager {
@@ -65,6 +121,7 @@ export class PrivateGroup {
   /** Records a committed success and the new root. */
   async recordSuccess(entry: Omit<GroupEntry, "stateRoot">): Promise<GroupEntry> {
     const stateRoot = bytesToHex(await this.stateManager.getStateRoot());
+    this.headRoot = stateRoot;
     const recorded = { ...entry, stateRoot };
     this.entries.push(recorded);
     this.entries.sort((a, b) => a.blockNumber - b.blockNumber || a.transactionIndex - b.transactionIndex);
@@ -73,6 +130,11 @@ export class PrivateGroup {
     else this.roots.push({ blockNumber: entry.blockNumber, root: stateRoot });
     this.roots.sort((a, b) => a.blockNumber - b.blockNumber);
     return recorded;
+  }
+
+  /** Moves the state to a root another node computed from the same state and transaction. */
+  async adoptRoot(root: string): Promise<void> {
+    await this.stateManager.setStateRoot(hexToBytes(root as `0x${string}`));
   }
 
   /** The group's state root as of the end of `blockNumber`: the empty trie's before the group existed. */
@@ -89,9 +151,9 @@ export class PrivateGroup {
   async executorAt(blockNumber: number): Promise<PrivateExecutor | undefined> {
     const root = this.rootAt(blockNumber);
     if (root === EMPTY_TRIE_ROOT) return undefined;
-    const copy = this.stateManager.shallowCopy(false);
-    await copy.setStateRoot(hexToBytes(root as `0x${string}`));
-    return PrivateExecutor.create(this.common, copy, this.blockHash);
+    const { common, db, blockHash } = this.context;
+    const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: hexToBytes(root as `0x${string}`) });
+    return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash);
   }
 }
 

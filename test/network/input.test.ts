@@ -80,6 +80,12 @@ describe("network: bad input gets Besu's error and changes nothing", function ()
       expect((await receipt(url1, unlock))!.status).to.equal("0x1");
     });
 
+    it("takes the signed transaction with or without 0x, as web3js-quorum sends it", async function () {
+      const raw = lockTx({ nonce: 3, data: "0x5aa68ac0" });
+      const pmtHash = await call<string>(url1, "eea_sendRawTransaction", [raw.slice(2)]);
+      expect((await receipt(url1, pmtHash))!.status).to.equal("0x1");
+    });
+
     it("privateFor instead of a privacy group id, an unknown group", async function () {
       const legacy = signPrivateTx({ nonce: 0, to: PROXY, data: lockData(), privateFrom: KEY1, privateFor: [KEY2], chainId: 1337 }, SIGNER1.privateKey);
       expect(await send(legacy)).to.deep.equal({ code: -50100, message: "Private transactions to flexible privacy groups must use privacyGroupId" });
@@ -95,17 +101,17 @@ describe("network: bad input gets Besu's error and changes nothing", function ()
     });
 
     it("a gas limit below the marker's intrinsic gas, or above the block gas limit; a gas price nobody pays", async function () {
-      expect(await send(lockTx({ nonce: 3, gasLimit: 21_000 }))).to.deep.equal({
+      expect(await send(lockTx({ nonce: 4, gasLimit: 21_000 }))).to.deep.equal({
         code: -50100,
         message: "Privacy Marker Transaction failed due to intrinsic gas exceeding the limit. Gas limit used from the Private Transaction.",
       });
-      expect(await send(lockTx({ nonce: 3, gasLimit: 60_000_000 }))).to.deep.equal({ code: -32005, message: "Transaction gas limit exceeds block gas limit" });
-      expect(await send(lockTx({ nonce: 3, gasPrice: 1000 }))).to.deep.equal({ code: -32004, message: "Upfront cost exceeds account balance" });
-      expect(await call(url1, "priv_getTransactionCount", [SIGNER1.address, groupId])).to.equal("0x3");
+      expect(await send(lockTx({ nonce: 4, gasLimit: 60_000_000 }))).to.deep.equal({ code: -32005, message: "Transaction gas limit exceeds block gas limit" });
+      expect(await send(lockTx({ nonce: 4, gasPrice: 1000 }))).to.deep.equal({ code: -32004, message: "Upfront cost exceeds account balance" });
+      expect(await call(url1, "priv_getTransactionCount", [SIGNER1.address, groupId])).to.equal("0x4");
     });
 
     it("priv_distributeRawTransaction refuses a privateFrom that is not the node's key", async function () {
-      const raw = lockTx({ nonce: 3, privateFrom: KEY2 });
+      const raw = lockTx({ nonce: 4, privateFrom: KEY2 });
       expect(await rpcError(url1, "priv_distributeRawTransaction", [raw])).to.deep.equal({ code: -50100, message: "Private from does not match enclave public key" });
       expect(await rpcError(url1, "priv_distributeRawTransaction", [])).to.deep.equal({ code: -32602, message: "Invalid transaction params (missing or incorrect)" });
     });
@@ -158,7 +164,7 @@ describe("network: bad input gets Besu's error and changes nothing", function ()
 
     it("keeps every node serving after all of the above", async function () {
       const counts = await Promise.all(network.nodes.map(async (node) => (await rpc(node.url, "priv_getTransactionCount", [SIGNER1.address, groupId])).body.result));
-      expect(counts).to.deep.equal(["0x3", "0x3", "0x0"]); // node3 is no member: it has no state for the group
+      expect(counts).to.deep.equal(["0x4", "0x4", "0x0"]); // node3 is no member: it has no state for the group
     });
   });
 });

@@ -46,8 +46,11 @@ describe("network: a group's whole life on the exported blob, across three nodes
     expect(await receipt(url3, creation)).to.equal(null);
     expect(await participants(url2, groupId)).to.deep.equal([KEY1, KEY2]);
     expect(await participants(url3, groupId)).to.deep.equal([]);
-    const publicReceipt = await call<{ status: string }>(url3, "eth_getTransactionReceipt", [creation]);
-    expect(publicReceipt.status).to.equal("0x1");
+    const publicReceipt = await call<{ status: string; to: string; from: string }>(url3, "eth_getTransactionReceipt", [creation]);
+    expect(publicReceipt).to.include({ status: "0x1", to: "0x000000000000000000000000000000000000007d" });
+    const marker = await call<{ v: string; input: string; chainId?: string }>(url3, "eth_getTransactionByHash", [creation]);
+    expect(["0x1b", "0x1c"]).to.include(marker.v); // signed as Besu signs markers: a fresh key, no chain id
+    expect(marker.input).to.have.length(2 + 64);
   });
 
   it("deploys a private contract at Besu's private address and runs it on both members", async function () {
@@ -83,6 +86,8 @@ describe("network: a group's whole life on the exported blob, across three nodes
     expect(await status(url3, add)).to.equal("0x1");
     expect(await participants(url3, groupId)).to.deep.equal([KEY1, KEY2, KEY3]);
     expect(await receipt(url3, creation)).to.deep.equal(await receipt(url1, creation));
+    const history = await call(url3, "priv_getPrivateTransaction", [creation]);
+    expect(history).to.deep.equal(await call(url1, "priv_getPrivateTransaction", [creation]));
     expect(await value(url3)).to.equal(5n);
     expect(await root(url3)).to.equal(await root(url1));
     const logs = await call<unknown[]>(url3, "priv_getLogs", [groupId, { address: counterAddress }]);

@@ -23,6 +23,8 @@ export const management = new Interface([
 export const [KEY1, KEY2, KEY3] = DEFAULT_NODES.map((node) => node.enclaveKey);
 export const [SIGNER1, SIGNER2, SIGNER3] = DEFAULT_NODES.map((node) => new Wallet(node.privateKey));
 
+/** A fresh signer (Wallet.createRandom derives a mnemonic, which is slow). */
+export const randomSigner = (): Wallet => new Wallet("0x" + randomBytes(32).toString("hex"));
 export const newGroupId = (): string => randomBytes(32).toString("base64");
 export const keyBytes = (key: string): string => "0x" + Buffer.from(key, "base64").toString("hex");
 
@@ -85,7 +87,7 @@ export async function createGroup(url: string, signer: Wallet, privateFrom: stri
 
 /** Sends a marker transaction for an already distributed payload, as a client of priv_distributeRawTransaction does. */
 export async function sendMarker(url: string, data: string, gasLimit = 3_000_000): Promise<string> {
-  const marker = await Wallet.createRandom().signTransaction({ type: 0, to: "0x000000000000000000000000000000000000007d", data, gasLimit, gasPrice: 0, nonce: 0 });
+  const marker = await randomSigner().signTransaction({ type: 0, to: "0x000000000000000000000000000000000000007d", data, gasLimit, gasPrice: 0, nonce: 0 });
   return call<string>(url, "eth_sendRawTransaction", [marker]);
 }
 
