@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { FlexiblePrivacyGroup, PrivateTransactionDroppedError, type PrivateSigner } from "../../src";
+import { FlexiblePrivacyGroup, PrivateTransactionDroppedError, tesseraKeyToBytes, type PrivateSigner } from "../../src";
+import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
 import { PrivateCounter__factory, type PrivateCounter } from "../../typechain-types";
-import { KEY1, KEY2, startClientNetwork, type ClientNetwork } from "./network";
+import { KEY1, KEY2, KEY3, rejection, startClientNetwork, type ClientNetwork } from "./network";
 
 const counterInterface = PrivateCounter__factory.createInterface();
 const INCREMENT = counterInterface.encodeFunctionData("increment");
@@ -97,5 +98,39 @@ describe("client: concurrent sends and the nonce manager, over HTTP", function (
     await Promise.all(sends);
     expect(await counter.value()).to.equal(before + 8n);
     expect(await count(first)).to.equal(8);
+  });
+});
+
+describe("client: a membership change racing a transaction in one block", function () {
+  let net: ClientNetwork;
+
+  before(async function () {
+    net = await startClientNetwork((config) => {
+      config.blockTime = 1; // markers wait for the next block, so two can share one
+    });
+  });
+  after(async () => net.stop());
+
+  it("the transaction sent against the old version is dropped, by name, and the member's next one lands", async function () {
+    const group = await FlexiblePrivacyGroup.create(net.signers[0], [KEY1, KEY2, KEY3]);
+    const asNode2 = FlexiblePrivacyGroup.at(net.signers[1], group.privacyGroupId);
+    const counter = await asNode2.deploy(new PrivateCounter__factory(), 10);
+    const removal = FlexiblePrivacyGroupManagement__factory.createInterface().encodeFunctionData("removeParticipant", [
+      tesseraKeyToBytes(KEY3),
+    ]);
+
+    // The removal is sent first; the increment is sent before it runs, so it carries the old version.
+    const remove = await net.signers[0].sendTransaction(group.privacyGroupId, {
+      to: "0x000000000000000000000000000000000000007c",
+      data: removal,
+    });
+    const increment = await counter.increment();
+    const [removed, dropped] = await Promise.all([remove.wait(), rejection(increment.wait())]);
+    expect(removed.outcome).to.equal("success");
+    expect(dropped).to.be.instanceOf(PrivateTransactionDroppedError);
+    expect(await counter.value()).to.equal(0n);
+
+    await (await counter.increment()).wait();
+    expect(await counter.value()).to.equal(1n);
   });
 });
