@@ -1,11 +1,4 @@
-import {
-  AbiCoder,
-  BaseContract,
-  type ContractFactory,
-  type ContractTransactionResponse,
-  Interface,
-  getAddress,
-} from "ethers";
+import { AbiCoder, BaseContract, type ContractFactory, type TransactionResponse, Interface, getAddress } from "ethers";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
 import { AddMembersError, GROUP_PROXY_ADDRESS } from "../client";
 import { generatePrivacyGroupId, parsePrivacyGroupId } from "../ids";
@@ -18,9 +11,6 @@ import type { PrivateSigner, PrivateTransactionRequest } from "./signer";
 
 /** Where Besu injects the default management contract in every flexible group's private state. */
 export const GROUP_MANAGEMENT_ADDRESS = "0x000000000000000000000000000000000000007b";
-
-/** The two addresses whose membership events count: the management contract and the proxy. */
-export const GROUP_CONTRACT_ADDRESSES: readonly string[] = [GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS];
 
 /** The management and proxy ABI, with this project's custom errors; Besu's contracts share the 10 functions. */
 const GROUP_INTERFACE = new Interface([
@@ -217,15 +207,17 @@ export class FlexiblePrivacyGroup {
   }
 
   /** Waits for a transaction a contract connected to the runner sent, and returns its private receipt. */
-  async privateReceipt(response: ContractTransactionResponse): Promise<PrivateTransactionReceipt> {
-    await response.wait();
-    const receipt = await this.provider.getPrivateTransactionReceipt(response.hash);
-    if (receipt === null)
+  async privateReceipt(response: TransactionResponse): Promise<PrivateTransactionReceipt> {
+    // The hash of the attempt that landed: a re-sent transaction has another marker than the first.
+    const markerHash = (await response.wait())?.hash ?? response.hash;
+    const receipt = await this.provider.getPrivateTransactionReceipt(markerHash);
+    if (receipt === null) {
       throw new PrivateTransactionFailedError(
         BesuErrorCode.ReceiptUnavailable,
-        `no private receipt for ${response.hash}`,
-        response.hash,
+        `no private receipt for ${markerHash}`,
+        markerHash,
       );
+    }
     return receipt;
   }
 

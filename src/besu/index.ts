@@ -39,4 +39,4 @@ export {
   type SentPrivateTransaction,
 } from "./signer";
 export { PrivateGroupProvider, PrivateGroupRunner, getPrivateContractAddress, decodeRevert } from "./runner";
-export { FlexiblePrivacyGroup, GROUP_MANAGEMENT_ADDRESS, GROUP_CONTRACT_ADDRESSES } from "./group";
+export { FlexiblePrivacyGroup, GROUP_MANAGEMENT_ADDRESS } from "./group";
