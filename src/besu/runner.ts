@@ -1,7 +1,10 @@
 import {
+  AbstractProvider,
   type ContractRunner,
   type Interface,
   type PerformActionRequest,
+  type Subscriber,
+  type Subscription,
   type TransactionRequest,
   TransactionResponse,
   encodeRlp,
@@ -103,6 +106,11 @@ export class PrivateGroupProvider extends PrivacyProvider {
       default:
         return super.getRpcRequest(req);
     }
+  }
+
+  /** Contract events poll priv_getLogs each block (ethers would install a public eth_newFilter). */
+  override _getSubscriber(sub: Subscription): Subscriber {
+    return sub.type === "event" ? AbstractProvider.prototype._getSubscriber.call(this, sub) : super._getSubscriber(sub);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ethers' own signature

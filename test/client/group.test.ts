@@ -50,7 +50,7 @@ describe("client: a flexible group's whole life from three nodes, over HTTP", fu
   });
 
   it("deploys a TypeChain contract privately at Besu's address and calls it from both members", async function () {
-    counter = await asNode2.deploy(new PrivateCounter__factory(), 3);
+    counter = await asNode2.deploy(new PrivateCounter__factory(), 4);
     const address = await counter.getAddress();
     expect(address).to.equal(getPrivateContractAddress(WALLET2.address, 0, group.privacyGroupId));
     expect(await net.providers[0].privGetCode(group.privacyGroupId, address)).to.not.equal(null);
@@ -72,6 +72,15 @@ describe("client: a flexible group's whole life from three nodes, over HTTP", fu
     expect(events.map((event) => event.args.value)).to.deep.equal([1n, 2n]);
   });
 
+  it("contract events through ethers' subscriptions poll priv_getLogs", async function () {
+    const seen = new Promise<bigint>((resolve) => {
+      void counter.once(counter.getEvent("Counted"), (_by, value) => resolve(value));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the subscription take its starting block
+    await (await counter.increment()).wait();
+    expect(await seen).to.equal(await counter.value());
+  });
+
   it("the private receipt: marker hash, status, parsed logs", async function () {
     const tx = await counter.increment();
     const receipt: PrivateTransactionReceipt = await asNode2.privateReceipt(tx);
@@ -80,7 +89,7 @@ describe("client: a flexible group's whole life from three nodes, over HTTP", fu
     expect(receipt.status).to.equal(1);
     expect(receipt.privacyGroupId).to.equal(group.privacyGroupId);
     expect(receipt.logs).to.have.length(1);
-    expect(counter.interface.parseLog(receipt.logs[0])!.args.value).to.equal(3n);
+    expect(counter.interface.parseLog(receipt.logs[0])!.args.value).to.equal(4n);
     const privateTx = await net.providers[0].getPrivateTransaction(tx.hash);
     expect(privateTx!.from).to.equal(WALLET2.address);
     expect(privateTx!.privacyGroupId).to.equal(group.privacyGroupId);
@@ -99,8 +108,8 @@ describe("client: a flexible group's whole life from three nodes, over HTTP", fu
     const reverted = error as PrivateTransactionRevertedError;
     expect(reverted.code).to.equal(BesuErrorCode.Reverted);
     expect(reverted.errorName).to.equal("CounterLimitReached");
-    expect(reverted.args).to.deep.equal([4n, 3n]);
-    expect(await counter.value()).to.equal(3n);
+    expect(reverted.args).to.deep.equal([5n, 4n]);
+    expect(await counter.value()).to.equal(4n);
   });
 
   it("the nonce of a reverted transaction is used again, so the next one lands", async function () {
@@ -136,7 +145,7 @@ describe("client: a flexible group's whole life from three nodes, over HTTP", fu
     expect(await group.version()).to.not.equal(versionBefore);
     expect(await group.canExecute()).to.equal(true);
     const asNode3 = FlexiblePrivacyGroup.at(net.signers[2], group.privacyGroupId);
-    expect(await asNode3.attach(new PrivateCounter__factory(), await counter.getAddress()).value()).to.equal(3n);
+    expect(await asNode3.attach(new PrivateCounter__factory(), await counter.getAddress()).value()).to.equal(4n);
 
     const error = await rejection(group.addMembers([KEY2]));
     expect(error).to.be.instanceOf(AddMembersError);
