@@ -1,9 +1,9 @@
 import { AbiCoder, encodeRlp, hexlify, randomBytes as randomHex } from "ethers";
-import { bytesToHex, createAddressFromString } from "@ethereumjs/util";
+import { createAddressFromString } from "@ethereumjs/util";
 import type { EnclaveNetwork } from "./enclave";
 import { type LogFilter, type LogResult, filterRange, groupLogs, logsBloom, parseLogFilter, receiptLog } from "./private-logs";
 import { PrivateGroup, isAddParticipants, participantsFromCalldata, simulate, Selectors, ZERO_ADDRESS } from "./private-group";
-import type { PrivateExecutor } from "./private-evm";
+import { type PrivateExecutor, toHex } from "./private-evm";
 import { decodePrivateTransaction, quantity, recoverSender } from "./private-transaction";
 import { type PrivacyNode, type PrivateRecord, privateContractAddress } from "./privacy-node";
 import { BLOCK_GAS_LIMIT, PRIVACY_PRECOMPILE, PublicChain } from "./public-chain";
@@ -209,7 +209,7 @@ export class PrivacyApi {
     const executor = await this.executorAt(groupId, blockNumber);
     if (executor === undefined) return "0x";
     const result = await executor.run({ caller: from, to, data }, this.blockContext(blockNumber));
-    const output = bytesToHex(result.execResult.returnValue);
+    const output = toHex(result.execResult.returnValue);
     if (result.execResult.exceptionError === undefined) return output;
     if (output.length >= 10) throw executionReverted(output, decodeRevertReason(output));
     throw Errors.privateTransactionFailed();
@@ -224,7 +224,7 @@ export class PrivacyApi {
     if (executor === undefined) return null;
     const target = createAddressFromString(address);
     if ((await executor.stateManager.getAccount(target)) === undefined) return null;
-    return bytesToHex(await executor.stateManager.getCode(target));
+    return toHex(await executor.stateManager.getCode(target));
   }
 
   private async debugGetStateRoot(params: unknown[]): Promise<string> {

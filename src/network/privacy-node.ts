@@ -1,7 +1,7 @@
-import { Account, bytesToHex, createAddressFromString as createAddress } from "@ethereumjs/util";
+import { Account, createAddressFromString as createAddress } from "@ethereumjs/util";
 import { decodeRlp, encodeRlp, getBytes, keccak256 } from "ethers";
 import { Enclave, type ReceivedPayload } from "./enclave";
-import { type BlockContext, applyGroupGenesis } from "./private-evm";
+import { type BlockContext, applyGroupGenesis, toHex } from "./private-evm";
 import {
   type GroupEntry,
   PrivateGroup,
@@ -262,16 +262,16 @@ export class PrivacyNode {
     await state.putAccount(senderAddress, account);
     const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, tx.privacyGroupId!) : undefined;
     const result = await group.executor.run({ caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block);
-    const returned = bytesToHex(result.execResult.returnValue);
+    const returned = toHex(result.execResult.returnValue);
     if (result.execResult.exceptionError !== undefined) {
       const outcome: PrivateOutcome = { status: "0x0", output: "0x", logs: [] };
       if (returned !== "0x") outcome.revertReason = returned;
       return outcome;
     }
     const logs = (result.execResult.logs ?? []).map(([address, topics, data]) => ({
-      address: bytesToHex(address),
-      topics: topics.map((topic) => bytesToHex(topic)),
-      data: bytesToHex(data),
+      address: toHex(address),
+      topics: topics.map((topic) => toHex(topic)),
+      data: toHex(data),
     }));
     return { status: "0x1", output: tx.to === null ? await deployedCode(group, createAddressOf!) : returned, logs };
   }
@@ -357,5 +357,5 @@ export function privateContractAddress(sender: string, nonce: bigint, privacyGro
 }
 
 async function deployedCode(group: PrivateGroup, address: string): Promise<string> {
-  return bytesToHex(await group.stateManager.getCode(createAddress(address)));
+  return toHex(await group.stateManager.getCode(createAddress(address)));
 }

@@ -63,7 +63,8 @@ export class PrivateExecutor {
         return this;
       },
     };
-    const evm = new PrivateEVM({ common, stateManager, blockchain, bn254: new NobleBN254() });
+    // Its own Common: an EVM subscribes to its Common's events, so a shared one would keep every EVM alive.
+    const evm = new PrivateEVM({ common: common.copy(), stateManager, blockchain, bn254: new NobleBN254() });
     return new PrivateExecutor(stateManager, evm);
   }
 
@@ -86,6 +87,11 @@ export class PrivateExecutor {
       this.evm.nextCreateAddress = undefined;
     }
   }
+}
+
+/** 0x hex as one flat string (@ethereumjs/util's bytesToHex builds a rope of one piece per byte, which costs memory when kept). */
+export function toHex(bytes: Uint8Array): string {
+  return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 function toEvmBlock(block: BlockContext): NonNullable<EVMRunCallOpts["block"]> {

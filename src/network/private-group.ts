@@ -1,9 +1,9 @@
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
-import { type DB, MapDB, ValueEncoding, bytesToHex, hexToBytes } from "@ethereumjs/util";
+import { type DB, MapDB, ValueEncoding, hexToBytes } from "@ethereumjs/util";
 import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
-import { type BlockContext, type BlockHashLookup, PrivateExecutor } from "./private-evm";
+import { type BlockContext, type BlockHashLookup, PrivateExecutor, toHex } from "./private-evm";
 
 export const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
@@ -120,7 +120,7 @@ export class PrivateGroup {
 
   /** Records a committed success and the new root. */
   async recordSuccess(entry: Omit<GroupEntry, "stateRoot">): Promise<GroupEntry> {
-    const stateRoot = bytesToHex(await this.stateManager.getStateRoot());
+    const stateRoot = toHex(await this.stateManager.getStateRoot());
     this.headRoot = stateRoot;
     const recorded = { ...entry, stateRoot };
     this.entries.push(recorded);
@@ -162,7 +162,7 @@ export async function simulate(executor: PrivateExecutor, data: string, block: B
   await executor.stateManager.checkpoint();
   try {
     const result = await executor.run({ caller: ZERO_ADDRESS, to, data }, block);
-    return { ok: result.execResult.exceptionError === undefined, output: bytesToHex(result.execResult.returnValue) };
+    return { ok: result.execResult.exceptionError === undefined, output: toHex(result.execResult.returnValue) };
   } finally {
     await executor.stateManager.revert();
   }
