@@ -6,12 +6,14 @@ import {
   FlexiblePrivacyGroup,
   NonceTooLowError,
   PrivacyGroupNotFoundError,
+  PrivacyProvider,
   PrivateSigner,
   PrivateSignerError,
   PrivateTransaction,
   PrivateTransactionError,
   PrivateTransactionFailedError,
   SdkErrorCode,
+  besuRpcError,
   generatePrivacyGroupId,
   type DigestSigner,
 } from "../../src";
@@ -221,6 +223,14 @@ describe("client: PrivacyProvider's typed methods and Besu's errors, over HTTP",
       net.providers[0].waitForPrivateTransactionReceipt("0x" + "11".repeat(32), { timeout: 100 }),
     );
     expect((timeout as PrivateTransactionFailedError).code).to.equal(BesuErrorCode.Timeout);
+  });
+
+  it("reads an HTTP 400/401 answer's JSON-RPC error body, with the request's id, instead of a bare HTTP failure", async function () {
+    const invalid = { jsonrpc: "2.0", id: 7, params: [] } as unknown as Parameters<PrivacyProvider["_send"]>[0];
+    const [answer] = (await net.providers[0]._send(invalid)) as unknown as { id: number; error: { code: number } }[];
+    expect(answer.id).to.equal(7);
+    expect(answer.error.code).to.equal(-32600);
+    expectRpcError(besuRpcError("eth_chainId", answer.error), BesuErrorCode.InvalidRequest, -32600);
   });
 
   it("refuses ether in a private transaction before sending it", async function () {
