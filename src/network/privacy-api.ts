@@ -1,4 +1,4 @@
-import { AbiCoder, encodeRlp, hexlify, randomBytes as randomHex } from "ethers";
+import { AbiCoder, encodeRlp, getBytes, hexlify, randomBytes as randomHex } from "ethers";
 import { createAddressFromString } from "@ethereumjs/util";
 import type { EnclaveNetwork } from "./enclave";
 import { type LogFilter, type LogResult, filterRange, groupLogs, logsBloom, parseLogFilter, receiptLog } from "./private-logs";
@@ -319,7 +319,7 @@ export class PrivacyApi {
     const { tx } = record;
     const outcome = record.outcome ?? { status: "0x0", output: "0x", logs: [] };
     const receipt: Record<string, unknown> = {};
-    if (tx.to === null) receipt.contractAddress = privateContractAddress(record.sender, tx.nonce, tx.privacyGroupId!);
+    if (tx.to === null && tx.privacyGroupId !== undefined) receipt.contractAddress = privateContractAddress(record.sender, tx.nonce, tx.privacyGroupId);
     receipt.from = record.sender;
     if (tx.to !== null) receipt.to = tx.to;
     receipt.output = outcome.output;
@@ -352,8 +352,9 @@ export class PrivacyApi {
   }
 }
 
+/** Exactly sized bytes (a small Buffer would pin an 8 KB pool slab for as long as the enclave keeps it). */
 function encodeRlpBytes(items: string[]): Uint8Array {
-  return Buffer.from(encodeRlp(items).slice(2), "hex");
+  return getBytes(encodeRlp(items));
 }
 
 function base64ToHex(key: string): string {

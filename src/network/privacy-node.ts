@@ -81,6 +81,8 @@ export class ExecutionMemo {
 export interface PrivateTransactionEntry {
   node: string;
   pmtHash: string;
+  /** The marker's block (for a replayed transaction, its original block); always set by the network. */
+  blockNumber?: number;
   privacyGroupId?: string;
   sender: string;
   to: string | null;
@@ -332,6 +334,7 @@ export class PrivacyNode {
     this.report({
       node: this.name,
       pmtHash: record.pmtHash,
+      blockNumber: record.blockNumber,
       privacyGroupId: record.tx.privacyGroupId,
       sender: record.sender,
       to: record.tx.to,
