@@ -1,5 +1,7 @@
 import { AbiCoder, BaseContract, type ContractFactory, type TransactionResponse, Interface, getAddress } from "ethers";
-import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
+// File by file, not the typechain-types barrel, so a build ships only the shipped contracts' bindings.
+import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types/factories/contracts/management/FlexiblePrivacyGroupManagement__factory";
+import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types/factories/contracts/proxy/FlexiblePrivacyGroupProxy__factory";
 import { AddMembersError, GROUP_PROXY_ADDRESS } from "../client";
 import { generatePrivacyGroupId, parsePrivacyGroupId } from "../ids";
 import { membershipEventsInterface, membershipHistoryFromLogs, type MembershipChange } from "../history";
