@@ -153,8 +153,9 @@ export class PrivacyGroupClient {
   async history(fromBlock: number = 0, toBlock: number | "latest" = "latest"): Promise<MembershipChange[]> {
     const provider = this.management.runner?.provider;
     if (!provider) throw new Error("the client's signer has no provider to read logs with");
-    const logs = await provider.getLogs({ address: await this.management.getAddress(), fromBlock, toBlock });
-    return membershipHistoryFromLogs(logs);
+    const address = await this.management.getAddress();
+    const logs = await provider.getLogs({ address, fromBlock, toBlock });
+    return membershipHistoryFromLogs(logs, { groupAddresses: [address] });
   }
 
   /** Sends, waits for the receipt, and names any revert after the contract's custom error. */

@@ -13,15 +13,25 @@ export const SdkErrorCode = {
   AmbiguousOrder: "AMBIGUOUS_ORDER",
   DuplicatePosition: "DUPLICATE_POSITION",
   MalformedLog: "MALFORMED_LOG",
+  // Private transactions (src/besu/transaction.ts): each names one thing Besu would refuse.
+  MalformedTransaction: "MALFORMED_TRANSACTION",
+  LeadingZero: "LEADING_ZERO",
+  InvalidField: "INVALID_FIELD",
+  RecipientsAmbiguous: "RECIPIENTS_AMBIGUOUS",
+  RecipientsMissing: "RECIPIENTS_MISSING",
+  UnknownRestriction: "UNKNOWN_RESTRICTION",
+  UnsupportedV: "UNSUPPORTED_V",
+  NotSigned: "NOT_SIGNED",
+  ValueNotZero: "VALUE_NOT_ZERO",
 } as const;
 
 export type SdkErrorCode = (typeof SdkErrorCode)[keyof typeof SdkErrorCode];
 
-/** Base class of every error this SDK throws on purpose. */
-export class PrivacySdkError extends Error {
-  readonly code: SdkErrorCode;
+/** Base class of every error this SDK throws on purpose; the Besu client's errors bring their own codes. */
+export class PrivacySdkError<Code extends string = SdkErrorCode> extends Error {
+  readonly code: Code;
 
-  constructor(code: SdkErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;

@@ -21,6 +21,8 @@ export type KeyChange = { kind: MembershipChangeKind; blockNumber: number };
  * hex strings) that history needs. ethers names the position `index`, JSON-RPC `logIndex`.
  */
 export interface MembershipLog {
+  /** The emitting contract; when present it must be one of the group's addresses. */
+  readonly address?: string;
   readonly topics: readonly string[];
   readonly data: string;
   readonly blockNumber: number | bigint | string;
@@ -41,14 +43,31 @@ const PARTICIPANT_ADDED = EventFragment.from(MEMBERSHIP_EVENT_SIGNATURES[0]);
 const PARTICIPANT_REMOVED = EventFragment.from(MEMBERSHIP_EVENT_SIGNATURES[1]);
 
 /**
- * Decodes the group's ParticipantAdded / ParticipantRemoved logs into chain-ordered
- * changes. Other events are skipped, and so are logs a reorg removed and
- * ParticipantAdded(success = false), which the contract emits for a key that
- * was already a member (nothing changed).
+ * Where a Besu group's membership events come from: the management contract 0x…7b (Besu's default emits
+ * ParticipantAdded there) and the proxy 0x…7c (ParticipantRemoved, and every event of this project's
+ * delegating proxy).
  */
-export function membershipHistoryFromLogs(logs: readonly MembershipLog[]): MembershipChange[] {
+export const BESU_GROUP_ADDRESSES: readonly string[] = [
+  "0x000000000000000000000000000000000000007b",
+  "0x000000000000000000000000000000000000007c",
+];
+
+/**
+ * Decodes the group's ParticipantAdded / ParticipantRemoved logs into chain-ordered
+ * changes. Other events are skipped, and so are logs a reorg removed,
+ * ParticipantAdded(success = false), which the contract emits for a key that
+ * was already a member (nothing changed), and logs from any other contract than
+ * the group's own (`groupAddresses`, by default Besu's 0x…7b and 0x…7c): any
+ * contract in the group can emit the same event signatures.
+ */
+export function membershipHistoryFromLogs(
+  logs: readonly MembershipLog[],
+  options: { groupAddresses?: readonly string[] } = {},
+): MembershipChange[] {
+  const groupAddresses = new Set((options.groupAddresses ?? BESU_GROUP_ADDRESSES).map((address) => address.toLowerCase()));
   const changes: MembershipChange[] = [];
   logs.forEach((log, position) => {
+    if (typeof log.address === "string" && !groupAddresses.has(log.address.toLowerCase())) return;
     const change = decodeMembershipLog(log, position);
     if (change !== undefined) changes.push(change);
   });

@@ -24,6 +24,7 @@ export {
   type KeyChange,
   type MembershipLog,
   MEMBERSHIP_EVENT_SIGNATURES,
+  BESU_GROUP_ADDRESSES,
   membershipEventsInterface,
   membershipHistoryFromLogs,
   membershipHistory,
@@ -42,3 +43,4 @@ export {
   filtersToDrop,
 } from "./access";
 export { GROUP_PROXY_ADDRESS, PrivacyGroupClient, GroupRevertError, AddMembersError, decodeGroupError } from "./client";
+export * from "./besu";

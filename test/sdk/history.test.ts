@@ -95,6 +95,23 @@ describe("membership history", () => {
       expect(history.map((c) => [c.kind, c.blockNumber])).to.deep.equal([["added", 2]]);
     });
 
+    it("accepts membership events only from the group's own contracts, 0x…7b and 0x…7c by default", () => {
+      const at = (log: MembershipLog, address: string): MembershipLog => ({ ...log, address });
+      const fromManagement = at(added(ALICE, 2, 0), "0x000000000000000000000000000000000000007B");
+      const fromProxy = at(removed(ALICE, 3, 0), "0x000000000000000000000000000000000000007c");
+      // A contract deployed in the group can emit the very same events: it must not change membership.
+      const impostor = at(added(BOB, 3, 1), "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+      const precompile = at(added(CAROL_EC, 3, 2), "0x000000000000000000000000000000000000007d");
+      const history = membershipHistoryFromLogs([fromManagement, fromProxy, impostor, precompile]);
+      expect(history.map((c) => [c.kind, c.key])).to.deep.equal([
+        ["added", base64Of(ALICE)],
+        ["removed", base64Of(ALICE)],
+      ]);
+      // A group whose proxy lives elsewhere (an ordinary network) names its own address.
+      const elsewhere = membershipHistoryFromLogs([fromManagement, impostor], { groupAddresses: [impostor.address!] });
+      expect(elsewhere.map((c) => [c.kind, c.key])).to.deep.equal([["added", base64Of(BOB)]]);
+    });
+
     it("reads raw JSON-RPC logs whose numbers are hex strings and whose position is logIndex", () => {
       const { data, topics } = groupEvents.encodeEventLog("ParticipantRemoved", [BOB]);
       const raw = { data, topics, blockNumber: "0x1a", logIndex: "0x2", transactionHash: toBeHex(99, 32) };

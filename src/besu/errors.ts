@@ -1,0 +1,178 @@
+import { PrivacySdkError } from "../errors";
+
+/**
+ * Stable codes of the errors Besu's JSON-RPC returns for privacy methods, and of what can happen to a
+ * private transaction after it was accepted. Branch on `error.code`; `rpcCode` keeps Besu's number.
+ */
+export const BesuErrorCode = {
+  GroupNotFound: "GROUP_NOT_FOUND",
+  PrivacyNotEnabled: "PRIVACY_NOT_ENABLED",
+  NonceUnavailable: "NONCE_UNAVAILABLE",
+  NonceTooLow: "NONCE_TOO_LOW",
+  PrivateFromMismatch: "PRIVATE_FROM_MISMATCH",
+  EnclaveError: "ENCLAVE_ERROR",
+  EnclavePayloadNotFound: "ENCLAVE_PAYLOAD_NOT_FOUND",
+  UndecodableTransaction: "UNDECODABLE_TRANSACTION",
+  UnsupportedRestriction: "UNSUPPORTED_RESTRICTION",
+  GroupIdRequired: "GROUP_ID_REQUIRED",
+  MarkerIntrinsicGas: "MARKER_INTRINSIC_GAS",
+  GroupLookupFailed: "GROUP_LOOKUP_FAILED",
+  PrivateCallFailed: "PRIVATE_CALL_FAILED",
+  ExecutionReverted: "EXECUTION_REVERTED",
+  WrongChainId: "WRONG_CHAIN_ID",
+  ChainIdNotSupported: "CHAIN_ID_NOT_SUPPORTED",
+  InvalidSignature: "INVALID_SIGNATURE",
+  FilterNotFound: "FILTER_NOT_FOUND",
+  KnownTransaction: "KNOWN_TRANSACTION",
+  GasPriceTooLow: "GAS_PRICE_TOO_LOW",
+  InsufficientFunds: "INSUFFICIENT_FUNDS",
+  GasLimitExceeded: "GAS_LIMIT_EXCEEDED",
+  InvalidParams: "INVALID_PARAMS",
+  InvalidRequest: "INVALID_REQUEST",
+  MethodNotFound: "METHOD_NOT_FOUND",
+  MethodNotEnabled: "METHOD_NOT_ENABLED",
+  Unauthorized: "UNAUTHORIZED",
+  InternalError: "INTERNAL_ERROR",
+  RpcError: "RPC_ERROR",
+  // After acceptance: what the private receipt says.
+  Reverted: "PRIVATE_TRANSACTION_REVERTED",
+  Dropped: "PRIVATE_TRANSACTION_DROPPED",
+  InvalidAtExecution: "PRIVATE_TRANSACTION_INVALID",
+  ReceiptUnavailable: "PRIVATE_RECEIPT_UNAVAILABLE",
+  Timeout: "TIMEOUT",
+  GroupOperationRefused: "GROUP_OPERATION_REFUSED",
+} as const;
+
+export type BesuErrorCode = (typeof BesuErrorCode)[keyof typeof BesuErrorCode];
+
+/** An error response of Besu's JSON-RPC: `code` is stable, `rpcCode`/`rpcMessage` are what Besu sent. */
+export class BesuRpcError extends PrivacySdkError<BesuErrorCode> {
+  constructor(
+    code: BesuErrorCode,
+    readonly rpcCode: number,
+    readonly rpcMessage: string,
+    readonly method: string,
+    readonly data?: unknown,
+  ) {
+    super(code, `${method}: ${rpcMessage} (${rpcCode})`);
+  }
+}
+
+/** -50100 "Flexible Privacy group does not exist.": no such group on this node, or the sender is not a member. */
+export class PrivacyGroupNotFoundError extends BesuRpcError {}
+/** -32001 "Nonce too low". */
+export class NonceTooLowError extends BesuRpcError {}
+/** -40100 "Unauthorized" (HTTP 401): no, an expired or an insufficient JWT, or not a member (multi-tenancy). */
+export class UnauthorizedError extends BesuRpcError {}
+/** -50100/-50200 enclave (Tessera) errors. */
+export class EnclaveError extends BesuRpcError {}
+
+type Rule = { rpcCode: number; message?: RegExp; code: BesuErrorCode; errorClass?: typeof BesuRpcError };
+
+// Order matters: the first rule whose number and message match names the error.
+const RULES: readonly Rule[] = [
+  {
+    rpcCode: -50100,
+    message: /^Flexible Privacy group does not exist/,
+    code: BesuErrorCode.GroupNotFound,
+    errorClass: PrivacyGroupNotFoundError,
+  },
+  { rpcCode: -50100, message: /^Privacy is not enabled/, code: BesuErrorCode.PrivacyNotEnabled },
+  { rpcCode: -50100, message: /^Unable to determine nonce/, code: BesuErrorCode.NonceUnavailable },
+  { rpcCode: -50100, message: /^Private from does not match/, code: BesuErrorCode.PrivateFromMismatch },
+  { rpcCode: -50100, message: /^Unable to decode the private/, code: BesuErrorCode.UndecodableTransaction },
+  { rpcCode: -50100, message: /^Unsupported private transaction type/, code: BesuErrorCode.UnsupportedRestriction },
+  { rpcCode: -50100, message: /must use privacyGroupId/, code: BesuErrorCode.GroupIdRequired },
+  {
+    rpcCode: -50100,
+    message: /^Privacy Marker Transaction failed due to intrinsic gas/,
+    code: BesuErrorCode.MarkerIntrinsicGas,
+  },
+  { rpcCode: -50100, message: /^Error finding (flexible )?privacy group/, code: BesuErrorCode.GroupLookupFailed },
+  { rpcCode: -50100, message: /^Private transaction failed/, code: BesuErrorCode.PrivateCallFailed },
+  { rpcCode: -50100, code: BesuErrorCode.EnclaveError, errorClass: EnclaveError },
+  { rpcCode: -50200, message: /PayloadNotFound/, code: BesuErrorCode.EnclavePayloadNotFound, errorClass: EnclaveError },
+  { rpcCode: -50200, code: BesuErrorCode.EnclaveError, errorClass: EnclaveError },
+  { rpcCode: -32001, code: BesuErrorCode.NonceTooLow, errorClass: NonceTooLowError },
+  { rpcCode: -32002, code: BesuErrorCode.InvalidSignature },
+  { rpcCode: -32004, code: BesuErrorCode.InsufficientFunds },
+  { rpcCode: -32005, code: BesuErrorCode.GasLimitExceeded },
+  { rpcCode: -32009, code: BesuErrorCode.GasPriceTooLow },
+  { rpcCode: -32000, message: /^Execution reverted/, code: BesuErrorCode.ExecutionReverted },
+  { rpcCode: -32000, message: /^Wrong chainId/, code: BesuErrorCode.WrongChainId },
+  { rpcCode: -32000, message: /^ChainId not supported/, code: BesuErrorCode.ChainIdNotSupported },
+  { rpcCode: -32000, message: /[Ff]ilter not found/, code: BesuErrorCode.FilterNotFound },
+  { rpcCode: -32000, message: /^Known transaction/, code: BesuErrorCode.KnownTransaction },
+  { rpcCode: -32000, message: /[Nn]once too low/, code: BesuErrorCode.NonceTooLow, errorClass: NonceTooLowError },
+  { rpcCode: -32602, code: BesuErrorCode.InvalidParams },
+  { rpcCode: -32600, code: BesuErrorCode.InvalidRequest },
+  { rpcCode: -32601, code: BesuErrorCode.MethodNotFound },
+  { rpcCode: -32604, code: BesuErrorCode.MethodNotEnabled },
+  { rpcCode: -40100, code: BesuErrorCode.Unauthorized, errorClass: UnauthorizedError },
+  { rpcCode: -32603, code: BesuErrorCode.InternalError },
+];
+
+/** The named error for one JSON-RPC error object `{ code, message, data? }` of `method`. */
+export function besuRpcError(
+  method: string,
+  error: { code?: unknown; message?: unknown; data?: unknown },
+): BesuRpcError {
+  const rpcCode = typeof error.code === "number" ? error.code : Number.NaN;
+  const message = typeof error.message === "string" ? error.message : "(no message)";
+  const rule = RULES.find((candidate) => candidate.rpcCode === rpcCode && (candidate.message?.test(message) ?? true));
+  const ErrorClass = rule?.errorClass ?? BesuRpcError;
+  return new ErrorClass(rule?.code ?? BesuErrorCode.RpcError, rpcCode, message, method, error.data);
+}
+
+/** A private transaction Besu accepted did not succeed; `markerHash` names its privacy marker transaction. */
+export class PrivateTransactionFailedError extends PrivacySdkError<BesuErrorCode> {
+  constructor(
+    code: BesuErrorCode,
+    message: string,
+    readonly markerHash: string,
+    readonly receipt?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * The private transaction reverted: `data` is the revert data, and `errorName`/`args` the custom error
+ * (or Error(string)/Panic) it decodes to, when one of the known contract interfaces declares it.
+ */
+export class PrivateTransactionRevertedError extends PrivateTransactionFailedError {
+  constructor(
+    markerHash: string,
+    readonly data: string,
+    readonly errorName: string | null,
+    readonly args: readonly unknown[],
+    receipt?: unknown,
+  ) {
+    const shown = errorName === null ? `with data ${data}` : `with ${errorName}(${args.map(String).join(", ")})`;
+    super(
+      BesuErrorCode.Reverted,
+      `the private transaction (marker ${markerHash}) reverted ${shown}`,
+      markerHash,
+      receipt,
+    );
+  }
+}
+
+/**
+ * Besu's precompile dropped the private transaction: private status 0x0 with no revert data, nothing
+ * executed, the nonce not used. The message lists the usual reasons.
+ */
+export class PrivateTransactionDroppedError extends PrivateTransactionFailedError {
+  constructor(markerHash: string, receipt?: unknown) {
+    super(
+      BesuErrorCode.Dropped,
+      `the private transaction (marker ${markerHash}) was dropped, not executed: the group may be locked ` +
+        `(only an addParticipants to 0x…7c runs then) or unlocked for an add, its version changed between ` +
+        `sending and execution (a concurrent membership change), the sender's enclave key is not a member, or ` +
+        `the contract reverted without revert data`,
+      markerHash,
+      receipt,
+    );
+  }
+}

@@ -1,0 +1,400 @@
+import {
+  AbiCoder,
+  FetchRequest,
+  JsonRpcProvider,
+  Log,
+  type BlockTag,
+  type JsonRpcApiProviderOptions,
+  type JsonRpcError,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+  type Networkish,
+  getAddress,
+  getBigInt,
+  getNumber,
+  toQuantity,
+} from "ethers";
+import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./errors";
+import { PrivateTransaction } from "./transaction";
+
+/** A JWT for Besu's multi-tenancy, or a function that returns a fresh one (called before every request). */
+export type JwtSource = string | (() => string | Promise<string>);
+
+export interface PrivacyProviderOptions extends JsonRpcApiProviderOptions {
+  /** Sent as `Authorization: Bearer <jwt>`. */
+  jwt?: JwtSource;
+  /** The chain (e.g. 1337). Given, ethers does not detect it, so a refused JWT fails the request at once. */
+  network?: Networkish;
+}
+
+export type PrivateOutcome = "success" | "reverted" | "dropped" | "invalid";
+
+/** priv_getTransactionReceipt, typed. Coordinates (block, index) are the privacy marker transaction's. */
+export interface PrivateTransactionReceipt {
+  /** The privacy marker transaction's hash (Besu's `commitmentHash`): what eea_sendRawTransaction returned. */
+  markerHash: string;
+  blockHash: string;
+  blockNumber: number;
+  transactionIndex: number;
+  from: string;
+  to: string | null;
+  contractAddress: string | null;
+  /** Return data, or the runtime code of a deployed contract. */
+  output: string;
+  privateFrom: string;
+  privacyGroupId: string | null;
+  privateFor: string[] | null;
+  /** 1 success; 0 reverted or dropped; 2 invalid (e.g. a nonce that did not match at execution). */
+  status: number;
+  outcome: PrivateOutcome;
+  revertReason: string | null;
+  logs: Log[];
+  logsBloom: string;
+}
+
+/** priv_getPrivateTransaction, typed. */
+export interface PrivateTransactionResult {
+  from: string;
+  to: string | null;
+  nonce: number;
+  gasLimit: bigint;
+  gasPrice: bigint;
+  data: string;
+  value: bigint;
+  v: bigint;
+  r: bigint;
+  s: bigint;
+  privateFrom: string;
+  privacyGroupId: string | null;
+  privateFor: string[] | null;
+  restriction: string;
+}
+
+/** One entry of privx_findFlexiblePrivacyGroup. */
+export interface PrivacyGroupInfo {
+  privacyGroupId: string;
+  name: string;
+  description: string;
+  type: string;
+  members: string[];
+}
+
+export interface PrivateLogFilter {
+  fromBlock?: BlockTag;
+  toBlock?: BlockTag;
+  blockHash?: string;
+  address?: string | string[];
+  topics?: (string | string[] | null)[];
+}
+
+export interface PrivateCallRequest {
+  to: string;
+  data?: string;
+  from?: string;
+  gasLimit?: bigint | number;
+}
+
+export interface WaitOptions {
+  /** Milliseconds before a TIMEOUT error; default 120 000. */
+  timeout?: number;
+  /** Milliseconds between polls; default the provider's pollingInterval. */
+  pollingInterval?: number;
+}
+
+type Raw = Record<string, unknown>;
+
+/** How often to ask for a private receipt after its marker is mined before deciding this node has none. */
+const PRIVATE_RECEIPT_READS = 10;
+
+/**
+ * An ethers `JsonRpcProvider` for a Besu 25.5 node with privacy: a typed method for each priv_, privx_
+ * and eea_ method, Besu's errors as named errors (BesuRpcError and subclasses, with `code` and
+ * `rpcCode`), and an optional JWT for multi-tenancy.
+ */
+export class PrivacyProvider extends JsonRpcProvider {
+  constructor(url: string | FetchRequest, options: PrivacyProviderOptions = {}) {
+    const { jwt, network, ...rest } = options;
+    const request = typeof url === "string" ? new FetchRequest(url) : url.clone();
+    if (jwt !== undefined) {
+      const previous = request.preflightFunc;
+      request.preflightFunc = async (req) => {
+        const ready = previous === null ? req : await previous(req);
+        const token = typeof jwt === "string" ? jwt : await jwt();
+        ready.setHeader("Authorization", `Bearer ${token}`);
+        return ready;
+      };
+    }
+    // A known network skips ethers' detection, which would otherwise retry forever on a refused token.
+    super(request, network, { pollingInterval: 1000, staticNetwork: network !== undefined, ...rest });
+  }
+
+  /** Besu answers 401 (Unauthorized) and 400 (Invalid Request) with a JSON-RPC error body; map it like any other. */
+  // ethers declares JsonRpcResult[], but its caller reads errors from the same array (as JsonRpcProvider's own _send returns them).
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const request = this._getConnection();
+    request.body = JSON.stringify(payload);
+    request.setHeader("content-type", "application/json");
+    const response = await request.send();
+    if (!response.ok()) {
+      const body = parseJson(response);
+      const error = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Raw).error : undefined;
+      if (error !== undefined) {
+        const payloads = Array.isArray(payload) ? payload : [payload];
+        return payloads.map(({ id }) => ({ id, error }) as unknown as JsonRpcResult);
+      }
+    }
+    response.assertOk();
+    const result = response.bodyJson as JsonRpcResult | JsonRpcResult[];
+    return Array.isArray(result) ? result : [result];
+  }
+
+  override getRpcError(payload: JsonRpcPayload, error: JsonRpcError): Error {
+    const { method } = payload;
+    const body = error.error;
+    if (method === "priv_call" && body.code === -32000 && typeof body.data === "string") {
+      // A CALL_EXCEPTION carrying the revert data lets ethers' Contract decode the contract's custom error.
+      const [, call] = payload.params as [string, { to?: string; data?: string }];
+      const exception = AbiCoder.getBuiltinCallException(
+        "call",
+        { to: call?.to ?? null, data: call?.data ?? "0x" },
+        body.data,
+      );
+      (exception as { info?: unknown }).info = { payload, error };
+      return exception;
+    }
+    if (isPrivacyMethod(method) || body.code === -40100 || body.code === -32600) return besuRpcError(method, body);
+    return super.getRpcError(payload, error);
+  }
+
+  /** eea_sendRawTransaction: distributes the signed private transaction and returns its privacy marker transaction's hash. */
+  async sendPrivateTransaction(signed: string | PrivateTransaction): Promise<string> {
+    return String(await this.send("eea_sendRawTransaction", [serializedOf(signed)]));
+  }
+
+  /** priv_distributeRawTransaction: distributes only, returning the enclave key to send in your own marker transaction. */
+  async distributePrivateTransaction(signed: string | PrivateTransaction): Promise<string> {
+    return String(await this.send("priv_distributeRawTransaction", [serializedOf(signed)]));
+  }
+
+  /** priv_getTransactionCount: the sender's nonce in the group at chain head (pending transactions not counted). */
+  async getPrivateTransactionCount(address: string, privacyGroupId: string): Promise<number> {
+    return getNumber(await this.send("priv_getTransactionCount", [getAddress(address), privacyGroupId]));
+  }
+
+  /** priv_getEeaTransactionCount: the nonce for a legacy EEA (privateFor) group. */
+  async getEeaTransactionCount(address: string, privateFrom: string, privateFor: readonly string[]): Promise<number> {
+    return getNumber(
+      await this.send("priv_getEeaTransactionCount", [getAddress(address), privateFrom, [...privateFor]]),
+    );
+  }
+
+  /** priv_call: runs a call in the group's private state; a revert throws ethers' CALL_EXCEPTION with the data. */
+  async privCall(privacyGroupId: string, call: PrivateCallRequest, blockTag: BlockTag = "latest"): Promise<string> {
+    const request: Raw = { to: getAddress(call.to), data: call.data ?? "0x" };
+    if (call.from !== undefined) request.from = getAddress(call.from);
+    if (call.gasLimit !== undefined) request.gas = toQuantity(call.gasLimit);
+    const result = await this.send("priv_call", [privacyGroupId, request, blockParam(blockTag)]);
+    return result === null ? "0x" : String(result);
+  }
+
+  /** priv_getCode: null when the account does not exist in the group. */
+  async privGetCode(privacyGroupId: string, address: string, blockTag: BlockTag = "latest"): Promise<string | null> {
+    const code = await this.send("priv_getCode", [privacyGroupId, getAddress(address), blockParam(blockTag)]);
+    return code === null ? null : String(code);
+  }
+
+  /** priv_getLogs, as ethers `Log`s. Only successful private transactions have logs. */
+  async privGetLogs(privacyGroupId: string, filter: PrivateLogFilter = {}): Promise<Log[]> {
+    return this.#logs(await this.send("priv_getLogs", [privacyGroupId, filterParam(filter)]));
+  }
+
+  async privNewFilter(privacyGroupId: string, filter: PrivateLogFilter = {}): Promise<string> {
+    return String(await this.send("priv_newFilter", [privacyGroupId, filterParam(filter)]));
+  }
+
+  async privGetFilterChanges(privacyGroupId: string, filterId: string): Promise<Log[]> {
+    return this.#logs(await this.send("priv_getFilterChanges", [privacyGroupId, filterId]));
+  }
+
+  async privGetFilterLogs(privacyGroupId: string, filterId: string): Promise<Log[]> {
+    return this.#logs(await this.send("priv_getFilterLogs", [privacyGroupId, filterId]));
+  }
+
+  async privUninstallFilter(privacyGroupId: string, filterId: string): Promise<boolean> {
+    return (await this.send("priv_uninstallFilter", [privacyGroupId, filterId])) === true;
+  }
+
+  /** priv_getPrivateTransaction by marker hash; null if this node's enclave cannot read it. */
+  async getPrivateTransaction(markerHash: string): Promise<PrivateTransactionResult | null> {
+    const raw = (await this.send("priv_getPrivateTransaction", [markerHash])) as Raw | null;
+    if (raw === null) return null;
+    return {
+      from: getAddress(String(raw.from)),
+      to: raw.to == null ? null : getAddress(String(raw.to)),
+      nonce: getNumber(raw.nonce as string),
+      gasLimit: getBigInt(raw.gas as string),
+      gasPrice: getBigInt(raw.gasPrice as string),
+      data: String(raw.input ?? "0x"),
+      value: getBigInt((raw.value as string) ?? 0),
+      v: getBigInt(raw.v as string),
+      r: getBigInt(raw.r as string),
+      s: getBigInt(raw.s as string),
+      privateFrom: String(raw.privateFrom),
+      privacyGroupId: raw.privacyGroupId == null ? null : String(raw.privacyGroupId),
+      privateFor: Array.isArray(raw.privateFor) ? raw.privateFor.map(String) : null,
+      restriction: String(raw.restriction),
+    };
+  }
+
+  /** priv_getTransactionReceipt by marker hash; null until the marker is mined, or if this node cannot read it. */
+  async getPrivateTransactionReceipt(markerHash: string): Promise<PrivateTransactionReceipt | null> {
+    const raw = (await this.send("priv_getTransactionReceipt", [markerHash])) as Raw | null;
+    return raw === null ? null : this.#receipt(raw, markerHash);
+  }
+
+  /**
+   * Waits for the marker transaction to be mined, then returns the private receipt, whatever its status.
+   * Throws TIMEOUT, or PRIVATE_RECEIPT_UNAVAILABLE when the marker is mined but this node has no private receipt.
+   */
+  async waitForPrivateTransactionReceipt(
+    markerHash: string,
+    options: WaitOptions = {},
+  ): Promise<PrivateTransactionReceipt> {
+    const timeout = options.timeout ?? 120_000;
+    const interval = options.pollingInterval ?? this.pollingInterval;
+    const deadline = Date.now() + timeout;
+    let markerMined = false;
+    let privateReads = 0;
+    for (;;) {
+      if (!markerMined) markerMined = (await this.send("eth_getTransactionReceipt", [markerHash])) !== null;
+      if (markerMined) {
+        const receipt = await this.getPrivateTransactionReceipt(markerHash);
+        if (receipt !== null) return receipt;
+        privateReads++;
+      }
+      // Once the marker is mined the node has run the private transaction: a few more reads, not the whole timeout.
+      if (Date.now() >= deadline || privateReads >= PRIVATE_RECEIPT_READS) {
+        throw markerMined
+          ? new PrivateTransactionFailedError(
+              BesuErrorCode.ReceiptUnavailable,
+              `the marker transaction ${markerHash} is mined but this node has no private receipt for it (not a participant?)`,
+              markerHash,
+            )
+          : new PrivateTransactionFailedError(
+              BesuErrorCode.Timeout,
+              `the marker transaction ${markerHash} was not mined within ${timeout} ms`,
+              markerHash,
+            );
+      }
+      await new Promise((resolve) => setTimeout(resolve, interval));
+    }
+  }
+
+  /** priv_getPrivacyPrecompileAddress: 0x…7d when flexible groups are on. */
+  async getPrivacyPrecompileAddress(): Promise<string> {
+    return getAddress(String(await this.send("priv_getPrivacyPrecompileAddress", [])));
+  }
+
+  /** priv_debugGetStateRoot: the group's private state root as of the block. */
+  async debugGetStateRoot(privacyGroupId: string, blockTag: BlockTag = "latest"): Promise<string> {
+    return String(await this.send("priv_debugGetStateRoot", [privacyGroupId, blockParam(blockTag)]));
+  }
+
+  /** priv_traceTransaction: Parity-style flat trace of a private transaction. */
+  async privTraceTransaction(privacyGroupId: string, markerHash: string): Promise<unknown[]> {
+    const trace = await this.send("priv_traceTransaction", [privacyGroupId, markerHash]);
+    return Array.isArray(trace) ? trace : [];
+  }
+
+  /** privx_findFlexiblePrivacyGroup: the groups this node knows whose members include all these keys. */
+  async findFlexiblePrivacyGroups(keys: readonly string[]): Promise<PrivacyGroupInfo[]> {
+    const groups = (await this.send("privx_findFlexiblePrivacyGroup", [[...keys]])) as Raw[] | null;
+    return (groups ?? []).map((group) => ({
+      privacyGroupId: String(group.privacyGroupId),
+      name: String(group.name ?? ""),
+      description: String(group.description ?? ""),
+      type: String(group.type ?? "FLEXIBLE"),
+      members: Array.isArray(group.members) ? group.members.map(String) : [],
+    }));
+  }
+
+  #logs(raw: unknown): Log[] {
+    return Array.isArray(raw) ? raw.map((log: Raw) => toLog(log, this)) : [];
+  }
+
+  #receipt(raw: Raw, markerHash: string): PrivateTransactionReceipt {
+    const status = getNumber((raw.status as string) ?? 0);
+    const revertReason = typeof raw.revertReason === "string" && raw.revertReason !== "0x" ? raw.revertReason : null;
+    const outcome: PrivateOutcome =
+      status === 1 ? "success" : status === 2 ? "invalid" : revertReason === null ? "dropped" : "reverted";
+    return {
+      markerHash: String(raw.commitmentHash ?? markerHash),
+      blockHash: String(raw.blockHash),
+      blockNumber: getNumber(raw.blockNumber as string),
+      transactionIndex: getNumber((raw.transactionIndex as string) ?? 0),
+      from: getAddress(String(raw.from)),
+      to: raw.to == null ? null : getAddress(String(raw.to)),
+      contractAddress: raw.contractAddress == null ? null : getAddress(String(raw.contractAddress)),
+      output: String(raw.output ?? "0x"),
+      privateFrom: String(raw.privateFrom),
+      privacyGroupId: raw.privacyGroupId == null ? null : String(raw.privacyGroupId),
+      privateFor: Array.isArray(raw.privateFor) ? raw.privateFor.map(String) : null,
+      status,
+      outcome,
+      revertReason,
+      logs: Array.isArray(raw.logs) ? raw.logs.map((log: Raw) => toLog(log, this)) : [],
+      logsBloom: String(raw.logsBloom ?? "0x"),
+    };
+  }
+}
+
+/** A raw JSON-RPC log as an ethers `Log` (private logs use the marker transaction's hash and coordinates). */
+export function toLog(raw: Raw, provider: JsonRpcProvider): Log {
+  return new Log(
+    {
+      transactionHash: String(raw.transactionHash),
+      blockHash: String(raw.blockHash),
+      blockNumber: getNumber(raw.blockNumber as string),
+      removed: raw.removed === true,
+      address: getAddress(String(raw.address)),
+      data: String(raw.data),
+      topics: Array.isArray(raw.topics) ? raw.topics.map(String) : [],
+      index: getNumber((raw.logIndex as string) ?? 0),
+      transactionIndex: getNumber((raw.transactionIndex as string) ?? 0),
+    },
+    provider,
+  );
+}
+
+export function isPrivacyMethod(method: string): boolean {
+  return method.startsWith("priv_") || method.startsWith("privx_") || method.startsWith("eea_");
+}
+
+function serializedOf(signed: string | PrivateTransaction): string {
+  return typeof signed === "string" ? PrivateTransaction.from(signed).serialized : signed.serialized;
+}
+
+function blockParam(blockTag: BlockTag): string {
+  return typeof blockTag === "string" && !/^-?\d+$/.test(blockTag) ? blockTag : toQuantity(blockTag);
+}
+
+function filterParam(filter: PrivateLogFilter): Raw {
+  const param: Raw = {};
+  if (filter.blockHash !== undefined) param.blockHash = filter.blockHash;
+  if (filter.fromBlock !== undefined) param.fromBlock = blockParam(filter.fromBlock);
+  if (filter.toBlock !== undefined) param.toBlock = blockParam(filter.toBlock);
+  if (filter.address !== undefined)
+    param.address = Array.isArray(filter.address)
+      ? filter.address.map((a) => a.toLowerCase())
+      : filter.address.toLowerCase();
+  if (filter.topics !== undefined) param.topics = filter.topics;
+  return param;
+}
+
+function parseJson(response: { bodyText: string }): unknown {
+  try {
+    return JSON.parse(response.bodyText);
+  } catch {
+    return null;
+  }
+}

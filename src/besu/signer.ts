@@ -1,0 +1,292 @@
+import { type BigNumberish, type BytesLike, type SignatureLike, SigningKey, computeAddress, getAddress } from "ethers";
+import { PrivacySdkError } from "../errors";
+import { parsePrivacyGroupId } from "../ids";
+import { parseTesseraKey } from "../keys";
+import {
+  BesuErrorCode,
+  NonceTooLowError,
+  PrivateTransactionDroppedError,
+  PrivateTransactionFailedError,
+  PrivateTransactionRevertedError,
+} from "./errors";
+import type { PrivacyProvider, PrivateTransactionReceipt } from "./provider";
+import { PrivateTransaction } from "./transaction";
+
+/** Anything that signs a 32-byte digest with secp256k1: a KMS, an HSM, a remote signer. */
+export interface DigestSigner {
+  getAddress(): string | Promise<string>;
+  /** Signs the digest as is (no prefix, no hashing); any recovery id encoding ethers' Signature.from reads. */
+  signDigest(digest: string): SignatureLike | Promise<SignatureLike>;
+}
+
+/** An ethers Wallet (or HDNodeWallet), a SigningKey, or a DigestSigner. */
+export type SigningSource = SigningKey | { readonly signingKey: SigningKey } | DigestSigner;
+
+export interface PrivateSignerOptions {
+  /** The chain ID to sign with (EIP-155); null signs without one (v = 27/28); default: the node's eth_chainId. */
+  chainId?: BigNumberish | null;
+  /** Private transactions run unmetered; the gas limit sizes only the marker transaction. Default 3,000,000. */
+  gasLimit?: BigNumberish;
+  /** The marker transaction's gas price. Default 0 (a free-gas network). */
+  gasPrice?: BigNumberish;
+  /** Milliseconds to wait for a private receipt. Default 120 000. */
+  timeout?: number;
+  /** How often one request is re-sent with a fresh nonce after an invalid-nonce outcome. Default 8. */
+  maxAttempts?: number;
+}
+
+/** What to send in a group: `to` null or absent deploys `data` as a contract. */
+export interface PrivateTransactionRequest {
+  to?: string | null;
+  data?: BytesLike;
+  gasLimit?: BigNumberish;
+  gasPrice?: BigNumberish;
+}
+
+/** A private transaction Besu accepted. `wait()` resolves on success and throws a named error otherwise. */
+export interface SentPrivateTransaction {
+  markerHash: string;
+  nonce: number;
+  privacyGroupId: string;
+  transaction: PrivateTransaction;
+  wait(): Promise<PrivateTransactionReceipt>;
+}
+
+/** The signer was given something it cannot sign with, or a digest signer's signature is not from its address. */
+export class PrivateSignerError extends PrivacySdkError<"INVALID_SIGNER"> {}
+
+type Attempt = { markerHash: string; nonce: number; transaction: PrivateTransaction; epoch: number };
+
+/** One group's nonces for one signer: a queue so nonces go out in order, and an epoch per resynchronisation. */
+class GroupNonces {
+  next: number | null = null;
+  epoch = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs tasks one at a time, in call order, whatever each one's outcome. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/**
+ * Signs and sends private transactions for one Ethereum account and one enclave key.
+ *
+ * Nonces: sends to one group are numbered in call order from priv_getTransactionCount, without gaps or
+ * collisions however many run at once. A private transaction that fails does not use its nonce, so every
+ * later one in flight becomes invalid at execution: the signer then resynchronises with
+ * priv_getTransactionCount and re-sends each of those with a fresh nonce (up to `maxAttempts`), so they
+ * still land; the failed one rejects its `wait()` with a named error.
+ */
+export class PrivateSigner {
+  readonly provider: PrivacyProvider;
+  readonly enclaveKey: string;
+  readonly #digestSigner: DigestSigner;
+  readonly #options: PrivateSignerOptions;
+  readonly #groups = new Map<string, GroupNonces>();
+  #address: Promise<string> | null = null;
+  #chainId: Promise<bigint | null> | null = null;
+
+  constructor(
+    source: SigningSource,
+    enclaveKey: string,
+    provider: PrivacyProvider,
+    options: PrivateSignerOptions = {},
+  ) {
+    parseTesseraKey(enclaveKey);
+    this.#digestSigner = toDigestSigner(source);
+    this.enclaveKey = enclaveKey;
+    this.provider = provider;
+    this.#options = options;
+  }
+
+  /** The same account and enclave key on another provider (e.g. another node, or another tenant's JWT). */
+  connect(provider: PrivacyProvider): PrivateSigner {
+    return new PrivateSigner(this.#digestSigner, this.enclaveKey, provider, this.#options);
+  }
+
+  getAddress(): Promise<string> {
+    this.#address ??= Promise.resolve(this.#digestSigner.getAddress()).then((address) => getAddress(address));
+    return this.#address;
+  }
+
+  /** The chain ID this signer signs with (null: none). */
+  getChainId(): Promise<bigint | null> {
+    if (this.#chainId === null) {
+      const configured = this.#options.chainId;
+      this.#chainId =
+        configured === undefined
+          ? this.provider.getNetwork().then((network) => network.chainId)
+          : Promise.resolve(configured === null ? null : BigInt(configured));
+    }
+    return this.#chainId;
+  }
+
+  /** Signs a private transaction; checks that the signature recovers to this signer's address. */
+  async signTransaction(transaction: PrivateTransaction): Promise<PrivateTransaction> {
+    const signed = transaction.clone();
+    signed.signature = await this.#digestSigner.signDigest(signed.unsignedHash);
+    const address = await this.getAddress();
+    if (signed.from !== address) {
+      throw new PrivateSignerError(
+        "INVALID_SIGNER",
+        `the signature recovers to ${signed.from}, not to the signer's address ${address}`,
+      );
+    }
+    return signed;
+  }
+
+  /** The next nonce this signer will use in the group, resynchronising first if needed. */
+  async getNonce(privacyGroupId: string): Promise<number> {
+    const nonces = this.#nonces(privacyGroupId);
+    return nonces.exclusive(async () => {
+      nonces.next ??= await this.#chainNonce(privacyGroupId, nonces);
+      return nonces.next;
+    });
+  }
+
+  /** Forgets the nonces it counted, so the next send asks priv_getTransactionCount again. */
+  resetNonces(): void {
+    for (const nonces of this.#groups.values()) nonces.next = null;
+  }
+
+  /**
+   * Sends a private transaction to the group: nonce, sign, eea_sendRawTransaction. Resolves once Besu accepted
+   * it; `wait()` resolves to the private receipt on success, or throws PrivateTransactionRevertedError,
+   * PrivateTransactionDroppedError, or PrivateTransactionFailedError (invalid, timeout, no receipt).
+   */
+  async sendTransaction(privacyGroupId: string, request: PrivateTransactionRequest): Promise<SentPrivateTransaction> {
+    parsePrivacyGroupId(privacyGroupId);
+    const first = await this.#submit(privacyGroupId, request);
+    const outcome = this.#settle(privacyGroupId, request, first, 1);
+    outcome.catch(() => undefined); // the caller sees it through wait(); never an unhandled rejection
+    return {
+      markerHash: first.markerHash,
+      nonce: first.nonce,
+      privacyGroupId,
+      transaction: first.transaction,
+      wait: () => outcome,
+    };
+  }
+
+  #nonces(privacyGroupId: string): GroupNonces {
+    let nonces = this.#groups.get(privacyGroupId);
+    if (nonces === undefined) {
+      nonces = new GroupNonces();
+      this.#groups.set(privacyGroupId, nonces);
+    }
+    return nonces;
+  }
+
+  async #chainNonce(privacyGroupId: string, nonces: GroupNonces): Promise<number> {
+    const count = await this.provider.getPrivateTransactionCount(await this.getAddress(), privacyGroupId);
+    nonces.epoch++;
+    return count;
+  }
+
+  /** Numbers, signs and submits one transaction; serialised per group so nonces leave in order. */
+  #submit(privacyGroupId: string, request: PrivateTransactionRequest): Promise<Attempt> {
+    const nonces = this.#nonces(privacyGroupId);
+    return nonces.exclusive(async () => {
+      for (let retry = 0; ; retry++) {
+        nonces.next ??= await this.#chainNonce(privacyGroupId, nonces);
+        const nonce = nonces.next;
+        const transaction = await this.signTransaction(
+          PrivateTransaction.from({
+            nonce,
+            gasPrice: request.gasPrice ?? this.#options.gasPrice ?? 0,
+            gasLimit: request.gasLimit ?? this.#options.gasLimit ?? 3_000_000,
+            to: request.to ?? null,
+            value: 0,
+            data: request.data ?? "0x",
+            chainId: await this.getChainId(),
+            privateFrom: this.enclaveKey,
+            privacyGroupId,
+            restriction: "restricted",
+          }),
+        );
+        try {
+          const markerHash = await this.provider.sendPrivateTransaction(transaction);
+          nonces.next = nonce + 1;
+          return { markerHash, nonce, transaction, epoch: nonces.epoch };
+        } catch (error) {
+          // Someone else used this nonce (another process with the same key): count again, a few times.
+          if (error instanceof NonceTooLowError && retry < 3) {
+            nonces.next = null;
+            continue;
+          }
+          throw error; // refused before distribution: the nonce stays free for the next send
+        }
+      }
+    });
+  }
+
+  /** Follows one request to its final outcome, re-sending it when it failed only for its nonce. */
+  async #settle(
+    privacyGroupId: string,
+    request: PrivateTransactionRequest,
+    attempt: Attempt,
+    attemptNumber: number,
+  ): Promise<PrivateTransactionReceipt> {
+    let receipt: PrivateTransactionReceipt;
+    try {
+      receipt = await this.provider.waitForPrivateTransactionReceipt(attempt.markerHash, {
+        timeout: this.#options.timeout,
+      });
+    } catch (error) {
+      this.#nonceNotUsed(privacyGroupId, attempt);
+      throw error;
+    }
+    if (receipt.outcome === "success") return receipt;
+
+    this.#nonceNotUsed(privacyGroupId, attempt);
+    const maxAttempts = this.#options.maxAttempts ?? 8;
+    if (receipt.outcome === "invalid" && attemptNumber < maxAttempts) {
+      const next = await this.#submit(privacyGroupId, request);
+      return this.#settle(privacyGroupId, request, next, attemptNumber + 1);
+    }
+    throw failureOf(receipt, attemptNumber);
+  }
+
+  /** The attempt's nonce was not used: later ones of its epoch will fail too, so count afresh for the next send. */
+  #nonceNotUsed(privacyGroupId: string, attempt: Attempt): void {
+    const nonces = this.#nonces(privacyGroupId);
+    if (nonces.epoch === attempt.epoch) nonces.next = null;
+  }
+}
+
+function failureOf(receipt: PrivateTransactionReceipt, attempts: number): Error {
+  if (receipt.outcome === "reverted")
+    return new PrivateTransactionRevertedError(receipt.markerHash, receipt.revertReason ?? "0x", null, [], receipt);
+  if (receipt.outcome === "dropped") return new PrivateTransactionDroppedError(receipt.markerHash, receipt);
+  return new PrivateTransactionFailedError(
+    BesuErrorCode.InvalidAtExecution,
+    `the private transaction (marker ${receipt.markerHash}) was invalid at execution (status 0x2, usually a nonce ` +
+      `that did not match) after ${attempts} attempt(s)`,
+    receipt.markerHash,
+    receipt,
+  );
+}
+
+function toDigestSigner(source: SigningSource): DigestSigner {
+  const key =
+    source instanceof SigningKey
+      ? source
+      : "signingKey" in source && source.signingKey instanceof SigningKey
+        ? source.signingKey
+        : null;
+  if (key !== null)
+    return { getAddress: () => computeAddress(key.publicKey), signDigest: (digest) => key.sign(digest) };
+  if (
+    typeof (source as DigestSigner).signDigest === "function" &&
+    typeof (source as DigestSigner).getAddress === "function"
+  ) {
+    return source as DigestSigner;
+  }
+  throw new PrivateSignerError(
+    "INVALID_SIGNER",
+    "expected an ethers Wallet, a SigningKey, or an object with getAddress() and signDigest(digest)",
+  );
+}

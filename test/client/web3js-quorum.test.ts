@@ -1,0 +1,117 @@
+import { expect } from "chai";
+import { FlexiblePrivacyGroup } from "../../src";
+import { FlexiblePrivacyGroupProxy__factory, FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
+import { DEFAULT_NODES } from "../../src/network/defaults";
+import { KEY1, KEY2, KEY3, startClientNetwork, type ClientNetwork } from "./network";
+
+// web3js-quorum's npm release (22.4.0) still encodes the bytes32[] ABI that Besu 22.10+ rejects. Its fix
+// (PR #58) changed only solidity/PrivacyProxy.json to the bytes[]/bytes ABI, so the test gives it that ABI.
+const proxyAbiPath = require.resolve("web3js-quorum/solidity/PrivacyProxy.json");
+const bytesAbi = [...FlexiblePrivacyGroupManagement__factory.abi, ...FlexiblePrivacyGroupProxy__factory.abi].filter(
+  (fragment) => fragment.type === "function" || fragment.type === "event",
+);
+require.cache[proxyAbiPath] = {
+  id: proxyAbiPath,
+  filename: proxyAbiPath,
+  loaded: true,
+  exports: { output: { abi: bytesAbi } },
+} as unknown as NodeModule;
+
+type Receipt = { status: string; privacyGroupId: string };
+interface FlexibleGroupApi {
+  find(keys: string[]): Promise<{ privacyGroupId: string; members: string[] }[]>;
+  create(options: {
+    participants: string[];
+    enclaveKey: string;
+    privateKey: string;
+    privacyGroupId?: string;
+  }): Promise<Receipt>;
+  addTo(options: {
+    participants: string[];
+    enclaveKey: string;
+    privateKey: string;
+    privacyGroupId: string;
+  }): Promise<Receipt>;
+  removeFrom(options: {
+    participant: string;
+    enclaveKey: string;
+    privateKey: string;
+    privacyGroupId: string;
+  }): Promise<Receipt>;
+  getParticipants(options: { privacyGroupId: string }): Promise<string[]>;
+}
+type Web3Like = { eth: { flexiblePrivacyGroup: FlexibleGroupApi }; priv: { subscriptionPollingInterval: number } };
+/* eslint-disable @typescript-eslint/no-require-imports */
+const Web3 = require("web3") as new (url: string) => unknown;
+const Web3Quorum = require("web3js-quorum") as (web3: unknown) => Web3Like;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** web3js-quorum takes private keys as hex without 0x. */
+const privateKeyOf = (node: number): string => DEFAULT_NODES[node].privateKey.slice(2);
+
+describe("client: interop with web3js-quorum 22.4.0 (bytes[] ABI of its PR #58), both ways", function () {
+  let net: ClientNetwork;
+  let quorum1: FlexibleGroupApi;
+  let quorum2: FlexibleGroupApi;
+
+  before(async function () {
+    net = await startClientNetwork();
+    [quorum1, quorum2] = net.network.nodes
+      .slice(0, 2)
+      .map((node) => Web3Quorum(new Web3(node.url)).eth.flexiblePrivacyGroup);
+  });
+  after(async () => net.stop());
+
+  it("a group web3js-quorum creates is found, read and changed by this client", async function () {
+    const created = await quorum1.create({ participants: [KEY1, KEY2], enclaveKey: KEY1, privateKey: privateKeyOf(0) });
+    expect(created.status).to.equal("0x1");
+    const id = created.privacyGroupId;
+
+    const found = await FlexiblePrivacyGroup.find(net.providers[1], [KEY1, KEY2]);
+    expect(found.map((group) => group.privacyGroupId)).to.include(id);
+    // The same account owns it, so this client can change it, with nonces that follow web3js-quorum's.
+    const group = FlexiblePrivacyGroup.at(net.signers[0], id);
+    expect(await group.members()).to.deep.equal([KEY1, KEY2]);
+    await group.addMembers([KEY3]);
+    await group.removeMember(KEY2);
+    expect(await quorum1.getParticipants({ privacyGroupId: id })).to.have.members([KEY1, KEY3]);
+    expect(
+      await quorum1.addTo({ participants: [KEY2], enclaveKey: KEY1, privateKey: privateKeyOf(0), privacyGroupId: id }),
+    ).to.include({
+      status: "0x1",
+    });
+    expect(await group.members()).to.have.members([KEY1, KEY2, KEY3]);
+  });
+
+  it("a group this client creates is found, read and changed by web3js-quorum", async function () {
+    const group = await FlexiblePrivacyGroup.create(net.signers[0], [KEY1, KEY2]);
+    const found = await quorum2.find([KEY2]);
+    expect(found.map((entry) => entry.privacyGroupId)).to.include(group.privacyGroupId);
+    expect(await quorum2.getParticipants({ privacyGroupId: group.privacyGroupId })).to.deep.equal([KEY1, KEY2]);
+
+    const added = await quorum1.addTo({
+      participants: [KEY3],
+      enclaveKey: KEY1,
+      privateKey: privateKeyOf(0),
+      privacyGroupId: group.privacyGroupId,
+    });
+    expect(added.status).to.equal("0x1");
+    const removed = await quorum1.removeFrom({
+      participant: KEY2,
+      enclaveKey: KEY1,
+      privateKey: privateKeyOf(0),
+      privacyGroupId: group.privacyGroupId,
+    });
+    expect(removed.status).to.equal("0x1");
+    expect(await group.members()).to.have.members([KEY1, KEY3]);
+    expect((await group.history()).map(({ kind, key }) => [kind, key])).to.deep.equal([
+      ["added", KEY1],
+      ["added", KEY2],
+      ["added", KEY3],
+      ["removed", KEY2],
+    ]);
+    // And this client goes on after web3js-quorum used the same account's nonces.
+    await group.addMembers([KEY2]);
+    expect(await group.members()).to.have.members([KEY1, KEY2, KEY3]);
+  });
+});
