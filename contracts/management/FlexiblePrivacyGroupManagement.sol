@@ -12,9 +12,10 @@ import {ParticipantKeys} from "./ParticipantKeys.sol";
 /// real caller and the group's state lives in the proxy. Keeps Besu's semantics; rejects every bad
 /// input with a named error where Besu returns false or corrupts the group.
 /// @dev Made to be inherited: every function is `virtual`, and the checks sit in `internal virtual`
-/// hooks (`_checkGroupAdmin`, `_checkOwner`, `_beforeAddParticipant`), so a custom management contract overrides one hook.
-/// A derived contract keeps its own state in its own ERC-7201 namespace and never declares state
-/// variables: slot 0 is the proxy's (`npx hardhat fpg:check-upgrade <Contract>` checks both).
+/// hooks (`_checkGroupAdmin`, `_checkOwner`, `_beforeAddParticipant`), so a custom management
+/// contract overrides one hook. A derived contract keeps its own state in its own ERC-7201 namespace
+/// and never declares state variables: slot 0 is the proxy's (`npx hardhat fpg:check-upgrade
+/// <Contract>` checks both).
 contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGroupOwnership, IERC165, GroupStorage {
     using ParticipantKeys for bytes;
 

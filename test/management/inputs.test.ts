@@ -302,6 +302,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
     });
 
     it("fills a NaCl group to 1,200 keys, which Besu can still read, and refuses the 1,201st", async function () {
+      this.timeout(600_000); // a thousand-key group is slow to build under coverage's instrumented code
       const { group } = await loadFixture(genesisFixture);
       const keys = pseudoRandomKeys("full-nacl", 0, MAX_KEY_WORDS, NACL_KEY_LENGTH);
       await grow(group, keys, 300);
@@ -318,6 +319,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
     });
 
     it("fills an EC group to 400 keys and refuses the 401st", async function () {
+      this.timeout(600_000); // a thousand-key group is slow to build under coverage's instrumented code
       const { group } = await loadFixture(genesisFixture);
       await grow(group, pseudoRandomKeys("full-ec", 0, 400, EC_KEY_LENGTH), 150);
       const [extra] = pseudoRandomKeys("full-ec", 400, 1, EC_KEY_LENGTH);
