@@ -41,14 +41,13 @@ export interface PrivateFilter {
 }
 
 const ZERO_VERSION = "0x" + "00".repeat(32);
-/** The names Besu 25.5 knows but does not enable with flexible groups on (or on HTTP). */
+/** The names Besu 25.5 knows but does not enable with flexible groups on, or serves only over WebSocket. */
 export const DISABLED_PRIVACY_METHODS = new Set([
   "priv_createPrivacyGroup",
   "priv_deletePrivacyGroup",
   "priv_findPrivacyGroup",
   "priv_subscribe",
   "priv_unsubscribe",
-  "priv_traceTransaction",
 ]);
 
 type Handler = (params: unknown[], caller: Caller) => Promise<unknown>;
@@ -78,6 +77,7 @@ export class PrivacyApi {
       priv_getTransactionReceipt: (params, caller) => this.getTransactionReceipt(params, caller),
       priv_getPrivacyPrecompileAddress: async () => PRIVACY_PRECOMPILE,
       priv_debugGetStateRoot: (params) => this.debugGetStateRoot(params),
+      priv_traceTransaction: (params) => this.node.traceTransaction(groupIdParam(params[0]), hashParam(params[1])),
       privx_findFlexiblePrivacyGroup: (params, caller) => this.findFlexiblePrivacyGroup(params, caller),
       privx_findOnchainPrivacyGroup: (params, caller) => this.findFlexiblePrivacyGroup(params, caller),
     };

@@ -13,7 +13,9 @@ import {
   participantsFromCalldata,
   simulate,
   PROXY_ADDRESS,
+  EMPTY_TRIE_ROOT,
 } from "./private-group";
+import { traceCall } from "./private-trace";
 import { type PrivateTransaction, decodePrivateTransaction, recoverSender, toMinimalHex } from "./private-transaction";
 import { type ChainBlock, PRIVACY_PRECOMPILE, type PublicChain } from "./public-chain";
 import type { GroupGenesis } from "./types";
@@ -320,6 +322,34 @@ export class PrivacyNode {
       this.records.set(pmtHash, record);
       this.emit(record, false, true);
     }
+  }
+
+  /**
+   * priv_traceTransaction: re-runs an executed private transaction on the group's state just before it,
+   * recording every frame. Empty for what this node did not execute in that group.
+   */
+  async traceTransaction(groupId: string, pmtHash: string): Promise<object[]> {
+    const record = this.records.get(pmtHash);
+    const group = this.groups.get(groupId);
+    const block = record === undefined ? undefined : this.chain.block(record.blockNumber);
+    if (record === undefined || group === undefined || block === undefined || record.tx.privacyGroupId !== groupId) return [];
+    if (record.outcome === undefined || record.outcome.status === "0x2") return [];
+    const earlier = group.entries.filter(
+      (entry) => entry.blockNumber < record.blockNumber || (entry.blockNumber === record.blockNumber && entry.transactionIndex < record.transactionIndex),
+    );
+    const executor = group.executorOn(earlier.at(-1)?.stateRoot ?? EMPTY_TRIE_ROOT);
+    if (earlier.length === 0) await applyGroupGenesis(executor.stateManager, this.genesis);
+    const { tx, sender } = record;
+    const senderAddress = createAddress(sender);
+    const account = (await executor.stateManager.getAccount(senderAddress)) ?? new Account();
+    account.nonce += 1n;
+    await executor.stateManager.putAccount(senderAddress, account);
+    const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, groupId) : undefined;
+    return traceCall(executor, { caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block, {
+      blockHash: record.blockHash,
+      blockNumber: record.blockNumber,
+      transactionHash: pmtHash,
+    });
   }
 
   /** The add blob for a group: its successful transactions here, each with marker hash and state root. */

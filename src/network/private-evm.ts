@@ -1,5 +1,5 @@
 import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
-import { EVM, type EVMResult, type EVMRunCallOpts, NobleBN254 } from "@ethereumjs/evm";
+import { EVM, type EVMResult, type EVMRunCallOpts, type Message, NobleBN254 } from "@ethereumjs/evm";
 import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { Account, Address, createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import type { GroupGenesis } from "./types";
@@ -66,6 +66,23 @@ export class PrivateExecutor {
     // Its own Common: an EVM subscribes to its Common's events, so a shared one would keep every EVM alive.
     const evm = new PrivateEVM({ common: common.copy(), stateManager, blockchain, bn254: new NobleBN254() });
     return new PrivateExecutor(stateManager, evm);
+  }
+
+  /** Runs a call with listeners on every frame's start and end (for traces). */
+  async runObserved(
+    call: PrivateCall,
+    block: BlockContext,
+    beforeMessage: (message: Message) => void,
+    afterMessage: (result: EVMResult) => void,
+  ): Promise<EVMResult> {
+    this.evm.events.on("beforeMessage", beforeMessage);
+    this.evm.events.on("afterMessage", afterMessage);
+    try {
+      return await this.run(call, block);
+    } finally {
+      this.evm.events.off("beforeMessage", beforeMessage);
+      this.evm.events.off("afterMessage", afterMessage);
+    }
   }
 
   async run(call: PrivateCall, block: BlockContext): Promise<EVMResult> {

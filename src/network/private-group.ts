@@ -150,9 +150,14 @@ export class PrivateGroup {
   /** A throw-away executor on the state as of `blockNumber`, or undefined if the group had no state yet. */
   async executorAt(blockNumber: number): Promise<PrivateExecutor | undefined> {
     const root = this.rootAt(blockNumber);
-    if (root === EMPTY_TRIE_ROOT) return undefined;
+    return root === EMPTY_TRIE_ROOT ? undefined : this.executorOn(root);
+  }
+
+  /** A throw-away executor on any root of this group (the empty trie's included). */
+  executorOn(root: string): PrivateExecutor {
     const { common, db, blockHash } = this.context;
-    const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: hexToBytes(root as `0x${string}`) });
+    const start = root === EMPTY_TRIE_ROOT ? undefined : hexToBytes(root as `0x${string}`);
+    const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: start });
     return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash);
   }
 }

@@ -149,6 +149,26 @@ describe("network: Besu 25.5's privacy methods, their results and errors", funct
     expect(await rpcError(url1, "priv_debugGetStateRoot", [groupId, "0xffffff"])).to.deep.equal({ code: -32603, message: "Internal error" });
   });
 
+  it("priv_traceTransaction returns the Parity-style flat trace of a private transaction, [] elsewhere", async function () {
+    type Trace = { action: Record<string, string>; result?: Record<string, string>; subtraces: number; traceAddress: number[]; transactionHash: string; blockNumber: number; type: string };
+    const [set] = await call<Trace[]>(url1, "priv_traceTransaction", [groupId, setHashes[0]]);
+    expect(set).to.deep.include({ type: "call", transactionHash: setHashes[0], subtraces: 0, traceAddress: [] });
+    expect(set.action).to.include({ callType: "call", from: SIGNER2.address.toLowerCase(), to: counterAddress.toLowerCase(), value: "0x0" });
+    expect(set.action.input).to.equal(counter.encodeFunctionData("set", [11]));
+    expect(set.blockNumber).to.equal(Number((await receipt(url1, setHashes[0]))!.blockNumber));
+    const created = await call<Trace[]>(url2, "priv_traceTransaction", [groupId, creation]);
+    expect(created[0].action.to).to.equal(PROXY);
+    expect(created[0].subtraces).to.be.greaterThan(0); // the proxy delegates to 0x…7b
+    expect(created[1]).to.deep.include({ traceAddress: [0] });
+    expect(created[1].action).to.include({ callType: "delegatecall", to: "0x000000000000000000000000000000000000007b" });
+    const [deployed] = await call<Trace[]>(url1, "priv_traceTransaction", [groupId, deploy]);
+    expect(deployed.type).to.equal("create");
+    expect(deployed.result!.address).to.equal(counterAddress.toLowerCase());
+    expect(await call(url3, "priv_traceTransaction", [groupId, setHashes[0]])).to.deep.equal([]);
+    expect(await call(url1, "priv_traceTransaction", [groupId, "0x" + "12".repeat(32)])).to.deep.equal([]);
+    expect(await rpcError(url1, "priv_traceTransaction", ["nope", setHashes[0]])).to.deep.equal({ code: -32602, message: "Invalid privacy group params" });
+  });
+
   it("privx_findFlexiblePrivacyGroup (and its deprecated alias) finds groups whose members include every key", async function () {
     const expected = { privacyGroupId: groupId, name: "", description: "", type: "FLEXIBLE", members: [KEY1, KEY2] };
     expect(await call(url1, "privx_findFlexiblePrivacyGroup", [[KEY2]])).to.deep.include(expected);
@@ -159,7 +179,7 @@ describe("network: Besu 25.5's privacy methods, their results and errors", funct
   });
 
   it("answers -32604 for the off-chain group methods and -32601 for unknown names", async function () {
-    for (const method of ["priv_createPrivacyGroup", "priv_deletePrivacyGroup", "priv_findPrivacyGroup"]) {
+    for (const method of ["priv_createPrivacyGroup", "priv_deletePrivacyGroup", "priv_findPrivacyGroup", "priv_subscribe"]) {
       expect(await rpcError(url1, method, [])).to.deep.equal({ code: -32604, message: "Method not enabled" });
     }
     for (const method of ["privx_findOnChainPrivacyGroup", "priv_getTransaction", "priv_findFlexiblePrivacyGroup", "eth_noSuchMethod", "hardhat_mine", "evm_mine", "foo"]) {
