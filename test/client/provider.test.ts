@@ -79,11 +79,13 @@ describe("client: PrivacyProvider's typed methods and Besu's errors, over HTTP",
     expect(byRange).to.have.length(1);
   });
 
-  it("priv_getEeaTransactionCount (legacy groups) and priv_traceTransaction (not enabled on this network)", async function () {
+  it("priv_getEeaTransactionCount (legacy groups) and priv_traceTransaction", async function () {
     expect(await net.providers[0].getEeaTransactionCount(WALLET1.address, KEY1, [KEY2])).to.equal(0);
     const receipt = await (await counter.increment()).wait();
-    const error = await rejection(net.providers[0].privTraceTransaction(id, receipt!.hash));
-    expectRpcError(error, BesuErrorCode.MethodNotEnabled, -32604);
+    const trace = (await net.providers[0].privTraceTransaction(id, receipt!.hash)) as { action?: { to?: string } }[];
+    expect(trace.length).to.be.greaterThan(0);
+    expect(trace[0].action?.to?.toLowerCase()).to.equal((await counter.getAddress()).toLowerCase());
+    expect(await net.providers[0].privTraceTransaction(id, "0x" + "22".repeat(32))).to.deep.equal([]);
   });
 
   it("priv_getCode: code for a private contract, null for none", async function () {
