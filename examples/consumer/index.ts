@@ -5,6 +5,9 @@ import { Interface, JsonRpcProvider, Wallet, keccak256, version as ethersVersion
 import {
   GROUP_PROXY_ADDRESS,
   PrivacyGroupClient,
+  PrivacyProvider,
+  PrivateSigner,
+  PrivateTransaction,
   decideAccess,
   generatePrivacyGroupId,
   type MembershipChange,
@@ -39,10 +42,34 @@ for (const part of ["management", "proxy"] as const) {
   check(keccak256(accounts[address].code) === codeHash, `genesis/alloc.json's ${part} code has the manifest's hash`);
 }
 
+// The Besu client, with this project's ethers: a 6.13 Wallet signs a private transaction through it.
+async function besuClient(): Promise<void> {
+  const wallet = Wallet.createRandom();
+  const enclaveKey = `${"A".repeat(43)}=`;
+  const privacyProvider = new PrivacyProvider("http://127.0.0.1:1", { staticNetwork: true });
+  const privateSigner = new PrivateSigner(wallet, enclaveKey, privacyProvider, { chainId: 1337 });
+  const unsigned = PrivateTransaction.from({
+    to: GROUP_PROXY_ADDRESS,
+    data: "0xf83d08ba",
+    chainId: 1337,
+    privateFrom: enclaveKey,
+    privacyGroupId: groupId,
+  });
+  const signed = await privateSigner.signTransaction(unsigned);
+  check(PrivateTransaction.from(signed.serialized).from === wallet.address, "the Besu client signs with this project's Wallet");
+  privacyProvider.destroy();
+}
+
 // The ABI JSON: Besu's selectors.
 const management = new Interface(managementAbi);
 check(management.getFunction("addParticipants")?.selector === "0x965a25ef", "abi/FlexiblePrivacyGroupManagement.json");
 check(new Interface(proxyAbi).getFunction("upgradeTo")?.selector === "0x3659cfe6", "abi/FlexiblePrivacyGroupProxy.json");
 
 check(pkg.name === "flexible-privacy-groups", `package.json is importable (version ${pkg.version})`);
-console.log(`consumer: the packed package works with ethers ${ethersVersion}`);
+besuClient().then(
+  () => console.log(`consumer: the packed package works with ethers ${ethersVersion}`),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
