@@ -110,10 +110,13 @@ function hardhat(args: string[]): { status: number | null; output: string; timed
   return { status: run.status, output: `${run.stdout ?? ""}${run.stderr ?? ""}`, timedOut };
 }
 
-/** The first failing test's title in mocha's output, which tells the report what killed the mutant. */
+/** The first failing test's title and error in mocha's output: what killed the mutant, for the report. */
 function firstFailure(output: string): string | undefined {
-  const match = /^\s+1\) (.+)$/m.exec(output);
-  return match?.[1]?.trim();
+  const title = /^\s+1\) (.+)$/m.exec(output)?.[1]?.trim();
+  const failing = output.indexOf(" failing");
+  const error = failing < 0 ? undefined : /^\s+(\w*Error\b.*)$/m.exec(output.slice(failing))?.[1]?.trim();
+  if (title === undefined) return error?.slice(0, 200);
+  return error === undefined ? title : `${title}: ${error.slice(0, 200)}`;
 }
 
 /** Runs the tests against the mutant now in the tree; `compile` also rebuilds Hardhat's artifacts. */
