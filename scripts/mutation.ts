@@ -7,6 +7,7 @@
  *   npm run mutation -- --budget 20           stop starting new mutants after 20 minutes
  *   npm run mutation -- --only m1a2b3c4d,...  just these mutants (e.g. to re-check survivors)
  *   npm run mutation -- --files contracts/proxy/FlexiblePrivacyGroupProxy.sol
+ *   npm run mutation -- --operators TOR,BLR   only these SuMo operators (the others stay "not run")
  *   npm run mutation -- --report              rewrite README.md from results.json, run nothing
  *
  * Each mutant is written into its source file, the tests run with --bail (the genesis fixture builds the
@@ -68,6 +69,7 @@ const TIMEOUT_MS = 10 * 60_000;
 interface Options {
   files: string[];
   only?: Set<string>;
+  operators?: Set<string>;
   budgetMinutes?: number;
   resume: boolean;
   reportOnly: boolean;
@@ -84,6 +86,7 @@ function parseOptions(argv: string[]): Options {
     };
     if (flag === "--files") options.files = value().split(",");
     else if (flag === "--only") options.only = new Set(value().split(","));
+    else if (flag === "--operators") options.operators = new Set(value().split(","));
     else if (flag === "--budget") options.budgetMinutes = Number(value());
     else if (flag === "--resume") options.resume = true;
     else if (flag === "--report") options.reportOnly = true;
@@ -173,9 +176,16 @@ function main(): number {
     writeReport(readResults());
     return 0;
   }
-  const mutants = generateMutants(options.files).filter((m) => options.only === undefined || options.only.has(m.id));
+  const all = generateMutants(options.files);
+  const mutants = all.filter(
+    (m) => (options.only === undefined || options.only.has(m.id)) && (options.operators?.has(m.operator) ?? true),
+  );
   const previous = options.resume || options.only !== undefined ? readResults() : undefined;
-  const hashes = new Map(options.files.map((file) => [file, sourceHash(file)]));
+  // A verdict holds only for the source it was made on: earlier results of edited files are dropped.
+  const hashes = new Map<string, string>();
+  for (const file of new Set([...options.files, ...(previous?.files ?? []).map((f) => f.file)])) {
+    if (fs.existsSync(path.join(ROOT, file))) hashes.set(file, sourceHash(file));
+  }
   const kept = (previous?.mutants ?? []).filter(
     (r) => r.sourceHash === hashes.get(r.file) && (options.resume || !options.only?.has(r.id)),
   );
@@ -183,12 +193,12 @@ function main(): number {
   const results: Results = {
     tool: "@morenabarboni/sumo operators (minimal rules), run by scripts/mutation.ts",
     tests: testFiles(),
-    files: options.files.map((file) => ({ file, sourceHash: hashes.get(file) as string })),
+    files: [...hashes].map(([file, hash]) => ({ file, sourceHash: hash })),
     mutants: [],
     runSeconds: previous?.runSeconds ?? 0,
   };
   const byId = new Map(kept.map((r) => [r.id, r]));
-  for (const mutant of mutants) {
+  for (const mutant of all) {
     byId.set(mutant.id, byId.get(mutant.id) ?? { ...mutant.describe(), status: "not run", seconds: 0 });
   }
   results.mutants = [...byId.values()];
@@ -204,7 +214,7 @@ function main(): number {
       break;
     }
     const result = runOne(mutant);
-    byId.set(mutant.id, { ...result, sourceHash: hashes.get(mutant.file) as string });
+    byId.set(mutant.id, result);
     results.mutants = [...byId.values()];
     results.runSeconds += result.seconds;
     writeResults(results);
@@ -214,8 +224,11 @@ function main(): number {
   hardhat(["compile", "--quiet"]);
   writeResults(results);
   const unexplained = writeReport(results);
+  const notRun = results.mutants.filter((r) => r.status === "not run").length;
   console.log(`mutation: results in ${path.relative(ROOT, RESULTS_FILE)}; report in reports/mutation/README.md`);
-  return unexplained > 0 ? 1 : 0;
+  if (unexplained > 0) console.error(`mutation: ${unexplained} survivors are neither killed nor explained`);
+  if (notRun > 0) console.error(`mutation: ${notRun} mutants not run yet (npm run mutation -- --resume)`);
+  return unexplained > 0 || notRun > 0 ? 1 : 0;
 }
 
 process.exitCode = main();
