@@ -11,6 +11,10 @@ import {ParticipantKeys} from "./ParticipantKeys.sol";
 /// @notice Runs only through the group proxy (0x…7c), which delegates to it, so `msg.sender` is the
 /// real caller and the group's state lives in the proxy. Keeps Besu's semantics; rejects every bad
 /// input with a named error where Besu returns false or corrupts the group.
+/// @dev Made to be inherited: every function is `virtual`, and the checks sit in `internal virtual`
+/// hooks (`_checkOwner`, `_beforeAddParticipant`), so a custom management contract overrides one hook.
+/// A derived contract keeps its own state in its own ERC-7201 namespace and never declares state
+/// variables: slot 0 is the proxy's (`npx hardhat fpg:check-upgrade <Contract>` checks both).
 contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGroupOwnership, IERC165 {
     using ParticipantKeys for bytes;
 
@@ -36,6 +40,10 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     error GroupCalledDirectly();
     /// @notice `account` is not the group's owner (or, for acceptOwnership, not the pending owner).
     error GroupUnauthorizedAccount(address account);
+    /// @notice `account` would become the owner but did not sign the transaction (it is a contract).
+    /// On Besu an owner that is a contract locks the group for good: once it calls lock(), the privacy
+    /// precompile drops every transaction not sent to the group proxy, so it can never unlock again.
+    error GroupOwnerNotSigner(address account);
     /// @notice The group is locked; unlock it or add participants first.
     error GroupLocked();
     /// @notice The group is not locked; lock it first.
@@ -67,14 +75,16 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     error OwnershipNoPendingTransfer();
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
-    function addParticipants(bytes[] calldata publicEnclaveKeys) external returns (bool) {
+    function addParticipants(bytes[] calldata publicEnclaveKeys) public virtual returns (bool) {
         _requireDelegated();
         GroupStorage.Layout storage $ = GroupStorage.layout();
         GroupStorage.Group memory group = $.group;
         _admit(group, publicEnclaveKeys);
 
+        // The array's offset word, which Besu never reads: canonical calldata puts the array right after it.
+        if (uint256(bytes32(msg.data[4:36])) != 32) revert ParticipantListNotCanonical();
         uint256 keyLength = group.keyLength;
-        uint32 count = group.participantCount;
+        uint16 count = group.participantCount;
         // In canonical calldata each key sits one length word plus its padded words after the previous.
         uint256 keyStart = FIRST_KEY_HEAD + 32 * publicEnclaveKeys.length + 32;
         uint256 keyStride = 32 + 32 * ParticipantKeys.wordCount(keyLength);
@@ -86,6 +96,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
             }
             if (key.calldataOffset() != keyStart) revert ParticipantListNotCanonical();
             keyStart += keyStride;
+            _beforeAddParticipant(key);
             bytes32 keyHash = key.hash();
             // A duplicate inside the list is caught here too: its first copy is already stored.
             if ($.positionOf[keyHash] != 0) revert ParticipantAlreadyMember(key);
@@ -98,18 +109,18 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
         if (msg.data.length != keyStart - 32) revert ParticipantListNotCanonical();
 
         group.participantCount = count;
-        ++group.version;
+        group.version = _nextVersion(group.version);
         group.locked = false;
         $.group = group;
         return true;
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
-    function removeParticipant(bytes calldata participant) external returns (bool) {
+    function removeParticipant(bytes calldata participant) public virtual returns (bool) {
         _requireDelegated();
         GroupStorage.Layout storage $ = GroupStorage.layout();
         GroupStorage.Group memory group = $.group;
-        _requireOwner(group);
+        _checkOwner(group);
         if (group.locked) revert GroupLocked();
         bytes32 keyHash = participant.hash();
         uint256 positionPlusOne = $.positionOf[keyHash];
@@ -124,84 +135,85 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
         ParticipantKeys.clear(last, group.keyLength);
         delete $.positionOf[keyHash];
 
-        group.participantCount = uint32(last);
-        ++group.version;
+        group.participantCount = uint16(last);
+        group.version = _nextVersion(group.version);
         $.group = group;
         emit ParticipantRemoved(participant);
         return true;
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
-    function getParticipants() external view returns (bytes[] memory) {
+    function getParticipants() public view virtual returns (bytes[] memory) {
         GroupStorage.Group storage group = GroupStorage.layout().group;
         ParticipantKeys.returnAll(group.participantCount, group.keyLength);
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
-    function lock() external {
+    function lock() public virtual {
         _requireDelegated();
         GroupStorage.Group storage group = GroupStorage.layout().group;
-        _requireOwner(group);
+        _checkOwner(group);
         if (group.locked) revert GroupLocked();
         group.locked = true;
         emit Locked();
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
-    function unlock() external {
+    function unlock() public virtual {
         _requireDelegated();
         GroupStorage.Group storage group = GroupStorage.layout().group;
-        _requireOwner(group);
+        _checkOwner(group);
         if (!group.locked) revert GroupNotLocked();
         group.locked = false;
         emit Unlocked();
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
-    function canExecute() external view returns (bool) {
+    function canExecute() public view virtual returns (bool) {
         GroupStorage.Group storage group = GroupStorage.layout().group;
         return group.owner != address(0) && !group.locked;
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
-    function getVersion() external view returns (bytes32) {
+    function getVersion() public view virtual returns (bytes32) {
         return bytes32(uint256(GroupStorage.layout().group.version));
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
-    function canUpgrade() external view returns (bool) {
+    function canUpgrade() public view virtual returns (bool) {
         address groupOwner = GroupStorage.layout().group.owner;
         return groupOwner != address(0) && msg.sender == groupOwner;
     }
 
     /// @inheritdoc IGroupOwnership
-    function owner() external view returns (address) {
+    function owner() public view virtual returns (address) {
         return GroupStorage.layout().group.owner;
     }
 
     /// @inheritdoc IGroupOwnership
-    function pendingOwner() external view returns (address) {
+    function pendingOwner() public view virtual returns (address) {
         return GroupStorage.layout().pendingOwner;
     }
 
     /// @inheritdoc IGroupOwnership
-    function transferOwnership(address newOwner) external {
+    function transferOwnership(address newOwner) public virtual {
         _requireDelegated();
         GroupStorage.Layout storage $ = GroupStorage.layout();
         address currentOwner = $.group.owner;
-        _requireOwner($.group);
+        _checkOwner($.group);
         if (newOwner == address(0) || newOwner == currentOwner) revert OwnershipInvalidNewOwner(newOwner);
         $.pendingOwner = newOwner;
         emit OwnershipTransferStarted(currentOwner, newOwner);
     }
 
     /// @inheritdoc IGroupOwnership
-    function acceptOwnership() external {
+    function acceptOwnership() public virtual {
         _requireDelegated();
         GroupStorage.Layout storage $ = GroupStorage.layout();
         address newOwner = $.pendingOwner;
         if (newOwner == address(0)) revert OwnershipNoPendingTransfer();
         if (msg.sender != newOwner) revert GroupUnauthorizedAccount(msg.sender);
+        _requireSigner();
         address previousOwner = $.group.owner;
         $.group.owner = newOwner;
         delete $.pendingOwner;
@@ -209,10 +221,10 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     }
 
     /// @inheritdoc IGroupOwnership
-    function cancelOwnershipTransfer() external {
+    function cancelOwnershipTransfer() public virtual {
         _requireDelegated();
         GroupStorage.Layout storage $ = GroupStorage.layout();
-        _requireOwner($.group);
+        _checkOwner($.group);
         address pending = $.pendingOwner;
         if (pending == address(0)) revert OwnershipNoPendingTransfer();
         delete $.pendingOwner;
@@ -220,7 +232,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     }
 
     /// @inheritdoc IERC165
-    function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
+    function supportsInterface(bytes4 interfaceId) public view virtual returns (bool) {
         return
             interfaceId == type(IFlexiblePrivacyGroupManagement).interfaceId ||
             interfaceId == type(IGroupOwnership).interfaceId ||
@@ -235,7 +247,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     /// @dev The proxy keeps the implementation address in its slot 0, which this contract never writes:
     /// slot 0 is zero exactly when the code runs at its own address, where state changes would be lost
     /// on a state nobody reads.
-    function _requireDelegated() private view {
+    function _requireDelegated() internal view {
         address implementation;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
@@ -249,6 +261,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     function _admit(GroupStorage.Group memory group, bytes[] calldata keys) private view {
         if (group.owner == address(0)) {
             if (msg.sender == address(0)) revert GroupUnauthorizedAccount(msg.sender);
+            _requireSigner();
             if (keys.length == 0) revert GroupEmptyParticipantList();
             uint256 firstLength = keys[0].length;
             if (firstLength == 0) revert ParticipantKeyEmpty(0);
@@ -256,7 +269,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
             group.owner = msg.sender;
             group.keyLength = uint16(firstLength);
         } else {
-            _requireOwner(group);
+            _checkOwner(group);
             if (!group.locked) revert GroupNotLocked();
             if (keys.length == 0) revert GroupEmptyParticipantList();
         }
@@ -265,7 +278,42 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
         if (newCount * words > MAX_KEY_WORDS) revert GroupTooLarge(newCount, MAX_KEY_WORDS / words);
     }
 
-    function _requireOwner(GroupStorage.Group memory group) private view {
+    /// @dev Who may add (to an existing group), remove, lock, unlock and transfer or cancel a transfer:
+    /// the owner. Override to let others in too; canUpgrade() decides upgrades separately.
+    function _checkOwner(GroupStorage.Group memory group) internal view virtual {
         if (group.owner == address(0) || msg.sender != group.owner) revert GroupUnauthorizedAccount(msg.sender);
+    }
+
+    /// @dev Runs for every key addParticipants stores, creation included, after its length and position
+    /// were checked and before the duplicate check; revert to refuse the key. Does nothing here.
+    // solhint-disable-next-line no-empty-blocks
+    function _beforeAddParticipant(bytes calldata key) internal virtual {}
+
+    /// @dev An owner must sign the group's private transactions itself: see GroupOwnerNotSigner.
+    function _requireSigner() internal view {
+        // solhint-disable-next-line avoid-tx-origin
+        if (msg.sender != tx.origin) revert GroupOwnerNotSigner(msg.sender);
+    }
+
+    /// @dev The version after a membership change: keccak256 of the previous version, the parent block's
+    /// hash and the change's calldata, cut to its low 56 bits. The parent hash makes the version differ
+    /// between forks, as Besu's does, and the calldata makes two different changes on sibling blocks
+    /// differ too: a transaction stamped with a version on one fork is dropped on the other. The
+    /// previous version makes consecutive changes in one block differ. 56 bits keep the version in the
+    /// group's one slot; a chance collision is 2^-56, and forcing one takes about 2^56 block hashes.
+    function _nextVersion(uint56 previous) internal view returns (uint56) {
+        bytes32 parent = blockhash(block.number - 1);
+        bytes32 next;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let data := mload(0x40)
+            calldatacopy(data, 0, calldatasize())
+            let change := keccak256(data, calldatasize())
+            mstore(data, previous)
+            mstore(add(data, 0x20), parent)
+            mstore(add(data, 0x40), change)
+            next := keccak256(data, 0x60)
+        }
+        return uint56(uint256(next));
     }
 }

@@ -6,14 +6,16 @@ pragma solidity 0.8.30;
 /// Besu injects the code with all-zero storage except the proxy's slot 0 (the implementation), so the
 /// all-zero layout below must mean "no group yet", and nothing here may use slot 0.
 library GroupStorage {
-    /// @notice Everything the hot paths read, packed into one slot (20 + 4 + 5 + 2 + 1 = 32 bytes).
+    /// @notice Everything the hot paths read, packed into one slot (20 + 2 + 7 + 2 + 1 = 32 bytes).
     struct Group {
         /// The signer of the creating transaction; address(0) until the group exists.
         address owner;
-        /// How many keys the group has; keys sit at positions 0 … participantCount - 1.
-        uint32 participantCount;
-        /// Counts membership changes; getVersion() returns it as bytes32.
-        uint40 version;
+        /// How many keys the group has; keys sit at positions 0 … participantCount - 1. At most
+        /// MAX_KEY_WORDS (1,200), so 16 bits suffice.
+        uint16 participantCount;
+        /// A hash chain over the membership changes, bound to the chain they happened on (0 before the
+        /// group exists); getVersion() returns it as bytes32. 56 bits: see _nextVersion.
+        uint56 version;
         /// The byte length every key of the group has, fixed by the first key.
         uint16 keyLength;
         /// Whether the group waits for an addParticipants (or an unlock).

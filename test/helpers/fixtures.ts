@@ -1,4 +1,5 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { ZeroHash } from "ethers";
 import hre from "hardhat";
 import { injectAlloc, makeAlloc, type GenesisAlloc } from "../../scripts/lib/alloc";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
@@ -12,6 +13,7 @@ import {
   ForwardingCaller__factory,
 } from "../../typechain-types";
 import FlexiblePrivacyGroupModule from "../../deploy/FlexiblePrivacyGroup";
+import { versionAfter } from "./version";
 
 /** True while `hardhat coverage` runs the suite on instrumented contracts. */
 export function coverageRunning(): boolean {
@@ -56,11 +58,11 @@ export async function genesisFixture() {
 
 export const INITIAL_KEYS = pseudoRandomKeys("member", 0, 3, NACL_KEY_LENGTH);
 
-/** A genesis group created by `owner` with three NaCl keys, unlocked. */
+/** A genesis group created by `owner` with three NaCl keys, unlocked; `createdVersion` is its version. */
 export async function createdGroupFixture() {
   const fixture = await loadFixture(genesisFixture);
-  await (await fixture.group.addParticipants(INITIAL_KEYS)).wait();
-  return fixture;
+  const createdVersion = await versionAfter(ZeroHash, await fixture.group.addParticipants(INITIAL_KEYS));
+  return { ...fixture, createdVersion };
 }
 
 export const DEPLOYED_KEYS = pseudoRandomKeys("deployed", 0, 3, NACL_KEY_LENGTH);

@@ -1,7 +1,7 @@
 import { setBalance } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { expect } from "chai";
-import { type BaseContract, type FunctionFragment, type Interface, toBeHex } from "ethers";
+import { type BaseContract, type FunctionFragment, type Interface } from "ethers";
 import hre from "hardhat";
 import { groupState } from "./fixtures";
 
@@ -37,11 +37,6 @@ export async function expectRefused(
       .to.be.revertedWithCustomError(errors, name)
       .withArgs(...args),
   );
-}
-
-/** The getVersion() value after one more membership change. */
-export function nextVersion(version: string): string {
-  return toBeHex(BigInt(version) + 1n, 32);
 }
 
 function isView(fragment: FunctionFragment): boolean {

@@ -138,6 +138,9 @@ export class GroupModel {
   /** Membership changes so far; getVersion() must change exactly when this does. */
   membershipChanges = 0;
 
+  /** `contracts`: the senders that are contracts, which may never become the owner (they cannot sign). */
+  constructor(private readonly contracts: ReadonlySet<string> = new Set()) {}
+
   get created(): boolean {
     return this.owner !== ZeroAddress;
   }
@@ -177,6 +180,7 @@ export class GroupModel {
       case "acceptOwnership": {
         if (this.pendingOwner === ZeroAddress) return reverts("OwnershipNoPendingTransfer");
         if (sender !== this.pendingOwner) return reverts("GroupUnauthorizedAccount", sender);
+        if (this.contracts.has(sender)) return reverts("GroupOwnerNotSigner", sender);
         const previous = this.owner;
         this.owner = this.pendingOwner;
         this.pendingOwner = ZeroAddress;
@@ -195,6 +199,7 @@ export class GroupModel {
   private add(keys: string[], sender: string): Outcome {
     let keyLength = this.keyLength;
     if (!this.created) {
+      if (this.contracts.has(sender)) return reverts("GroupOwnerNotSigner", sender);
       if (keys.length === 0) return reverts("GroupEmptyParticipantList");
       keyLength = dataLength(keys[0]);
       if (keyLength === 0) return reverts("ParticipantKeyEmpty", 0n);

@@ -359,6 +359,51 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       await expectRefused(group, () => sendRaw(tampered), "ParticipantListNotCanonical");
     });
 
+    it("can not swap two keys' offsets: Solidity would decode [b, a], Besu reads [a, b]", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      const data = await canonical([a, b]);
+      // Same length, same key words, only the two head words exchanged.
+      const heads = 4 + 64;
+      const swapped = concat([
+        dataSlice(data, 0, heads),
+        dataSlice(data, heads + 32, heads + 64),
+        dataSlice(data, heads, heads + 32),
+        dataSlice(data, heads + 64),
+      ]);
+      await expectRefused(group, () => sendRaw(swapped), "ParticipantListNotCanonical");
+    });
+
+    /** A 32-byte word holding `value`, wrapped to 256 bits (so -32 is 2^256 - 32). */
+    const word = (value: bigint) => toBeHex(BigInt.asUintN(256, value), 32);
+    const selector = (data: string) => dataSlice(data, 0, 4);
+
+    // In the next two, every key sits where the canonical encoding of the contract's decoded list puts
+    // it and nothing trails it, so only the array's offset word (bytes 4 to 36) gives them away.
+    it("can not move the array's offset onto the key's length word (overlapping): Besu reads another list", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      // Solidity: the array at byte 100 has length 1 (also the key's length word) and its one head,
+      // -32, points back at byte 100: the one-byte key 0xff. Besu: length 3 at byte 36, heads that
+      // lead nowhere.
+      const data = concat([selector(await canonical([a])), word(0x60n), word(3n), word(0x20n), word(1n), word(-32n)]);
+      await expectRefused(group, () => sendRaw(data), "ParticipantListNotCanonical");
+    });
+
+    it("can not move the array's offset into the key's bytes (wrapped): Besu reads 10 keys that are not there", async function () {
+      const { group } = await loadFixture(genesisFixture);
+      // Solidity: the array sits in the 64-byte key's own words (length 1, head -64 wrapping back to the
+      // key's length word at byte 100), so the group would be created with that key. Besu: 10 keys.
+      const data = concat([
+        selector(await canonical([a])),
+        word(0x80n),
+        word(10n),
+        word(0x20n),
+        word(64n),
+        word(1n),
+        word(-64n),
+      ]);
+      await expectRefused(group, () => sendRaw(data), "ParticipantListNotCanonical");
+    });
+
     it("can not add bytes after the last key", async function () {
       const { group } = await loadFixture(genesisFixture);
       const data = concat([await canonical([a, b]), toBeHex(0, 32)]);

@@ -6,7 +6,9 @@ import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
 import {
   FlexiblePrivacyGroupManagementV2__factory,
   FlexiblePrivacyGroupProxy__factory,
+  LongAnswers__factory,
   NeverExecutes__factory,
+  NeverUpgrades__factory,
   SilentManagement__factory,
 } from "../../typechain-types";
 import { INITIAL_KEYS, createdGroupFixture, genesisFixture, upgradeTargets } from "../helpers/fixtures";
@@ -271,6 +273,30 @@ describe("upgrading the management contract", function () {
         expect(proxy.upgradeTo(neverExecutes))
           .to.be.revertedWithCustomError(proxy, "ProxyImplementationUnusable")
           .withArgs(neverExecutes),
+      );
+    });
+  });
+
+  describe("a target under which nobody could upgrade again", function () {
+    it("is refused by upgradeTo, even though the group executes under it", async function () {
+      const { group, proxy, owner } = await loadFixture(upgradableGroup);
+      const neverUpgrades = await (await new NeverUpgrades__factory(owner).deploy()).getAddress();
+      await expectUnchanged(group, () =>
+        expect(proxy.upgradeTo(neverUpgrades))
+          .to.be.revertedWithCustomError(proxy, "ProxyImplementationUnusable")
+          .withArgs(neverUpgrades),
+      );
+    });
+  });
+
+  describe("a target that answers canUpgrade() and canExecute() with more than one word", function () {
+    it("is refused by upgradeTo: a two-word answer is no bool, though its first word reads as true", async function () {
+      const { group, proxy, owner } = await loadFixture(upgradableGroup);
+      const longAnswers = await (await new LongAnswers__factory(owner).deploy()).getAddress();
+      await expectUnchanged(group, () =>
+        expect(proxy.upgradeTo(longAnswers))
+          .to.be.revertedWithCustomError(proxy, "ProxyImplementationUnusable")
+          .withArgs(longAnswers),
       );
     });
   });
