@@ -18,7 +18,6 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { keccak256, toUtf8Bytes } from "ethers";
 import { ROOT } from "./lib/sources";
 import { bytecodeOf } from "./lib/mutation/bytecode";
 import {
@@ -144,10 +143,12 @@ function runOne(mutant: Mutant): MutantResult {
   const original = fs.readFileSync(absolute, "utf8");
   const started = Date.now();
   const restore = () => fs.writeFileSync(absolute, original);
-  process.once("SIGINT", () => {
+  const stop = () => {
     restore();
     process.exit(130);
-  });
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   let verdict: { status: Status; killedBy?: string };
   try {
     fs.writeFileSync(absolute, mutant.apply(original));
@@ -157,16 +158,13 @@ function runOne(mutant: Mutant): MutantResult {
     if (verdict.status === "live") verdict = testMutant(true);
   } finally {
     restore();
-    process.removeAllListeners("SIGINT");
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
   }
   if (verdict.status === "live" && sameBytecode(mutant, original)) {
     verdict = { status: "equivalent", killedBy: "identical bytecode (TCE)" };
   }
   return { ...mutant.describe(), ...verdict, seconds: Math.round((Date.now() - started) / 1000) };
-}
-
-function sourceHash(file: string): string {
-  return keccak256(toUtf8Bytes(fs.readFileSync(path.join(ROOT, file), "utf8")));
 }
 
 function main(): number {
@@ -175,30 +173,39 @@ function main(): number {
     writeReport(readResults());
     return 0;
   }
-  const all = generateMutants(options.files);
-  const mutants = all.filter(
-    (m) => (options.only === undefined || options.only.has(m.id)) && (options.operators?.has(m.operator) ?? true),
-  );
   const previous = options.resume || options.only !== undefined ? readResults() : undefined;
-  // A verdict holds only for the source it was made on: earlier results of edited files are dropped.
-  const hashes = new Map<string, string>();
-  for (const file of new Set([...options.files, ...(previous?.files ?? []).map((f) => f.file)])) {
-    if (fs.existsSync(path.join(ROOT, file))) hashes.set(file, sourceHash(file));
-  }
-  const kept = (previous?.mutants ?? []).filter(
-    (r) => r.sourceHash === hashes.get(r.file) && (options.resume || !options.only?.has(r.id)),
+  const files = [...new Set([...(previous?.files ?? []).map((f) => f.file), ...options.files])].filter((file) =>
+    fs.existsSync(path.join(ROOT, file)),
   );
-  const done = new Set(kept.filter((r) => r.status !== "not run").map((r) => r.id));
+  const all = generateMutants(files);
+  const mutants = all.filter(
+    (m) =>
+      options.files.includes(m.file) &&
+      (options.only === undefined || options.only.has(m.id)) &&
+      (options.operators?.has(m.operator) ?? true),
+  );
+  // A verdict carries over to the mutant at the same place in the same code (comments may differ).
+  const verdicts = new Map<string, MutantResult>();
+  for (const r of previous?.mutants ?? []) verdicts.set(`${r.file}|${r.sourceHash}|${r.index}|${r.operator}|${r.original}|${r.replace}`, r);
   const results: Results = {
     tool: "@morenabarboni/sumo operators (minimal rules), run by scripts/mutation.ts",
     tests: testFiles(),
-    files: [...hashes].map(([file, hash]) => ({ file, sourceHash: hash })),
+    files: files.map((file) => ({ file, sourceHash: all.find((m) => m.file === file)?.describe().sourceHash ?? "" })),
     mutants: [],
     runSeconds: previous?.runSeconds ?? 0,
   };
-  const byId = new Map(kept.map((r) => [r.id, r]));
+  const byId = new Map<string, MutantResult>();
+  const done = new Set<string>();
   for (const mutant of all) {
-    byId.set(mutant.id, byId.get(mutant.id) ?? { ...mutant.describe(), status: "not run", seconds: 0 });
+    const d = mutant.describe();
+    const earlier = verdicts.get(`${d.file}|${d.sourceHash}|${d.index}|${d.operator}|${d.original}|${d.replace}`);
+    const rerun = options.only?.has(d.id) === true && !options.resume;
+    if (earlier !== undefined && earlier.status !== "not run" && !rerun) {
+      byId.set(d.id, { ...d, status: earlier.status, killedBy: earlier.killedBy, seconds: earlier.seconds });
+      done.add(d.id);
+    } else {
+      byId.set(d.id, { ...d, status: "not run", seconds: 0 });
+    }
   }
   results.mutants = [...byId.values()];
 

@@ -47,8 +47,20 @@ export interface MutantDescription {
   operator: string;
   original: string;
   replace: string;
-  /** keccak256 of the unmutated file: a verdict holds only for the source it was made on. */
+  /** keccak256 of the unmutated file's code (comments and spacing left out): a verdict holds for that code. */
   sourceHash: string;
+  /** Position among the file's mutants: with the same code, the same index is the same mutant. */
+  index: number;
+}
+
+/** keccak256 of Solidity source without comments and spacing, so that a comment edit keeps verdicts. */
+export function codeHash(source: string): string {
+  const code = source
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\/\/.*$/gm, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  return keccak256(toUtf8Bytes(code));
 }
 
 // SuMo is CommonJS without types, and reads ./sumo-config.js (minimal rules) when loaded.
@@ -72,11 +84,13 @@ export function generateMutants(files: readonly string[]): Mutant[] {
   for (const file of files) {
     const absolute = path.join(ROOT, file);
     const source = fs.readFileSync(absolute, "utf8");
-    const sourceHash = keccak256(toUtf8Bytes(source));
+    const sourceHash = codeHash(source);
     const ast = parser.parse(source, { range: true, loc: true });
     const found = composite.getMutations(absolute, source, parser.visit.bind(parser, ast), false);
-    for (const m of found.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id))) {
+    const sorted = found.sort((a, b) => a.start - b.start || a.operator.localeCompare(b.operator) || a.replace.localeCompare(b.replace));
+    for (const [index, m] of sorted.entries()) {
       const description: MutantDescription = {
+        index,
         id: m.id,
         file,
         line: m.startLine,
