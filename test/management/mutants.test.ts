@@ -1,7 +1,10 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
+import { ZeroAddress } from "ethers";
+import { PROXY_ADDRESS } from "../../scripts/lib/addresses";
 import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
 import { INITIAL_KEYS, createdGroupFixture, genesisFixture } from "../helpers/fixtures";
+import { impersonate } from "../helpers/matrix";
 import { expectParticipants, mined } from "../helpers/model";
 
 /**
@@ -44,4 +47,14 @@ describe("mutants: what the other suites left implicit", function () {
       await expectParticipants(group, [d, b], "the last key dropped");
     });
   }
+
+  it("names the contract as no signer when address(0) creates through it (the signer check reads msg.sender)", async function () {
+    const { group, caller } = await loadFixture(genesisFixture);
+    const zero = await impersonate(ZeroAddress);
+    const data = group.interface.encodeFunctionData("addParticipants", [INITIAL_KEYS]);
+    await expect(caller.connect(zero).forward(PROXY_ADDRESS, data))
+      .to.be.revertedWithCustomError(group, "GroupOwnerNotSigner")
+      .withArgs(await caller.getAddress());
+    expect(await group.owner()).to.equal(ZeroAddress);
+  });
 });
