@@ -10,7 +10,8 @@
  *   npm run mutation -- --operators TOR,BLR   only these SuMo operators (the others stay "not run")
  *   npm run mutation -- --report              rewrite README.md from results.json, run nothing
  *
- * Each mutant is written into its source file, the tests run with --bail (the genesis fixture builds the
+ * Each mutant is written into its source file (stopping a run midway leaves it there: `git checkout
+ * contracts/`, then resume), the tests run with --bail (the genesis fixture builds the
  * blob from the mutated source), and the file is restored. A survivor is then compiled next to the
  * original: identical bytecode makes it equivalent (Trivial Compiler Equivalence). Verdicts go to
  * reports/mutation/results.json after every mutant, so a run cut short still leaves a report.
@@ -143,12 +144,6 @@ function runOne(mutant: Mutant): MutantResult {
   const original = fs.readFileSync(absolute, "utf8");
   const started = Date.now();
   const restore = () => fs.writeFileSync(absolute, original);
-  const stop = () => {
-    restore();
-    process.exit(130);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
   let verdict: { status: Status; killedBy?: string };
   try {
     fs.writeFileSync(absolute, mutant.apply(original));
@@ -158,8 +153,6 @@ function runOne(mutant: Mutant): MutantResult {
     if (verdict.status === "live") verdict = testMutant(true);
   } finally {
     restore();
-    process.removeListener("SIGINT", stop);
-    process.removeListener("SIGTERM", stop);
   }
   if (verdict.status === "live" && sameBytecode(mutant, original)) {
     verdict = { status: "equivalent", killedBy: "identical bytecode (TCE)" };
