@@ -4,6 +4,7 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task
 import "@nomicfoundation/hardhat-toolbox";
 import { COMPILER_SETTINGS, SOLC_VERSION } from "./scripts/lib/compiler";
 import { hardforkUnderTest } from "./scripts/lib/hardfork";
+import "./tasks/check-upgrade";
 
 // Compilers are never downloaded: Hardhat runs the `solc` npm package's soljson.js,
 // pinned in package.json, for compile, test and coverage alike.
@@ -22,7 +23,11 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async ({ solcVersion }: 
 });
 
 const config: HardhatUserConfig = {
-  solidity: { version: SOLC_VERSION, settings: COMPILER_SETTINGS },
+  // The storage layout is for the upgrade check (fpg:check-upgrade); outputs never change the code.
+  solidity: {
+    version: SOLC_VERSION,
+    settings: { ...COMPILER_SETTINGS, outputSelection: { "*": { "*": ["storageLayout"] } } },
+  },
   networks: {
     hardhat: {
       hardfork: hardforkUnderTest(),

@@ -10,7 +10,9 @@ import { keccak256 } from "ethers";
 import { makeAlloc } from "./lib/alloc";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./lib/addresses";
 import { buildBlob, type BlobBuild } from "./lib/build";
+import { SOLC_VERSION } from "./lib/compiler";
 import { javaSource } from "./lib/java";
+import { namespacesSnapshot, readLayout, typesSnapshot } from "./lib/storage-layout";
 import { ROOT } from "./lib/sources";
 
 export const GENESIS_DIR = path.join(ROOT, "genesis");
@@ -40,7 +42,10 @@ export function genesisFiles(build: BlobBuild): Record<string, string> {
     [`${management.name}.runtime.hex`]: `${management.runtime}\n`,
     [`${proxy.name}.runtime.hex`]: `${proxy.runtime}\n`,
     "manifest.json": json(manifest),
-    "storage-layout.json": json({ management: layoutSnapshot(management.storageLayout), proxy: layoutSnapshot(proxy.storageLayout) }),
+    "storage-layout.json": json({
+      management: { ...layoutSnapshot(management.storageLayout), ...namespacedLayout(build) },
+      proxy: layoutSnapshot(proxy.storageLayout),
+    }),
     "FlexibleGroupManagement.java": javaSource({
       managementRuntime: management.runtime,
       proxyRuntime: proxy.runtime,
@@ -59,6 +64,16 @@ interface SolcStorageLayout {
 function layoutSnapshot(layout: unknown): SolcStorageLayout {
   const { storage, types } = layout as SolcStorageLayout;
   return { storage: storage.map(({ astId: _astId, ...slot }) => slot), types };
+}
+
+/**
+ * The management contract's ERC-7201 namespaces as OpenZeppelin's upgrades-core reads them (the same
+ * reading the upgrade check compares candidates with), and the types of their members.
+ */
+function namespacedLayout(build: BlobBuild) {
+  const { source, name } = build.contracts.management;
+  const { layout } = readLayout(build.solcInput as never, build.solcOutput as never, SOLC_VERSION, `${source}:${name}`);
+  return { namespaces: namespacesSnapshot(layout), namespaceTypes: typesSnapshot(layout) };
 }
 
 /** Long hex lines folded so that a diff shows where they differ, not one 10 kB line. */

@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {FlexiblePrivacyGroupManagement} from "../management/FlexiblePrivacyGroupManagement.sol";
-import {GroupStorage} from "../management/GroupStorage.sol";
 import {ParticipantKeys} from "../management/ParticipantKeys.sol";
 
 /// @title An example custom management contract to upgrade a group to.
@@ -12,7 +11,7 @@ import {ParticipantKeys} from "../management/ParticipantKeys.sol";
 contract FlexiblePrivacyGroupManagementV2 is FlexiblePrivacyGroupManagement {
     /// @notice Whether `key` is a member, without reading the whole list.
     function isParticipant(bytes calldata key) external view returns (bool) {
-        return GroupStorage.layout().positionOf[ParticipantKeys.hash(key)] != 0;
+        return _layout().positionOf[ParticipantKeys.hash(key)] != 0;
     }
 
     /// @notice Which management contract generation runs the group.

@@ -12,10 +12,10 @@ import {ParticipantKeys} from "./ParticipantKeys.sol";
 /// real caller and the group's state lives in the proxy. Keeps Besu's semantics; rejects every bad
 /// input with a named error where Besu returns false or corrupts the group.
 /// @dev Made to be inherited: every function is `virtual`, and the checks sit in `internal virtual`
-/// hooks (`_checkOwner`, `_beforeAddParticipant`), so a custom management contract overrides one hook.
+/// hooks (`_checkGroupAdmin`, `_checkOwner`, `_beforeAddParticipant`), so a custom management contract overrides one hook.
 /// A derived contract keeps its own state in its own ERC-7201 namespace and never declares state
 /// variables: slot 0 is the proxy's (`npx hardhat fpg:check-upgrade <Contract>` checks both).
-contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGroupOwnership, IERC165 {
+contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGroupOwnership, IERC165, GroupStorage {
     using ParticipantKeys for bytes;
 
     /// @notice The most key words a group holds. Besu checks membership with a 3,000,000-gas
@@ -75,10 +75,12 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     error OwnershipNoPendingTransfer();
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
+    /// @dev Checks the call's own calldata (msg.data) for the canonical encoding and hashes it into the
+    /// version: call it only as the entry point, or through `super` from an override of addParticipants.
     function addParticipants(bytes[] calldata publicEnclaveKeys) public virtual returns (bool) {
         _requireDelegated();
-        GroupStorage.Layout storage $ = GroupStorage.layout();
-        GroupStorage.Group memory group = $.group;
+        Layout storage $ = _layout();
+        Group memory group = $.group;
         _admit(group, publicEnclaveKeys);
 
         // The array's offset word, which Besu never reads: canonical calldata puts the array right after it.
@@ -118,9 +120,9 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function removeParticipant(bytes calldata participant) public virtual returns (bool) {
         _requireDelegated();
-        GroupStorage.Layout storage $ = GroupStorage.layout();
-        GroupStorage.Group memory group = $.group;
-        _checkOwner(group);
+        Layout storage $ = _layout();
+        Group memory group = $.group;
+        _checkGroupAdmin(group);
         if (group.locked) revert GroupLocked();
         bytes32 keyHash = participant.hash();
         uint256 positionPlusOne = $.positionOf[keyHash];
@@ -144,15 +146,15 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function getParticipants() public view virtual returns (bytes[] memory) {
-        GroupStorage.Group storage group = GroupStorage.layout().group;
+        Group storage group = _layout().group;
         ParticipantKeys.returnAll(group.participantCount, group.keyLength);
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function lock() public virtual {
         _requireDelegated();
-        GroupStorage.Group storage group = GroupStorage.layout().group;
-        _checkOwner(group);
+        Group storage group = _layout().group;
+        _checkGroupAdmin(group);
         if (group.locked) revert GroupLocked();
         group.locked = true;
         emit Locked();
@@ -161,8 +163,8 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function unlock() public virtual {
         _requireDelegated();
-        GroupStorage.Group storage group = GroupStorage.layout().group;
-        _checkOwner(group);
+        Group storage group = _layout().group;
+        _checkGroupAdmin(group);
         if (!group.locked) revert GroupNotLocked();
         group.locked = false;
         emit Unlocked();
@@ -170,35 +172,35 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function canExecute() public view virtual returns (bool) {
-        GroupStorage.Group storage group = GroupStorage.layout().group;
+        Group storage group = _layout().group;
         return group.owner != address(0) && !group.locked;
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function getVersion() public view virtual returns (bytes32) {
-        return bytes32(uint256(GroupStorage.layout().group.version));
+        return bytes32(uint256(_layout().group.version));
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function canUpgrade() public view virtual returns (bool) {
-        address groupOwner = GroupStorage.layout().group.owner;
+        address groupOwner = _layout().group.owner;
         return groupOwner != address(0) && msg.sender == groupOwner;
     }
 
     /// @inheritdoc IGroupOwnership
     function owner() public view virtual returns (address) {
-        return GroupStorage.layout().group.owner;
+        return _layout().group.owner;
     }
 
     /// @inheritdoc IGroupOwnership
     function pendingOwner() public view virtual returns (address) {
-        return GroupStorage.layout().pendingOwner;
+        return _layout().pendingOwner;
     }
 
     /// @inheritdoc IGroupOwnership
     function transferOwnership(address newOwner) public virtual {
         _requireDelegated();
-        GroupStorage.Layout storage $ = GroupStorage.layout();
+        Layout storage $ = _layout();
         address currentOwner = $.group.owner;
         _checkOwner($.group);
         if (newOwner == address(0) || newOwner == currentOwner) revert OwnershipInvalidNewOwner(newOwner);
@@ -209,7 +211,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     /// @inheritdoc IGroupOwnership
     function acceptOwnership() public virtual {
         _requireDelegated();
-        GroupStorage.Layout storage $ = GroupStorage.layout();
+        Layout storage $ = _layout();
         address newOwner = $.pendingOwner;
         if (newOwner == address(0)) revert OwnershipNoPendingTransfer();
         if (msg.sender != newOwner) revert GroupUnauthorizedAccount(msg.sender);
@@ -223,7 +225,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     /// @inheritdoc IGroupOwnership
     function cancelOwnershipTransfer() public virtual {
         _requireDelegated();
-        GroupStorage.Layout storage $ = GroupStorage.layout();
+        Layout storage $ = _layout();
         _checkOwner($.group);
         address pending = $.pendingOwner;
         if (pending == address(0)) revert OwnershipNoPendingTransfer();
@@ -258,7 +260,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
 
     /// @dev The checks before keys are added: who may add, in which state, and how many. On creation,
     /// makes the signer the owner and fixes the group's key length from the first key (in `group`).
-    function _admit(GroupStorage.Group memory group, bytes[] calldata keys) private view {
+    function _admit(Group memory group, bytes[] calldata keys) private view {
         if (group.owner == address(0)) {
             if (msg.sender == address(0)) revert GroupUnauthorizedAccount(msg.sender);
             _requireSigner();
@@ -269,7 +271,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
             group.owner = msg.sender;
             group.keyLength = uint16(firstLength);
         } else {
-            _checkOwner(group);
+            _checkGroupAdmin(group);
             if (!group.locked) revert GroupNotLocked();
             if (keys.length == 0) revert GroupEmptyParticipantList();
         }
@@ -278,9 +280,15 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
         if (newCount * words > MAX_KEY_WORDS) revert GroupTooLarge(newCount, MAX_KEY_WORDS / words);
     }
 
-    /// @dev Who may add (to an existing group), remove, lock, unlock and transfer or cancel a transfer:
-    /// the owner. Override to let others in too; canUpgrade() decides upgrades separately.
-    function _checkOwner(GroupStorage.Group memory group) internal view virtual {
+    /// @dev Who may lock, unlock, remove, and add to an existing group: the owner. Override to let
+    /// others manage the members too (SecondAdminManagement does); ownership stays with _checkOwner.
+    function _checkGroupAdmin(Group memory group) internal view virtual {
+        _checkOwner(group);
+    }
+
+    /// @dev Who may transfer ownership or cancel a transfer: the owner (also _checkGroupAdmin's default).
+    /// canUpgrade() decides upgrades separately.
+    function _checkOwner(Group memory group) internal view virtual {
         if (group.owner == address(0) || msg.sender != group.owner) revert GroupUnauthorizedAccount(msg.sender);
     }
 

@@ -5,7 +5,10 @@ pragma solidity 0.8.30;
 /// @notice The proxy delegates, so this state sits in the proxy (0x…7c) and survives every upgrade.
 /// Besu injects the code with all-zero storage except the proxy's slot 0 (the implementation), so the
 /// all-zero layout below must mean "no group yet", and nothing here may use slot 0.
-library GroupStorage {
+/// @dev An abstract contract rather than a library so that the namespace struct belongs to the
+/// management contract's inheritance: OpenZeppelin's upgrades-core then sees and compares it. It
+/// declares no state variable. The key words live in a flat region of their own (ParticipantKeys).
+abstract contract GroupStorage {
     /// @notice Everything the hot paths read, packed into one slot (20 + 2 + 7 + 2 + 1 = 32 bytes).
     struct Group {
         /// The signer of the creating transaction; address(0) until the group exists.
@@ -33,13 +36,8 @@ library GroupStorage {
     /// @dev keccak256(abi.encode(uint256(keccak256("flexible-privacy-group.management")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 internal constant LAYOUT_SLOT = 0x5af63c4170d86c04a85a3404d1c27f6578a86d39bc7fe6fd5224e173dfe58800;
 
-    /// @dev keccak256(abi.encode(uint256(keccak256("flexible-privacy-group.management.key-words")) - 1)) &
-    /// ~bytes32(uint256(0xff)). Key words form one flat region: the key at position p takes the
-    /// ceil(keyLength / 32) slots from KEY_WORDS_SLOT + p * ceil(keyLength / 32) on, its last word
-    /// zero-padded, so a 32-byte key costs one slot and a 91-byte key three.
-    bytes32 internal constant KEY_WORDS_SLOT = 0x792c56d5ecabc1a8c5c43291c47534d60fa354628f738fa39e7681780a4d8300;
-
-    function layout() internal pure returns (Layout storage $) {
+    /// @dev The group's state, at LAYOUT_SLOT in the proxy's storage.
+    function _layout() internal pure returns (Layout storage $) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             $.slot := LAYOUT_SLOT

@@ -2,16 +2,21 @@
 pragma solidity 0.8.30;
 
 import {IFlexiblePrivacyGroupManagement} from "../interfaces/IFlexiblePrivacyGroupManagement.sol";
-import {GroupStorage} from "./GroupStorage.sol";
 
 // Assembly is this library's purpose: it lays keys out word by word where Solidity's `bytes` storage
 // would spend a length slot per key.
 // solhint-disable no-inline-assembly
 
-/// @title Reads and writes key words in the flat region at GroupStorage.KEY_WORDS_SLOT.
+/// @title Reads and writes key words in the flat region at KEY_WORDS_SLOT.
 /// @notice Keys are stored as raw 32-byte words (no per-key length slot, since the group has one key
 /// length), which is what keeps a membership change at about two fresh slots per 32-byte key.
 library ParticipantKeys {
+    /// @dev keccak256(abi.encode(uint256(keccak256("flexible-privacy-group.management.key-words")) - 1)) &
+    /// ~bytes32(uint256(0xff)). Key words form one flat region: the key at position p takes the
+    /// ceil(keyLength / 32) slots from KEY_WORDS_SLOT + p * ceil(keyLength / 32) on, its last word
+    /// zero-padded, so a 32-byte key costs one slot and a 91-byte key three.
+    bytes32 internal constant KEY_WORDS_SLOT = 0x792c56d5ecabc1a8c5c43291c47534d60fa354628f738fa39e7681780a4d8300;
+
     /// @notice keccak256 of a key in calldata, without moving the free memory pointer.
     function hash(bytes calldata key) internal pure returns (bytes32 keyHash) {
         assembly ("memory-safe") {
@@ -138,7 +143,7 @@ library ParticipantKeys {
 
     /// @notice The first storage slot of the key at `position`.
     function slotOf(uint256 position, uint256 words) internal pure returns (uint256) {
-        return uint256(GroupStorage.KEY_WORDS_SLOT) + position * words;
+        return uint256(KEY_WORDS_SLOT) + position * words;
     }
 
     /// @notice Storage words a key of `keyLength` bytes takes.

@@ -29,11 +29,21 @@ export interface Build<Part extends string> {
   contracts: Record<Part, BuiltContract>;
   /** keccak256 of every source that went into the build, by source name. */
   sourceHashes: Record<string, string>;
+  /** The standard JSON input with every source that went in, and the compiler's output (ASTs included),
+   * for tools that read both, such as upgrades-core's layout validation. */
+  solcInput: SolcInput;
+  solcOutput: SolcOutput;
 }
 
 export type BlobBuild = Build<BlobPart>;
 
-interface SolcOutput {
+export interface SolcInput {
+  language: "Solidity";
+  sources: Record<string, { content: string }>;
+  settings: Record<string, unknown>;
+}
+
+export interface SolcOutput {
   errors?: { severity: string; formattedMessage: string }[];
   sources?: Record<string, unknown>;
   contracts: Record<
@@ -79,11 +89,12 @@ export function compileForGenesis<Part extends string>(
   const sources: Record<string, { content: string }> = {};
   for (const { source } of Object.values<ContractTarget>(targets)) sources[source] = { content: read(source) };
   const input = {
-    language: "Solidity",
+    language: "Solidity" as const,
     sources,
     settings: {
       ...COMPILER_SETTINGS,
-      outputSelection: { "*": { "*": ["abi", "storageLayout", "evm.deployedBytecode"] } },
+      // The AST and the creation code are for upgrades-core's layout reading; outputs never change the code.
+      outputSelection: { "*": { "*": ["abi", "storageLayout", "evm.bytecode", "evm.deployedBytecode"], "": ["ast"] } },
     },
   };
   const output = JSON.parse(
@@ -120,5 +131,9 @@ export function compileForGenesis<Part extends string>(
   for (const name of Object.keys(output.sources ?? {}).sort()) {
     sourceHashes[name] = keccak256(toUtf8Bytes(read(name)));
   }
-  return { longVersion, settings: COMPILER_SETTINGS, contracts, sourceHashes };
+  const solcInput = {
+    ...input,
+    sources: Object.fromEntries(Object.keys(sourceHashes).map((n) => [n, { content: read(n) }])),
+  };
+  return { longVersion, settings: COMPILER_SETTINGS, contracts, sourceHashes, solcInput, solcOutput: output };
 }
