@@ -46,8 +46,10 @@ const DEFAULT_FILES = [
  * compare bytes or files and would kill every mutant without telling anything.
  */
 const TEST_DIR = "test/management";
-const FIRST = ["mutants", "access-control", "version", "lifecycle", "ownership", "upgrade"];
+const FIRST = ["mutants", "access-control", "version", "lifecycle", "ownership", "upgrade", "custom-management"];
 const LAST = ["inputs", "model"];
+/** Suites of tools rather than of the contracts: the upgrade check compares layouts, not behaviour. */
+const SKIPPED = ["upgrade-check"];
 
 function testFiles(): string[] {
   const rank = (file: string) => {
@@ -58,7 +60,7 @@ function testFiles(): string[] {
   };
   return fs
     .readdirSync(path.join(ROOT, TEST_DIR))
-    .filter((name) => name.endsWith(".test.ts"))
+    .filter((name) => name.endsWith(".test.ts") && !SKIPPED.includes(name.slice(0, -".test.ts".length)))
     .map((name) => `${TEST_DIR}/${name}`)
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
