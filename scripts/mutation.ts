@@ -9,6 +9,8 @@
  *   npm run mutation -- --files contracts/proxy/FlexiblePrivacyGroupProxy.sol
  *   npm run mutation -- --operators TOR,BLR   only these SuMo operators (the others stay "not run")
  *   npm run mutation -- --report              rewrite README.md from results.json, run nothing
+ *   npm run mutation -- --no-pretest          skip the green run of the original (it must pass, or every
+ *                                             mutant would look killed)
  *
  * Each mutant is written into its source file (stopping a run midway leaves it there: `git checkout
  * contracts/`, then resume), the tests run with --bail (the genesis fixture builds the
@@ -75,10 +77,11 @@ interface Options {
   budgetMinutes?: number;
   resume: boolean;
   reportOnly: boolean;
+  pretest: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { files: DEFAULT_FILES, resume: false, reportOnly: false };
+  const options: Options = { files: DEFAULT_FILES, resume: false, reportOnly: false, pretest: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -92,6 +95,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === "--budget") options.budgetMinutes = Number(value());
     else if (flag === "--resume") options.resume = true;
     else if (flag === "--report") options.reportOnly = true;
+    else if (flag === "--no-pretest") options.pretest = false;
     else throw new Error(`mutation: unknown flag ${flag} (see the comment at the top of scripts/mutation.ts)`);
   }
   if (options.budgetMinutes !== undefined && !(options.budgetMinutes > 0)) {
@@ -206,6 +210,9 @@ function main(): number {
 
   console.log(`mutation: ${mutants.length} mutants, ${done.size} already judged; compiling the original`);
   if (hardhat(["compile", "--quiet"]).status !== 0) throw new Error("mutation: the original contracts do not compile");
+  if (options.pretest && testMutant(false).status !== "live") {
+    throw new Error("mutation: the tests fail on the original contracts; fix them first, or every mutant would look killed");
+  }
   const started = Date.now();
   const deadline = options.budgetMinutes === undefined ? Infinity : started + options.budgetMinutes * 60_000;
   for (const mutant of mutants) {
