@@ -151,15 +151,22 @@ function runOne(mutant: Mutant): MutantResult {
   const started = Date.now();
   const restore = () => fs.writeFileSync(absolute, original);
   let verdict: { status: Status; killedBy?: string };
+  let rebuilt = false;
   try {
     fs.writeFileSync(absolute, mutant.apply(original));
     // First on the genesis blob, which the fixture builds from the mutated source; a survivor again with
     // Hardhat's artifacts rebuilt, which deployments (the proxy's constructor, the example V2) use.
     verdict = testMutant(false);
-    if (verdict.status === "live") verdict = testMutant(true);
+    if (verdict.status === "live") {
+      rebuilt = true;
+      verdict = testMutant(true);
+    }
   } finally {
     restore();
   }
+  // The artifacts now hold the mutant: rebuild them from the original, or the next mutant's first stage
+  // would deploy this one.
+  if (rebuilt && hardhat(["compile", "--quiet"]).status !== 0) throw new Error("mutation: the restored sources do not compile");
   if (verdict.status === "live" && sameBytecode(mutant, original)) {
     verdict = { status: "equivalent", killedBy: "identical bytecode (TCE)" };
   }
