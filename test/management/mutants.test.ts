@@ -1,7 +1,8 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
-import { PROXY_ADDRESS } from "../../scripts/lib/addresses";
+import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
+import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
 import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
 import { INITIAL_KEYS, createdGroupFixture, genesisFixture } from "../helpers/fixtures";
 import { impersonate } from "../helpers/matrix";
@@ -56,5 +57,15 @@ describe("mutants: what the other suites left implicit", function () {
       .to.be.revertedWithCustomError(group, "GroupOwnerNotSigner")
       .withArgs(await caller.getAddress());
     expect(await group.owner()).to.equal(ZeroAddress);
+  });
+
+  it("a proxy deployed with an initial addParticipants is created in the deployment, owned by the deployer", async function () {
+    const { group, owner } = await loadFixture(genesisFixture);
+    const initialCall = group.interface.encodeFunctionData("addParticipants", [NEW_KEYS]);
+    const proxy = await new FlexiblePrivacyGroupProxy__factory(owner).deploy(MANAGEMENT_ADDRESS, initialCall);
+    const deployed = FlexiblePrivacyGroupManagement__factory.connect(await proxy.getAddress(), owner);
+    expect(await deployed.owner()).to.equal(owner.address);
+    await expectParticipants(deployed, NEW_KEYS);
+    expect(await deployed.canExecute()).to.equal(true);
   });
 });
