@@ -68,4 +68,12 @@ describe("mutants: what the other suites left implicit", function () {
     await expectParticipants(deployed, NEW_KEYS);
     expect(await deployed.canExecute()).to.equal(true);
   });
+
+  it("a proxy whose initial call is a single byte refuses to deploy, naming the unknown function", async function () {
+    const { group, owner } = await loadFixture(genesisFixture);
+    const factory = new FlexiblePrivacyGroupProxy__factory(owner);
+    await expect(factory.deploy(MANAGEMENT_ADDRESS, "0x01"))
+      .to.be.revertedWithCustomError(group, "GroupUnknownFunction")
+      .withArgs("0x01000000");
+  });
 });
