@@ -36,7 +36,10 @@ const UPGRADE_TARGET = "0x00000000000000000000000000000000000b1ab0";
 /** A transaction gas cap (EIP-7825's 2^24) and the anchor's block gas limit. */
 const GAS_LIMITS = { tx_cap_16M: 16_777_216, block_30M: 30_000_000 };
 
-/** Besu 25.5.0's measured figures and this project's goals (shared/reference/performance-anchor.md). */
+/**
+ * Besu 25.5.0's blob measured by this file's method, and this project's goals. Besu's blob is not in the
+ * repository, so its figures are recorded here; README.md ("Where Besu's figures come from") says how.
+ */
 const ANCHOR: Record<string, { besu: number; goal: number; atLeast?: true }> = {
   create_2_nacl: { besu: 248_337, goal: 170_000 },
   create_100_nacl: { besu: 7_683_526, goal: 5_000_000 },

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { AbstractSigner, type Provider, type TransactionRequest, type TypedDataDomain, type TypedDataField } from "ethers";
 import hre from "hardhat";
 import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey } from "../../scripts/lib/keys";
-import { AddMembersError, GroupRevertError, PrivacyGroupClient, decideAccess } from "../../src";
+import { AddMembersError, GroupRevertError, PrivacyGroupClient, decideAccess, decodeGroupError } from "../../src";
 import { genesisFixture } from "../helpers/fixtures";
 
 const base64Key = (i: number, length = NACL_KEY_LENGTH) =>
@@ -132,5 +132,36 @@ describe("PrivacyGroupClient", function () {
     expect(decideAccess(history, base64Key(0), { method: "priv_call", blockNumber: removalBlock }).allowed).to.equal(true);
     expect(decideAccess(history, base64Key(0), { method: "priv_call", blockNumber: removalBlock + 1 }).allowed).to.equal(false);
     expect(decideAccess(history, base64Key(1), { method: "priv_call", blockNumber: removalBlock + 1 }).allowed).to.equal(true);
+  });
+
+  it("cancels a pending transfer, after which the pending owner can not accept", async function () {
+    const { client, newOwner } = await loadFixture(clientFixture);
+    await client.transferOwnership(newOwner.address);
+    await client.cancelOwnershipTransfer();
+    await expect(new PrivacyGroupClient(newOwner).acceptOwnership()).to.be.rejectedWith(
+      GroupRevertError,
+      "OwnershipNoPendingTransfer()",
+    );
+    expect(await client.owner()).to.not.equal(newOwner.address);
+  });
+
+  it("refuses to read the history through a signer without a provider, saying why", async function () {
+    const client = new PrivacyGroupClient(hre.ethers.Wallet.createRandom());
+    await expect(client.history()).to.be.rejectedWith("the client's signer has no provider to read logs with");
+  });
+
+  it("names a revert nested as info.error, and leaves an error without revert data alone", function () {
+    const notLocked = hre.ethers.id("GroupNotLocked()").slice(0, 10);
+    const decoded = decodeGroupError({ info: { error: { data: notLocked } } });
+    expect(decoded).to.be.instanceOf(GroupRevertError);
+    expect((decoded as GroupRevertError).name).to.equal("GroupNotLocked");
+    const plain = new Error("connection refused");
+    expect(decodeGroupError(plain)).to.equal(plain);
+  });
+
+  it("says what failed when an add fails with something that is not an Error", function () {
+    expect(new AddMembersError("node gone", true).message).to.equal(
+      "adding members failed (node gone); the group was unlocked again",
+    );
   });
 });
