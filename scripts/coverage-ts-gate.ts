@@ -1,7 +1,6 @@
 /**
  * Fails unless the SDK tests, run under c8 by `npm run coverage:ts`, covered each file of src/ at least
- * as far as its floor below. A new file of src/ gets DEFAULT_FLOOR until it has a row of its own; the
- * folders .c8rc.json excludes are other entry points, added there and here when their tests exist.
+ * as far as its floor below. A file gets its own row, else its folder's, else DEFAULT_FLOOR.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -28,7 +27,25 @@ const FLOORS: Record<string, Floor> = {
   // TypeScript emits one getter per re-export; tests import the SDK's modules directly, so some getters
   // of the barrel never run. Every line runs.
   "src/index.ts": { lines: 100, branches: 100, functions: 80, statements: 100 },
+  // The same re-export getters: the typed bindings' entry point re-exports TypeChain's factories.
+  "src/typechain.ts": { lines: 100, branches: 100, functions: 40, statements: 100 },
 };
+
+/**
+ * The client and the development network, measured by their HTTP tests (test/client, test/network):
+ * floors just under the lowest file of each folder when first gated (2026-11-26), so coverage can only
+ * grow. What is left is mostly transport failures (a node that dies mid-request), the CLI's signal
+ * handling, and defensive branches for answers a conforming node never gives.
+ */
+const FOLDER_FLOORS: Record<string, Floor> = {
+  "src/besu/": { lines: 92, branches: 72, functions: 80, statements: 92 },
+  "src/network/": { lines: 82, branches: 80, functions: 76, statements: 82 },
+};
+
+function floorOf(file: string): Floor {
+  const folder = Object.keys(FOLDER_FLOORS).find((prefix) => file.startsWith(prefix));
+  return FLOORS[file] ?? (folder === undefined ? DEFAULT_FLOOR : FOLDER_FLOORS[folder]);
+}
 
 function main(): number {
   const file = path.join(ROOT, "coverage", "ts", "coverage-summary.json");
@@ -45,7 +62,7 @@ function main(): number {
   const short: string[] = [];
   for (const name of files) {
     const relative = path.relative(ROOT, name).split(path.sep).join("/");
-    const floor = FLOORS[relative] ?? DEFAULT_FLOOR;
+    const floor = floorOf(relative);
     for (const metric of METRICS) {
       const { pct, covered, total } = summary[name][metric];
       if (pct < floor[metric]) short.push(`${relative}: ${metric} ${pct}% (${covered}/${total}) < ${floor[metric]}%`);
