@@ -64,6 +64,16 @@ interface KnownExecution {
  */
 export class ExecutionMemo {
   private readonly known = new Map<string, KnownExecution>();
+  /** Decoded payloads of the block: every node that receives one keeps the same object, not a copy each. */
+  private readonly transactions = new Map<string, PrivateTransaction>();
+
+  decode(raw: string): PrivateTransaction {
+    const known = this.transactions.get(raw);
+    if (known !== undefined) return known;
+    const tx = decodePrivateTransaction(raw);
+    this.transactions.set(raw, tx);
+    return tx;
+  }
 
   get(key: string): KnownExecution | undefined {
     return this.known.get(key);
@@ -76,6 +86,7 @@ export class ExecutionMemo {
   /** Called after every node processed a block: later blocks have other contexts. */
   clear(): void {
     this.known.clear();
+    this.transactions.clear();
   }
 }
 
@@ -150,7 +161,7 @@ export class PrivacyNode {
     let sender: string;
     try {
       const [raw, payloadVersion] = decodeRlp(received.payload) as [string, string];
-      tx = decodePrivateTransaction(raw);
+      tx = this.memo.decode(raw);
       version = payloadVersion;
       sender = recoverSender(tx);
     } catch {

@@ -102,6 +102,9 @@ export class PrivateExecutor {
       return await this.evm.runCall(opts);
     } finally {
       this.evm.nextCreateAddress = undefined;
+      // Warm addresses and slots are per transaction, and runCall (unlike the VM's runTx) never clears
+      // them: its journal would keep one entry per call frame of every call this EVM ever ran.
+      this.evm.journal.cleanJournal();
     }
   }
 }

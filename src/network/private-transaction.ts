@@ -1,5 +1,6 @@
-import { Signature, SigningKey, computeAddress, decodeRlp, encodeRlp, getBytes, hexlify, keccak256, toBeHex } from "ethers";
+import { Signature, decodeRlp, encodeRlp, getBytes, hexlify, keccak256, toBeHex } from "ethers";
 import { Errors, RpcError } from "./rpc-error";
+import { recoverAddress } from "./secp256k1";
 
 /**
  * A private transaction as Besu 25.5 reads it (PrivateTransaction.readFrom): one RLP list of
@@ -113,7 +114,7 @@ function recoverUncached(tx: PrivateTransaction): string {
   const recoveryBit = tx.chainId === undefined ? Number(tx.v - 27n) : Number((tx.v - 35n) % 2n);
   try {
     const signature = Signature.from({ r: toBeHex(tx.r, 32), s: toBeHex(tx.s, 32), v: 27 + recoveryBit });
-    return computeAddress(SigningKey.recoverPublicKey(digest, signature)).toLowerCase();
+    return recoverAddress(digest, signature);
   } catch (cause) {
     if (cause instanceof RpcError) throw cause;
     throw Errors.invalidSignature();

@@ -1,6 +1,6 @@
 import { createHardhatNetworkProvider } from "hardhat/internal/hardhat-network/provider/provider";
-import { randomBytes } from "node:crypto";
-import { SigningKey, Transaction, hexlify } from "ethers";
+import { Transaction } from "ethers";
+import { signWithFreshKey } from "./secp256k1";
 import type { BlockContext } from "./private-evm";
 import type { NetworkConfig } from "./types";
 
@@ -125,7 +125,7 @@ export class PublicChain {
   /** Signs a marker transaction as Besu does without a signing-key file: a fresh key, no chain id. */
   static signMarker(data: string, gasPrice: bigint, gasLimit: bigint): string {
     const marker = Transaction.from({ type: 0, to: PRIVACY_PRECOMPILE, data, gasPrice, gasLimit, nonce: 0, value: 0 });
-    marker.signature = new SigningKey(hexlify(randomBytes(32))).sign(marker.unsignedHash);
+    marker.signature = signWithFreshKey(marker.unsignedHash);
     return marker.serialized;
   }
 }
