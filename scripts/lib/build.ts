@@ -84,6 +84,20 @@ export function currentBlob(): BlobBuild {
   return cachedBuild;
 }
 
+/** Runs the pinned solc on a standard-JSON input, resolving imports with `read`. */
+export function compileStandardJson<Output>(input: object, read: (name: string) => string): Output {
+  const output = solc.compile(JSON.stringify(input), {
+    import: (name) => {
+      try {
+        return { contents: read(name) };
+      } catch {
+        return { error: `cannot find ${name}` };
+      }
+    },
+  });
+  return JSON.parse(output) as Output;
+}
+
 /**
  * Compiles `targets` with the blob's compiler and settings, refusing anything genesis code cannot be:
  * code with immutables or library links, or code that compiles with warnings.
@@ -110,17 +124,7 @@ export function compileForGenesis<Part extends string>(
       outputSelection: { "*": { "*": ["abi", "storageLayout", "evm.bytecode", "evm.deployedBytecode"], "": ["ast"] } },
     },
   };
-  const output = JSON.parse(
-    solc.compile(JSON.stringify(input), {
-      import: (name) => {
-        try {
-          return { contents: read(name) };
-        } catch {
-          return { error: `cannot find ${name}` };
-        }
-      },
-    }),
-  ) as SolcOutput;
+  const output = compileStandardJson<SolcOutput>(input, read);
   const problems = (output.errors ?? []).map((e) => e.formattedMessage);
   if (problems.length > 0) {
     // Warnings count too: the blob is built only from code that compiles cleanly.

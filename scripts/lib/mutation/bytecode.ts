@@ -1,10 +1,7 @@
+import { compileStandardJson } from "../build";
 import { COMPILER_SETTINGS } from "../compiler";
 import { BLOB_CONTRACTS, readSource } from "../sources";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const solc = require("solc") as {
-  compile(input: string, callbacks: { import(path: string): { contents: string } | { error: string } }): string;
-};
 
 interface Output {
   errors?: { severity: string; formattedMessage: string }[];
@@ -24,17 +21,7 @@ export function bytecodeOf(file: string, text: string): string {
     sources,
     settings: { ...COMPILER_SETTINGS, outputSelection: { "*": { "*": ["evm.bytecode.object", "evm.deployedBytecode.object"] } } },
   };
-  const output = JSON.parse(
-    solc.compile(JSON.stringify(input), {
-      import: (name) => {
-        try {
-          return { contents: read(name) };
-        } catch {
-          return { error: `cannot find ${name}` };
-        }
-      },
-    }),
-  ) as Output;
+  const output = compileStandardJson<Output>(input, read);
   const errors = (output.errors ?? []).filter((e) => e.severity === "error");
   if (errors.length > 0) throw new Error(`solc reported:\n${errors.map((e) => e.formattedMessage).join("\n")}`);
   return Object.values(BLOB_CONTRACTS)
