@@ -2,7 +2,7 @@ import { AbiCoder, encodeRlp, getBytes, hexlify, randomBytes as randomHex } from
 import { createAddressFromString } from "@ethereumjs/util";
 import type { EnclaveNetwork } from "./enclave";
 import { type LogFilter, type LogResult, filterRange, groupLogs, logsBloom, parseLogFilter, receiptLog } from "./private-logs";
-import { PrivateGroup, isAddParticipants, participantsFromCalldata, simulate, Selectors, ZERO_ADDRESS } from "./private-group";
+import { PrivateGroup, isAddParticipants, participantsFromCalldata, Selectors, ZERO_ADDRESS } from "./private-group";
 import { type PrivateExecutor, toHex } from "./private-evm";
 import { decodePrivateTransaction, quantity, recoverSender } from "./private-transaction";
 import { type PrivacyNode, type PrivateRecord, privateContractAddress } from "./privacy-node";
@@ -159,7 +159,7 @@ export class PrivacyApi {
 
   /** getVersion() simulated at the chain head, as Besu captures it when sending. */
   private async versionAtHead(group: PrivateGroup): Promise<string> {
-    const result = await simulate(group.executor, Selectors.getVersion, this.blockContext(this.head));
+    const result = await group.simulate(Selectors.getVersion, this.blockContext(this.head));
     return result.output.length === 66 ? result.output : ZERO_VERSION;
   }
 

@@ -11,7 +11,6 @@ import {
   isAddParticipants,
   isAllZero,
   participantsFromCalldata,
-  simulate,
   PROXY_ADDRESS,
   EMPTY_TRIE_ROOT,
 } from "./private-group";
@@ -182,7 +181,7 @@ export class PrivacyNode {
       return;
     }
     const group = this.groups.get(tx.privacyGroupId) ?? this.freshGroup(tx.privacyGroupId);
-    record.outcome = await this.executeInGroup(group, record, block, (executor) => this.gatePasses(executor, tx, version, block));
+    record.outcome = await this.executeInGroup(group, record, block, (gated) => this.gatePasses(gated, tx, version, block));
     this.emit(record, record.outcome === undefined, false);
   }
 
@@ -198,14 +197,15 @@ export class PrivacyNode {
     group: PrivateGroup,
     record: PrivateRecord,
     block: BlockContext,
-    gate?: (executor: PrivateGroup["executor"]) => Promise<boolean>,
+    gate?: (group: PrivateGroup) => Promise<boolean>,
   ): Promise<PrivateOutcome | undefined> {
     const key = `${record.pmtHash}:${group.headRoot}:${gate === undefined ? "replay" : "gated"}`;
     const known = this.memo.get(key);
     if (known !== undefined) {
       if (known.outcome?.status === "0x1") {
         await group.adoptRoot(known.stateRoot);
-        await this.keepSuccess(group, record, known.members);
+        await this.keepSuccess(group, record);
+        group.members = known.members;
       }
       return known.outcome;
     }
@@ -214,9 +214,8 @@ export class PrivacyNode {
     return outcome;
   }
 
-  private async keepSuccess(group: PrivateGroup, record: PrivateRecord, members: string[]): Promise<void> {
+  private async keepSuccess(group: PrivateGroup, record: PrivateRecord): Promise<void> {
     await group.recordSuccess({ pmtHash: record.pmtHash, blockNumber: record.blockNumber, transactionIndex: record.transactionIndex });
-    group.members = members;
     this.groups.set(group.id, group);
   }
 
@@ -228,39 +227,44 @@ export class PrivacyNode {
     group: PrivateGroup,
     record: PrivateRecord,
     block: BlockContext,
-    gate?: (executor: PrivateGroup["executor"]) => Promise<boolean>,
+    gate?: (group: PrivateGroup) => Promise<boolean>,
   ): Promise<PrivateOutcome | undefined> {
     const state = group.stateManager;
     await state.checkpoint();
     let kept = false;
     try {
-      if (group.isEmpty) await applyGroupGenesis(group.stateManager, this.genesis);
-      if (gate !== undefined && !(await gate(group.executor))) return undefined;
+      if (group.isEmpty) {
+        group.beginChange();
+        await applyGroupGenesis(group.stateManager, this.genesis);
+      }
+      if (gate !== undefined && !(await gate(group))) return undefined;
+      group.beginChange();
       const outcome = await this.execute(group, record, block);
       if (outcome.status === "0x1") {
         await state.commit();
         kept = true;
-        const members = mayChangeMembers(record, outcome)
-          ? decodeKeyList((await simulate(group.executor, Selectors.getParticipants, block)).output)
-          : group.members;
-        await this.keepSuccess(group, record, members);
+        await this.keepSuccess(group, record);
+        if (mayChangeMembers(record, outcome)) group.members = decodeKeyList((await group.simulate(Selectors.getParticipants, block)).output);
       }
       return outcome;
     } finally {
-      if (!kept) await state.revert();
+      if (!kept) {
+        await state.revert();
+        group.endChange();
+      }
     }
   }
 
   /** Besu's FlexiblePrivacyPrecompiledContract.canExecute, on the state with the genesis applied. */
-  private async gatePasses(executor: PrivateGroup["executor"], tx: PrivateTransaction, version: string, block: BlockContext): Promise<boolean> {
+  private async gatePasses(group: PrivateGroup, tx: PrivateTransaction, version: string, block: BlockContext): Promise<boolean> {
     const isAdd = isAddParticipants(tx.to, tx.data);
-    const canExecute = await simulate(executor, Selectors.canExecute, block);
+    const canExecute = await group.simulate(Selectors.canExecute, block);
     const locked = isAllZero(canExecute.output);
     if (isAdd && !locked) return false;
     if (locked && tx.to !== PROXY_ADDRESS) return false;
-    const current = await simulate(executor, Selectors.getVersion, block);
+    const current = await group.simulate(Selectors.getVersion, block);
     if (current.output.length !== 66 || current.output !== version.toLowerCase()) return false;
-    const participants = await simulate(executor, Selectors.getParticipants, block);
+    const participants = await group.simulate(Selectors.getParticipants, block);
     const members = participants.ok ? decodeKeyList(participants.output) : [];
     const allowed = members.length === 0 && isAdd ? participantsFromCalldata(tx.to, tx.data) : members;
     return allowed.includes(tx.privateFrom);

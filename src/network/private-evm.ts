@@ -1,6 +1,6 @@
-import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
+import path from "node:path";
+import { Common, Hardfork, Mainnet, type StateManagerInterface, createCustomCommon } from "@ethereumjs/common";
 import { EVM, type EVMResult, type EVMRunCallOpts, type Message, NobleBN254 } from "@ethereumjs/evm";
-import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { Account, Address, createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import type { GroupGenesis } from "./types";
 
@@ -25,9 +25,32 @@ export function privateCommon(chainId: number): Common {
   return createCustomCommon({ chainId }, Mainnet, { hardfork: PRIVATE_HARDFORK });
 }
 
-/** An EVM whose top-level CREATE uses Besu's private address, keccak(RLP([sender, nonce, groupId])). */
+/** What an opcode handler gets of the frame (the package does not export its RunState type). */
+type Frame = { interpreter: unknown };
+
+/** The opcodes that read the block a call runs in (BLOCKHASH, COINBASE, TIMESTAMP, NUMBER, PREVRANDAO, GASLIMIT, BASEFEE, BLOBBASEFEE). */
+const BLOCK_OPCODES = [0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x48, 0x4a];
+
+/**
+ * An EVM whose top-level CREATE uses Besu's private address, keccak(RLP([sender, nonce, groupId])), and
+ * which notes whether a call read its block: a call that did not is a function of the state alone.
+ */
 class PrivateEVM extends EVM {
   nextCreateAddress: Address | undefined;
+  readBlock = false;
+
+  constructor(options: ConstructorParameters<typeof EVM>[0]) {
+    super(options);
+    for (const opcode of BLOCK_OPCODES) {
+      const entry = this._opcodeMap[opcode];
+      const original = entry.opHandler as (frame: Frame, common: Common) => unknown;
+      // Marks the EVM running the code (the entry may serve other EVMs through the jump-analysis cache).
+      entry.opHandler = ((frame: Frame, common: Common) => {
+        (frame.interpreter as { _evm: PrivateEVM })._evm.readBlock = true;
+        return original(frame, common);
+      }) as typeof entry.opHandler;
+    }
+  }
 
   protected override async _generateAddress(message: Parameters<EVM["_generateAddress"]>[0]): Promise<Address> {
     if (message.depth === 0 && this.nextCreateAddress !== undefined && message.salt === undefined) {
@@ -36,6 +59,34 @@ class PrivateEVM extends EVM {
     return super._generateAddress(message);
   }
 }
+
+/**
+ * The interpreter redoes its jump-destination analysis of the code in every call frame: for the 6 KB
+ * management contract that was a seventh of a private transaction's time. The analysis depends only on
+ * the code and the hardfork, and every private EVM runs the same hardfork, so it is kept per code
+ * object (the state's code cache hands out the same object each time). Other EVMs in the process are
+ * left alone. Without the interpreter module (another @ethereumjs/evm layout), nothing is cached.
+ */
+function cacheJumpAnalysis(): void {
+  let interpreter: { prototype: { _getValidJumpDestinations(code: Uint8Array): unknown } } | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- not exported by the package
+    interpreter = require(path.join(path.dirname(require.resolve("@ethereumjs/evm")), "interpreter.js")).Interpreter;
+  } catch {
+    return;
+  }
+  const analyse = interpreter?.prototype._getValidJumpDestinations;
+  if (interpreter === undefined || typeof analyse !== "function") return;
+  const analyses = new WeakMap<Uint8Array, unknown>();
+  interpreter.prototype._getValidJumpDestinations = function (this: { _evm: unknown }, code: Uint8Array) {
+    if (!(this._evm instanceof PrivateEVM)) return analyse.call(this, code);
+    let analysis = analyses.get(code);
+    if (analysis === undefined) analyses.set(code, (analysis = analyse.call(this, code)));
+    return analysis;
+  };
+}
+
+cacheJumpAnalysis();
 
 export interface PrivateCall {
   caller: string;
@@ -48,11 +99,11 @@ export interface PrivateCall {
 /** Runs calls against one private world state, in a given public block. */
 export class PrivateExecutor {
   private constructor(
-    readonly stateManager: MerkleStateManager,
+    readonly stateManager: StateManagerInterface,
     private readonly evm: PrivateEVM,
   ) {}
 
-  static create(common: Common, stateManager: MerkleStateManager, blockHash: BlockHashLookup): PrivateExecutor {
+  static create(common: Common, stateManager: StateManagerInterface, blockHash: BlockHashLookup): PrivateExecutor {
     const blockchain = {
       getBlock: async (blockNumber: number) => {
         const hash = blockHash(blockNumber);
@@ -85,6 +136,11 @@ export class PrivateExecutor {
     }
   }
 
+  /** Whether the last call read its block (see PrivateEVM). */
+  get lastCallReadBlock(): boolean {
+    return this.evm.readBlock;
+  }
+
   async run(call: PrivateCall, block: BlockContext): Promise<EVMResult> {
     const opts: EVMRunCallOpts = {
       caller: createAddressFromString(call.caller),
@@ -98,6 +154,7 @@ export class PrivateExecutor {
       block: toEvmBlock(block),
     };
     this.evm.nextCreateAddress = call.createAddress === undefined ? undefined : createAddressFromString(call.createAddress);
+    this.evm.readBlock = false;
     try {
       return await this.evm.runCall(opts);
     } finally {
@@ -130,7 +187,7 @@ function toEvmBlock(block: BlockContext): NonNullable<EVMRunCallOpts["block"]> {
 }
 
 /** Writes the group genesis (Besu's PrivateStateGenesisAllocator): code, balance and storage, no constructor. */
-export async function applyGroupGenesis(stateManager: MerkleStateManager, genesis: GroupGenesis): Promise<void> {
+export async function applyGroupGenesis(stateManager: StateManagerInterface, genesis: GroupGenesis): Promise<void> {
   for (const [address, account] of Object.entries(genesis)) {
     const target = createAddressFromString(address.startsWith("0x") ? address : "0x" + address);
     await stateManager.putAccount(target, new Account(0n, BigInt(account.balance ?? 0)));

@@ -4,6 +4,7 @@ import { type DB, MapDB, ValueEncoding, hexToBytes } from "@ethereumjs/util";
 import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
 import { type BlockContext, type BlockHashLookup, PrivateExecutor, toHex } from "./private-evm";
+import { ScratchState } from "./scratch-state";
 
 export const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
@@ -26,8 +27,8 @@ export function newTrieDatabase(): TrieDatabase {
 
 /** A call's outcome in a simulation: whether it succeeded, and its output (or revert data). */
 export interface SimulationResult {
-  ok: boolean;
-  output: string;
+  readonly ok: boolean;
+  readonly output: string;
 }
 
 /** A successful private transaction of the group on this node, in chain order. */
@@ -47,8 +48,16 @@ export interface PrivateStateContext {
   live: LiveStates;
 }
 
+/** An open group state: the EVM that runs its transactions, and one on a scratch layer for simulations. */
+interface OpenState {
+  state: MerkleStateManager;
+  executor: PrivateExecutor;
+  scratch: ScratchState;
+  simulator: PrivateExecutor;
+}
+
 /**
- * The groups whose state is open (a state manager and an EVM, ~60 KB each), least recently used first.
+ * The groups whose state is open (a state manager and two EVMs, ~120 KB), least recently used first.
  * A closed group keeps only its root: its state reopens from the shared trie when next used, so
  * 10,000 groups cost their roots, not 10,000 EVMs.
  */
@@ -79,7 +88,11 @@ export class PrivateGroup {
   members: string[] = [];
   /** The state root now: the empty trie's until the first success. */
   headRoot = EMPTY_TRIE_ROOT;
-  private openExecutor: PrivateExecutor | undefined;
+  private openState: OpenState | undefined;
+  /** True while the open state holds writes that are not yet rooted (genesis, a transaction, an adopted root). */
+  private changing = false;
+  /** Results of calls that did not read their block, for the state at `root`: a function of that state alone. */
+  private stateResults = { root: EMPTY_TRIE_ROOT, byCall: new Map<string, SimulationResult>() };
 
   private constructor(
     readonly id: string,
@@ -91,26 +104,63 @@ export class PrivateGroup {
     return new PrivateGroup(id, context);
   }
 
-  /** The EVM on the group's current state, reopened at the head root if it was closed. */
-  get executor(): PrivateExecutor {
-    if (this.openExecutor === undefined) {
+  /** The group's current state, reopened at the head root if it was closed. */
+  private get open(): OpenState {
+    if (this.openState === undefined) {
       const { common, db, blockHash } = this.context;
       const root = this.headRoot === EMPTY_TRIE_ROOT ? undefined : hexToBytes(this.headRoot as `0x${string}`);
       const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root });
-      const stateManager = new MerkleStateManager({ common, trie, caches: new Caches() });
-      this.openExecutor = PrivateExecutor.create(common, stateManager, blockHash);
+      const state = new MerkleStateManager({ common, trie, caches: new Caches() });
+      const scratch = new ScratchState(state);
+      this.openState = {
+        state,
+        executor: PrivateExecutor.create(common, state, blockHash),
+        scratch,
+        simulator: PrivateExecutor.create(common, scratch, blockHash),
+      };
     }
     this.context.live.touch(this);
-    return this.openExecutor;
+    return this.openState;
+  }
+
+  /** The EVM whose effects are the group's state. */
+  get executor(): PrivateExecutor {
+    return this.open.executor;
+  }
+
+  get stateManager(): MerkleStateManager {
+    return this.open.state;
   }
 
   /** Frees the open state; only called between transactions, when every change is flushed into the trie. */
   close(): void {
-    this.openExecutor = undefined;
+    this.openState = undefined;
   }
 
-  get stateManager(): MerkleStateManager {
-    return this.executor.stateManager;
+  /**
+   * Runs a call from address 0 to the proxy (as Besu's FlexiblePrivacyGroupContract does) on the state as
+   * it is now, pending changes included, and discards its effects. The precompile's gate, the send and the
+   * members read ask the same few questions of each state: an answer that did not read the block is kept
+   * for the head root, and given again while nothing is written.
+   */
+  async simulate(data: string, block: BlockContext, to = PROXY_ADDRESS): Promise<SimulationResult> {
+    const call = to + data;
+    const atHead = !this.changing;
+    if (atHead) {
+      if (this.stateResults.root !== this.headRoot) this.stateResults = { root: this.headRoot, byCall: new Map() };
+      const known = this.stateResults.byCall.get(call);
+      if (known !== undefined) return known;
+    }
+    const { scratch, simulator } = this.open;
+    scratch.reset();
+    try {
+      const result = await simulator.run({ caller: ZERO_ADDRESS, to, data }, block);
+      const answer: SimulationResult = { ok: result.execResult.exceptionError === undefined, output: toHex(result.execResult.returnValue) };
+      if (atHead && !simulator.lastCallReadBlock) this.stateResults.byCall.set(call, answer);
+      return answer;
+    } finally {
+      scratch.reset();
+    }
   }
 
   /** True until the group's first successful private transaction on this node. */
@@ -118,10 +168,21 @@ export class PrivateGroup {
     return this.entries.length === 0;
   }
 
+  /** Writes are about to start: until they are rooted or reverted, the state is not the head root's. */
+  beginChange(): void {
+    this.changing = true;
+  }
+
+  /** The writes were reverted: the state is the head root's again. */
+  endChange(): void {
+    this.changing = false;
+  }
+
   /** Records a committed success and the new root. */
   async recordSuccess(entry: Omit<GroupEntry, "stateRoot">): Promise<GroupEntry> {
     const stateRoot = toHex(await this.stateManager.getStateRoot());
     this.headRoot = stateRoot;
+    this.changing = false;
     const recorded = { ...entry, stateRoot };
     this.entries.push(recorded);
     this.entries.sort((a, b) => a.blockNumber - b.blockNumber || a.transactionIndex - b.transactionIndex);
@@ -134,6 +195,7 @@ export class PrivateGroup {
 
   /** Moves the state to a root another node computed from the same state and transaction. */
   async adoptRoot(root: string): Promise<void> {
+    this.beginChange();
     await this.stateManager.setStateRoot(hexToBytes(root as `0x${string}`));
   }
 
@@ -159,17 +221,6 @@ export class PrivateGroup {
     const start = root === EMPTY_TRIE_ROOT ? undefined : hexToBytes(root as `0x${string}`);
     const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: start });
     return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash);
-  }
-}
-
-/** Runs a call from address 0 to the proxy (as Besu's FlexiblePrivacyGroupContract does) and discards its effects. */
-export async function simulate(executor: PrivateExecutor, data: string, block: BlockContext, to = PROXY_ADDRESS): Promise<SimulationResult> {
-  await executor.stateManager.checkpoint();
-  try {
-    const result = await executor.run({ caller: ZERO_ADDRESS, to, data }, block);
-    return { ok: result.execResult.exceptionError === undefined, output: toHex(result.execResult.returnValue) };
-  } finally {
-    await executor.stateManager.revert();
   }
 }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AbiCoder } from "ethers";
 import { applyGroupGenesis, privateCommon } from "../../src/network/private-evm";
-import { EMPTY_TRIE_ROOT, LiveStates, PrivateGroup, Selectors, decodeKeyList, newTrieDatabase, simulate } from "../../src/network/private-group";
+import { EMPTY_TRIE_ROOT, LiveStates, PrivateGroup, Selectors, decodeKeyList, newTrieDatabase } from "../../src/network/private-group";
 import { packageGroupGenesis } from "../../src/network/defaults";
 import { KEY1, KEY2, addData } from "./helpers/group";
 
@@ -18,7 +18,7 @@ describe("network: private state pieces", function () {
       await group.recordSuccess({ pmtHash: "0x" + String(i).repeat(64), blockNumber: 1, transactionIndex: i });
     }
     expect(groups[0].headRoot).to.not.equal(EMPTY_TRIE_ROOT);
-    const participants = await simulate(groups[0].executor, Selectors.getParticipants, block); // reopened: b was the last open
+    const participants = await groups[0].simulate(Selectors.getParticipants, block); // reopened: b was the last open
     expect(decodeKeyList(participants.output)).to.deep.equal([KEY1, KEY2]);
     expect(groups[0].rootAt(1)).to.equal(groups[0].headRoot);
     expect(groups[0].rootAt(0)).to.equal(EMPTY_TRIE_ROOT);

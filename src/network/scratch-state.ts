@@ -1,0 +1,158 @@
+import type { AccountFields, StateManagerInterface } from "@ethereumjs/common";
+import { OriginalStorageCache } from "@ethereumjs/statemanager";
+import { Account, type Address, bytesToUnprefixedHex, unpadBytes } from "@ethereumjs/util";
+import { keccak256 } from "ethers";
+
+/** One checkpoint's writes. A deleted account maps to undefined; a cleared storage hides the layers below. */
+interface Layer {
+  accounts: Map<string, Account | undefined>;
+  code: Map<string, Uint8Array>;
+  storage: Map<string, Map<string, Uint8Array>>;
+  cleared: Set<string>;
+}
+
+const newLayer = (): Layer => ({ accounts: new Map(), code: new Map(), storage: new Map(), cleared: new Set() });
+
+/**
+ * A throw-away layer over a group's state, for the calls whose effects are discarded (the precompile's
+ * gate, the version and members reads, priv_call). Reads fall through to the group's state, which is
+ * never checkpointed for them, so its caches stay warm; writes stay here until `reset()` drops them.
+ * Reverting a checkpoint of the Merkle state manager instead throws away every read cached since,
+ * which made each such call re-walk the trie.
+ */
+export class ScratchState implements StateManagerInterface {
+  readonly originalStorageCache = new OriginalStorageCache(this.getStorage.bind(this));
+  private layers: Layer[] = [newLayer()];
+
+  constructor(private readonly base: StateManagerInterface) {}
+
+  /** Drops every write: the next call sees the group's state as it is. */
+  reset(): void {
+    this.layers = [newLayer()];
+    this.originalStorageCache.clear();
+  }
+
+  async getAccount(address: Address): Promise<Account | undefined> {
+    const key = address.toString();
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const accounts = this.layers[i].accounts;
+      if (accounts.has(key)) return copy(accounts.get(key));
+    }
+    return this.base.getAccount(address);
+  }
+
+  async putAccount(address: Address, account?: Account): Promise<void> {
+    this.top.accounts.set(address.toString(), copy(account));
+  }
+
+  async deleteAccount(address: Address): Promise<void> {
+    const key = address.toString();
+    this.top.accounts.set(key, undefined);
+    this.top.code.set(key, new Uint8Array(0));
+    await this.clearStorage(address);
+  }
+
+  async modifyAccountFields(address: Address, fields: AccountFields): Promise<void> {
+    const account = (await this.getAccount(address)) ?? new Account();
+    if (fields.nonce !== undefined) account.nonce = fields.nonce;
+    if (fields.balance !== undefined) account.balance = fields.balance;
+    if (fields.storageRoot !== undefined) account.storageRoot = fields.storageRoot;
+    if (fields.codeHash !== undefined) account.codeHash = fields.codeHash;
+    await this.putAccount(address, account);
+  }
+
+  async getCode(address: Address): Promise<Uint8Array> {
+    const key = address.toString();
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const code = this.layers[i].code.get(key);
+      if (code !== undefined) return code;
+    }
+    return this.base.getCode(address);
+  }
+
+  async getCodeSize(address: Address): Promise<number> {
+    return (await this.getCode(address)).length;
+  }
+
+  async putCode(address: Address, value: Uint8Array): Promise<void> {
+    this.top.code.set(address.toString(), value);
+    await this.modifyAccountFields(address, { codeHash: Buffer.from(keccak256(value).slice(2), "hex") });
+  }
+
+  async getStorage(address: Address, key: Uint8Array): Promise<Uint8Array> {
+    const account = address.toString();
+    const slot = bytesToUnprefixedHex(key);
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const value = this.layers[i].storage.get(account)?.get(slot);
+      if (value !== undefined) return value;
+      if (this.layers[i].cleared.has(account)) return new Uint8Array(0);
+    }
+    return this.base.getStorage(address, key);
+  }
+
+  async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
+    const account = address.toString();
+    let slots = this.top.storage.get(account);
+    if (slots === undefined) this.top.storage.set(account, (slots = new Map()));
+    slots.set(bytesToUnprefixedHex(key), unpadBytes(value));
+  }
+
+  async clearStorage(address: Address): Promise<void> {
+    const account = address.toString();
+    this.top.storage.delete(account);
+    this.top.cleared.add(account);
+  }
+
+  async checkpoint(): Promise<void> {
+    this.layers.push(newLayer());
+  }
+
+  /** Folds the newest layer into the one below it. */
+  async commit(): Promise<void> {
+    const top = this.layers.pop()!;
+    const below = this.top;
+    for (const account of top.cleared) {
+      below.storage.delete(account);
+      below.cleared.add(account);
+    }
+    for (const [account, value] of top.accounts) below.accounts.set(account, value);
+    for (const [account, code] of top.code) below.code.set(account, code);
+    for (const [account, slots] of top.storage) {
+      let target = below.storage.get(account);
+      if (target === undefined) below.storage.set(account, (target = new Map()));
+      for (const [slot, value] of slots) target.set(slot, value);
+    }
+  }
+
+  async revert(): Promise<void> {
+    this.layers.pop();
+  }
+
+  // A scratch layer has no root of its own: roots, copies and caches are the group state's business.
+  getStateRoot(): Promise<Uint8Array> {
+    return Promise.reject(new Error("ScratchState has no state root"));
+  }
+
+  setStateRoot(): Promise<void> {
+    return Promise.reject(new Error("ScratchState has no state root"));
+  }
+
+  hasStateRoot(): Promise<boolean> {
+    return Promise.reject(new Error("ScratchState has no state root"));
+  }
+
+  clearCaches(): void {}
+
+  shallowCopy(): StateManagerInterface {
+    throw new Error("ScratchState cannot be copied");
+  }
+
+  private get top(): Layer {
+    return this.layers[this.layers.length - 1];
+  }
+}
+
+/** Accounts are mutable objects: each layer keeps its own, so a caller's changes never leak into a layer. */
+function copy(account: Account | undefined): Account | undefined {
+  return account === undefined ? undefined : new Account(account.nonce, account.balance, account.storageRoot, account.codeHash);
+}
