@@ -29,13 +29,7 @@ interface SolidityParser {
 }
 
 /** One mutant: where it is, what it changes, and the source with it applied. */
-export interface Mutant {
-  id: string;
-  file: string;
-  line: number;
-  operator: string;
-  original: string;
-  replace: string;
+export interface Mutant extends Omit<MutantDescription, "sourceHash" | "index"> {
   apply(source: string): string;
   describe(): MutantDescription;
 }
