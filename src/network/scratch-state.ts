@@ -1,7 +1,7 @@
 import type { AccountFields, StateManagerInterface } from "@ethereumjs/common";
 import { OriginalStorageCache } from "@ethereumjs/statemanager";
 import { Account, type Address, bytesToUnprefixedHex, unpadBytes } from "@ethereumjs/util";
-import { keccak256 } from "ethers";
+import { getBytes, keccak256 } from "ethers";
 
 /** One checkpoint's writes. A deleted account maps to undefined; a cleared storage hides the layers below. */
 interface Layer {
@@ -76,7 +76,7 @@ export class ScratchState implements StateManagerInterface {
 
   async putCode(address: Address, value: Uint8Array): Promise<void> {
     this.top.code.set(address.toString(), value);
-    await this.modifyAccountFields(address, { codeHash: Buffer.from(keccak256(value).slice(2), "hex") });
+    await this.modifyAccountFields(address, { codeHash: getBytes(keccak256(value)) });
   }
 
   async getStorage(address: Address, key: Uint8Array): Promise<Uint8Array> {
