@@ -233,12 +233,8 @@ export class PrivacyNode {
     await state.checkpoint();
     let kept = false;
     try {
-      if (group.isEmpty) {
-        group.beginChange();
-        await applyGroupGenesis(group.stateManager, this.genesis);
-      }
+      if (group.isEmpty) await applyGroupGenesis(group.stateManager, this.genesis);
       if (gate !== undefined && !(await gate(group))) return undefined;
-      group.beginChange();
       const outcome = await this.execute(group, record, block);
       if (outcome.status === "0x1") {
         await state.commit();
@@ -248,10 +244,7 @@ export class PrivacyNode {
       }
       return outcome;
     } finally {
-      if (!kept) {
-        await state.revert();
-        group.endChange();
-      }
+      if (!kept) await state.revert();
     }
   }
 

@@ -4,7 +4,7 @@ import { type DB, MapDB, ValueEncoding, hexToBytes } from "@ethereumjs/util";
 import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
 import { type BlockContext, type BlockHashLookup, PrivateExecutor, toHex } from "./private-evm";
-import { ScratchState } from "./scratch-state";
+import { type BaseRead, ScratchState, readsStillHold } from "./scratch-state";
 
 export const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
@@ -48,12 +48,22 @@ export interface PrivateStateContext {
   live: LiveStates;
 }
 
-/** An open group state: the EVM that runs its transactions, and one on a scratch layer for simulations. */
+/** A simulated call's answer, and the state reads it depended on. */
+interface KnownAnswer {
+  answer: SimulationResult;
+  reads: BaseRead[];
+}
+
+/**
+ * An open group state: the EVM that runs its transactions, one on a scratch layer for simulations, and
+ * the last answer of each simulated call.
+ */
 interface OpenState {
   state: MerkleStateManager;
   executor: PrivateExecutor;
   scratch: ScratchState;
   simulator: PrivateExecutor;
+  answers: Map<string, KnownAnswer>;
 }
 
 /**
@@ -89,10 +99,8 @@ export class PrivateGroup {
   /** The state root now: the empty trie's until the first success. */
   headRoot = EMPTY_TRIE_ROOT;
   private openState: OpenState | undefined;
-  /** True while the open state holds writes that are not yet rooted (genesis, a transaction, an adopted root). */
-  private changing = false;
-  /** Results of calls that did not read their block, for the state at `root`: a function of that state alone. */
-  private stateResults = { root: EMPTY_TRIE_ROOT, byCall: new Map<string, SimulationResult>() };
+  /** How many simulated calls ran in the EVM, rather than reusing an answer. */
+  simulationsRun = 0;
 
   private constructor(
     readonly id: string,
@@ -117,6 +125,7 @@ export class PrivateGroup {
         executor: PrivateExecutor.create(common, state, blockHash),
         scratch,
         simulator: PrivateExecutor.create(common, scratch, blockHash),
+        answers: new Map(),
       };
     }
     this.context.live.touch(this);
@@ -140,23 +149,23 @@ export class PrivateGroup {
   /**
    * Runs a call from address 0 to the proxy (as Besu's FlexiblePrivacyGroupContract does) on the state as
    * it is now, pending changes included, and discards its effects. The precompile's gate, the send and the
-   * members read ask the same few questions of each state: an answer that did not read the block is kept
-   * for the head root, and given again while nothing is written.
+   * members read ask the same few questions of each state, and most transactions change none of what the
+   * answers depend on: an answer that did not read its block is given again while every state read it
+   * made would see the same value.
    */
   async simulate(data: string, block: BlockContext, to = PROXY_ADDRESS): Promise<SimulationResult> {
     const call = to + data;
-    const atHead = !this.changing;
-    if (atHead) {
-      if (this.stateResults.root !== this.headRoot) this.stateResults = { root: this.headRoot, byCall: new Map() };
-      const known = this.stateResults.byCall.get(call);
-      if (known !== undefined) return known;
-    }
-    const { scratch, simulator } = this.open;
+    const { state, scratch, simulator, answers } = this.open;
+    const known = answers.get(call);
+    if (known !== undefined && (await readsStillHold(state, known.reads))) return known.answer;
     scratch.reset();
+    const reads = scratch.recordReads();
     try {
       const result = await simulator.run({ caller: ZERO_ADDRESS, to, data }, block);
+      this.simulationsRun++;
       const answer: SimulationResult = { ok: result.execResult.exceptionError === undefined, output: toHex(result.execResult.returnValue) };
-      if (atHead && !simulator.lastCallReadBlock) this.stateResults.byCall.set(call, answer);
+      if (simulator.lastCallReadBlock) answers.delete(call);
+      else answers.set(call, { answer, reads });
       return answer;
     } finally {
       scratch.reset();
@@ -168,21 +177,10 @@ export class PrivateGroup {
     return this.entries.length === 0;
   }
 
-  /** Writes are about to start: until they are rooted or reverted, the state is not the head root's. */
-  beginChange(): void {
-    this.changing = true;
-  }
-
-  /** The writes were reverted: the state is the head root's again. */
-  endChange(): void {
-    this.changing = false;
-  }
-
   /** Records a committed success and the new root. */
   async recordSuccess(entry: Omit<GroupEntry, "stateRoot">): Promise<GroupEntry> {
     const stateRoot = toHex(await this.stateManager.getStateRoot());
     this.headRoot = stateRoot;
-    this.changing = false;
     const recorded = { ...entry, stateRoot };
     this.entries.push(recorded);
     this.entries.sort((a, b) => a.blockNumber - b.blockNumber || a.transactionIndex - b.transactionIndex);
@@ -195,7 +193,6 @@ export class PrivateGroup {
 
   /** Moves the state to a root another node computed from the same state and transaction. */
   async adoptRoot(root: string): Promise<void> {
-    this.beginChange();
     await this.stateManager.setStateRoot(hexToBytes(root as `0x${string}`));
   }
 

@@ -1,6 +1,6 @@
 import type { AccountFields, StateManagerInterface } from "@ethereumjs/common";
 import { OriginalStorageCache } from "@ethereumjs/statemanager";
-import { Account, type Address, bytesToUnprefixedHex, unpadBytes } from "@ethereumjs/util";
+import { Account, type Address, KECCAK256_RLP, bytesToUnprefixedHex, equalsBytes, unpadBytes } from "@ethereumjs/util";
 import { getBytes, keccak256 } from "ethers";
 
 /** One checkpoint's writes. A deleted account maps to undefined; a cleared storage hides the layers below. */
@@ -13,6 +13,12 @@ interface Layer {
 
 const newLayer = (): Layer => ({ accounts: new Map(), code: new Map(), storage: new Map(), cleared: new Set() });
 
+/** A read that fell through to the state below, with what it saw. */
+export type BaseRead =
+  | { kind: "account"; address: Address; seen: string }
+  | { kind: "code"; address: Address; seen: Uint8Array }
+  | { kind: "storage"; address: Address; key: Uint8Array; seen: Uint8Array };
+
 /**
  * A throw-away layer over a group's state, for the calls whose effects are discarded (the precompile's
  * gate, the version and members reads, priv_call). Reads fall through to the group's state, which is
@@ -23,13 +29,23 @@ const newLayer = (): Layer => ({ accounts: new Map(), code: new Map(), storage: 
 export class ScratchState implements StateManagerInterface {
   readonly originalStorageCache = new OriginalStorageCache(this.getStorage.bind(this));
   private layers: Layer[] = [newLayer()];
+  private reads: BaseRead[] | undefined;
 
   constructor(private readonly base: StateManagerInterface) {}
 
-  /** Drops every write: the next call sees the group's state as it is. */
+  /** Drops every write and stops recording: the next call sees the group's state as it is. */
   reset(): void {
     this.layers = [newLayer()];
     this.originalStorageCache.clear();
+    this.reads = undefined;
+  }
+
+  /**
+   * From now until `reset()`, notes every read that falls through to the state below. A call that read
+   * nothing else (not its block either) gives the same answer as long as each of these reads would.
+   */
+  recordReads(): BaseRead[] {
+    return (this.reads = []);
   }
 
   async getAccount(address: Address): Promise<Account | undefined> {
@@ -38,7 +54,9 @@ export class ScratchState implements StateManagerInterface {
       const accounts = this.layers[i].accounts;
       if (accounts.has(key)) return copy(accounts.get(key));
     }
-    return this.base.getAccount(address);
+    const account = await this.base.getAccount(address);
+    this.reads?.push({ kind: "account", address, seen: observable(account) });
+    return account;
   }
 
   async putAccount(address: Address, account?: Account): Promise<void> {
@@ -67,7 +85,9 @@ export class ScratchState implements StateManagerInterface {
       const code = this.layers[i].code.get(key);
       if (code !== undefined) return code;
     }
-    return this.base.getCode(address);
+    const code = await this.base.getCode(address);
+    this.reads?.push({ kind: "code", address, seen: code });
+    return code;
   }
 
   async getCodeSize(address: Address): Promise<number> {
@@ -87,7 +107,9 @@ export class ScratchState implements StateManagerInterface {
       if (value !== undefined) return value;
       if (this.layers[i].cleared.has(account)) return new Uint8Array(0);
     }
-    return this.base.getStorage(address, key);
+    const value = await this.base.getStorage(address, key);
+    this.reads?.push({ kind: "storage", address, key: key.slice(), seen: value.slice() });
+    return value;
   }
 
   async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
@@ -150,6 +172,30 @@ export class ScratchState implements StateManagerInterface {
   private get top(): Layer {
     return this.layers[this.layers.length - 1];
   }
+}
+
+/** Whether `state` would answer each read as it did. */
+export async function readsStillHold(state: StateManagerInterface, reads: readonly BaseRead[]): Promise<boolean> {
+  for (const read of reads) {
+    if (read.kind === "account") {
+      if (observable(await state.getAccount(read.address)) !== read.seen) return false;
+    } else if (read.kind === "code") {
+      const code = await state.getCode(read.address);
+      if (code !== read.seen && !equalsBytes(code, read.seen)) return false;
+    } else if (!equalsBytes(await state.getStorage(read.address, read.key), read.seen)) return false;
+  }
+  return true;
+}
+
+/**
+ * What the EVM can observe of an account: existence, nonce, balance, code hash, and whether it has
+ * storage (a CREATE onto it fails, EIP-7610). Not the storage root itself: slots are reads of their own,
+ * so a write to a slot the call never read leaves its answer standing.
+ */
+function observable(account: Account | undefined): string {
+  if (account === undefined) return "none";
+  const storage = equalsBytes(account.storageRoot, KECCAK256_RLP) ? "empty" : "some";
+  return `${account.nonce}:${account.balance}:${bytesToUnprefixedHex(account.codeHash)}:${storage}`;
 }
 
 /** Accounts are mutable objects: each layer keeps its own, so a caller's changes never leak into a layer. */

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ZeroHash, getCreate2Address, keccak256 } from "ethers";
 import { Account, createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { applyGroupGenesis, privateCommon, type BlockContext } from "../../src/network/private-evm";
@@ -18,7 +19,6 @@ async function groupWith(code: Record<string, string>): Promise<PrivateGroup> {
   const context = { common: privateCommon(1337), blockHash: blockHashes, db: newTrieDatabase(), live: new LiveStates() };
   const group = PrivateGroup.fresh("g", context);
   await group.stateManager.checkpoint();
-  group.beginChange();
   await applyGroupGenesis(group.stateManager, Object.fromEntries(Object.entries(code).map(([address, hex]) => [address, { code: hex }])));
   await group.stateManager.commit();
   await group.recordSuccess({ pmtHash: "0x" + "01".repeat(32), blockNumber: 1, transactionIndex: 0 });
@@ -28,7 +28,7 @@ async function groupWith(code: Record<string, string>): Promise<PrivateGroup> {
 const word = (output: string) => BigInt(output);
 
 describe("network: private EVM", function () {
-  describe("answers kept per state root", function () {
+  describe("answers kept while the state they read holds", function () {
     // Each opcode that reads the block, with a block pair where it differs: its answer must follow the block.
     const readers: [string, string][] = [
       ["BLOCKHASH", "6001430340"], // BLOCKHASH(NUMBER - 1)
@@ -55,7 +55,6 @@ describe("network: private EVM", function () {
       expect(word((await group.simulate("0x", blockB, CONTRACT)).output)).to.equal(0n);
 
       await group.stateManager.checkpoint();
-      group.beginChange();
       await group.stateManager.putStorage(createAddressFromString(CONTRACT), new Uint8Array(32), hexToBytes("0x07"));
       expect(word((await group.simulate("0x", blockA, CONTRACT)).output), "pending write").to.equal(7n);
       await group.stateManager.commit();
@@ -66,12 +65,66 @@ describe("network: private EVM", function () {
     it("does not keep an answer given while writes were pending, once they are reverted", async function () {
       const group = await groupWith({ [CONTRACT]: returning("5f54") });
       await group.stateManager.checkpoint();
-      group.beginChange();
       await group.stateManager.putStorage(createAddressFromString(CONTRACT), new Uint8Array(32), hexToBytes("0x09"));
       expect(word((await group.simulate("0x", blockA, CONTRACT)).output)).to.equal(9n);
       await group.stateManager.revert();
-      group.endChange();
       expect(word((await group.simulate("0x", blockA, CONTRACT)).output)).to.equal(0n);
+    });
+
+    it("reuses an answer after writes it did not read, in any block", async function () {
+      const group = await groupWith({ [CONTRACT]: returning("5f54") }); // SLOAD(0)
+      const contract = createAddressFromString(CONTRACT);
+      const slot1 = hexToBytes(("0x" + "01".padStart(64, "0")) as `0x${string}`);
+      await group.stateManager.putStorage(contract, slot1, hexToBytes("0x05"));
+      expect(word((await group.simulate("0x", blockA, CONTRACT)).output)).to.equal(0n);
+      await group.stateManager.putStorage(contract, slot1, hexToBytes("0x06"));
+      await group.stateManager.putAccount(createAddressFromString(OTHER), new Account(1n, 2n));
+      expect(word((await group.simulate("0x", blockB, CONTRACT)).output)).to.equal(0n);
+      expect(group.simulationsRun).to.equal(1);
+      await group.stateManager.putStorage(contract, new Uint8Array(32), hexToBytes("0x03"));
+      expect(word((await group.simulate("0x", blockB, CONTRACT)).output)).to.equal(3n);
+      expect(group.simulationsRun).to.equal(2);
+    });
+
+    it("never reuses an answer that read its block, even in the same block", async function () {
+      const group = await groupWith({ [CONTRACT]: returning("43") }); // NUMBER
+      await group.simulate("0x", blockA, CONTRACT);
+      await group.simulate("0x", blockA, CONTRACT);
+      expect(group.simulationsRun).to.equal(2);
+    });
+
+    // What the EVM sees of another account, beside storage: each change must give a new answer.
+    const other = createAddressFromString(OTHER);
+    const accountReads: [string, string, (group: PrivateGroup) => Promise<void>][] = [
+      ["BALANCE", "31", (group) => group.stateManager.modifyAccountFields(other, { balance: 7n })],
+      ["EXTCODEHASH (an empty account gaining a nonce)", "3f", (group) => group.stateManager.modifyAccountFields(other, { nonce: 1n })],
+      ["EXTCODESIZE", "3b", (group) => group.stateManager.putCode(other, hexToBytes("0x00"))],
+    ];
+    for (const [name, opcode, change] of accountReads) {
+      it(`answers anew after a change that ${name} sees`, async function () {
+        const group = await groupWith({ [CONTRACT]: returning("73" + OTHER.slice(2) + opcode), [OTHER]: "0x" });
+        const before = await group.simulate("0x", blockA, CONTRACT);
+        await change(group);
+        const after = await group.simulate("0x", blockA, CONTRACT);
+        expect(after.output).to.not.equal(before.output);
+        expect(group.simulationsRun).to.equal(2);
+      });
+    }
+
+    it("answers anew when an account it creates onto gains storage (EIP-7610)", async function () {
+      // CREATE2 of empty code with salt 0: fails once the target has storage, even with no code or nonce.
+      const target = getCreate2Address(CONTRACT, ZeroHash, keccak256("0x"));
+      const group = await groupWith({ [CONTRACT]: returning("5f5f5f5ff5"), [target]: "0x" });
+      expect(BigInt((await group.simulate("0x", blockA, CONTRACT)).output)).to.equal(BigInt(target));
+      await group.stateManager.putStorage(createAddressFromString(target), new Uint8Array(32), hexToBytes("0x01"));
+      expect(word((await group.simulate("0x", blockA, CONTRACT)).output)).to.equal(0n);
+    });
+
+    it("answers anew when the called code changes", async function () {
+      const group = await groupWith({ [CONTRACT]: returning("6001") }); // PUSH1 1
+      expect(word((await group.simulate("0x", blockA, CONTRACT)).output)).to.equal(1n);
+      await group.stateManager.putCode(createAddressFromString(CONTRACT), hexToBytes(returning("6002") as `0x${string}`));
+      expect(word((await group.simulate("0x", blockA, CONTRACT)).output)).to.equal(2n);
     });
 
     it("discards what a simulated call writes", async function () {
