@@ -98,28 +98,36 @@ export class PublicChain {
 
   /** Reads every block mined since the last call and passes each, in order, to `onBlock`. */
   async follow(onBlock: (block: ChainBlock) => Promise<void>): Promise<void> {
-    const head = Number(await this.provider.request({ method: "eth_blockNumber" }));
-    for (let number = this.blocks.length; number <= head; number++) {
-      const raw = (await this.provider.request({ method: "eth_getBlockByNumber", params: ["0x" + number.toString(16), true] })) as RpcBlock;
-      const block: ChainBlock = {
-        number,
-        hash: raw.hash.toLowerCase(),
-        timestamp: BigInt(raw.timestamp),
-        coinbase: raw.miner,
-        gasLimit: BigInt(raw.gasLimit),
-        mixHash: raw.mixHash,
-        transactions: raw.transactions.map((tx) => ({
-          hash: tx.hash.toLowerCase(),
-          to: tx.to === null ? null : tx.to.toLowerCase(),
-          input: tx.input.toLowerCase(),
-          index: Number(tx.transactionIndex),
-        })),
-      };
-      this.blocks.push(block);
-      this.numbersByHash.set(block.hash, number);
-      for (const tx of block.transactions) this.locations.set(tx.hash, { blockNumber: number, index: tx.index });
-      await onBlock(block);
-    }
+    // Usually one block was mined since the last call: asking for the latest one first saves a request.
+    const latest = await this.fetchBlock("latest");
+    for (let number = this.blocks.length; number < latest.number; number++) await this.accept(await this.fetchBlock(number), onBlock);
+    if (latest.number === this.blocks.length) await this.accept(latest, onBlock);
+  }
+
+  private async fetchBlock(tag: number | "latest"): Promise<ChainBlock> {
+    const param = tag === "latest" ? tag : "0x" + tag.toString(16);
+    const raw = (await this.provider.request({ method: "eth_getBlockByNumber", params: [param, true] })) as RpcBlock;
+    return {
+      number: Number(raw.number),
+      hash: raw.hash.toLowerCase(),
+      timestamp: BigInt(raw.timestamp),
+      coinbase: raw.miner,
+      gasLimit: BigInt(raw.gasLimit),
+      mixHash: raw.mixHash,
+      transactions: raw.transactions.map((tx) => ({
+        hash: tx.hash.toLowerCase(),
+        to: tx.to === null ? null : tx.to.toLowerCase(),
+        input: tx.input.toLowerCase(),
+        index: Number(tx.transactionIndex),
+      })),
+    };
+  }
+
+  private async accept(block: ChainBlock, onBlock: (block: ChainBlock) => Promise<void>): Promise<void> {
+    this.blocks.push(block);
+    this.numbersByHash.set(block.hash, block.number);
+    for (const tx of block.transactions) this.locations.set(tx.hash, { blockNumber: block.number, index: tx.index });
+    await onBlock(block);
   }
 
   /** Signs a marker transaction as Besu does without a signing-key file: a fresh key, no chain id. */
