@@ -182,12 +182,12 @@ export class PrivateGroup {
     const stateRoot = toHex(await this.stateManager.getStateRoot());
     this.headRoot = stateRoot;
     const recorded = { ...entry, stateRoot };
-    this.entries.push(recorded);
-    this.entries.sort((a, b) => a.blockNumber - b.blockNumber || a.transactionIndex - b.transactionIndex);
-    const last = this.roots.findIndex((root) => root.blockNumber === entry.blockNumber);
-    if (last >= 0) this.roots[last].root = stateRoot;
-    else this.roots.push({ blockNumber: entry.blockNumber, root: stateRoot });
-    this.roots.sort((a, b) => a.blockNumber - b.blockNumber);
+    // Usually the newest of all: a binary search keeps each success cheap however long the history.
+    const chainOrder = (other: GroupEntry) => other.blockNumber - entry.blockNumber || other.transactionIndex - entry.transactionIndex;
+    this.entries.splice(countNotAfter(this.entries, chainOrder), 0, recorded);
+    const rootsUpTo = countNotAfter(this.roots, (root) => root.blockNumber - entry.blockNumber);
+    if (this.roots[rootsUpTo - 1]?.blockNumber === entry.blockNumber) this.roots[rootsUpTo - 1].root = stateRoot;
+    else this.roots.splice(rootsUpTo, 0, { blockNumber: entry.blockNumber, root: stateRoot });
     return recorded;
   }
 
@@ -198,12 +198,8 @@ export class PrivateGroup {
 
   /** The group's state root as of the end of `blockNumber`: the empty trie's before the group existed. */
   rootAt(blockNumber: number): string {
-    let root = EMPTY_TRIE_ROOT;
-    for (const entry of this.roots) {
-      if (entry.blockNumber > blockNumber) break;
-      root = entry.root;
-    }
-    return root;
+    const upTo = countNotAfter(this.roots, (root) => root.blockNumber - blockNumber);
+    return upTo === 0 ? EMPTY_TRIE_ROOT : this.roots[upTo - 1].root;
   }
 
   /** A throw-away executor on the state as of `blockNumber`, or undefined if the group had no state yet. */
@@ -219,6 +215,21 @@ export class PrivateGroup {
     const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: start });
     return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash);
   }
+}
+
+/**
+ * In a list sorted by `compare` (negative: before the sought place, 0: at it, positive: after it), how
+ * many items are not after it: the index to insert after them.
+ */
+function countNotAfter<T>(sorted: readonly T[], compare: (item: T) => number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compare(sorted[middle]) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**

@@ -3,7 +3,7 @@ import { ZeroHash, getCreate2Address, keccak256 } from "ethers";
 import { Account, createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { applyGroupGenesis, privateCommon, type BlockContext } from "../../src/network/private-evm";
-import { LiveStates, PrivateGroup, newTrieDatabase } from "../../src/network/private-group";
+import { EMPTY_TRIE_ROOT, LiveStates, PrivateGroup, newTrieDatabase } from "../../src/network/private-group";
 import { ScratchState } from "../../src/network/scratch-state";
 
 /** Code that returns one 32-byte word: `body` leaves it on the stack; then MSTORE at 0 and RETURN it. */
@@ -146,6 +146,24 @@ describe("network: private EVM", function () {
     expect(first.ok).to.equal(true);
     expect(word(first.output)).to.equal(42n);
     expect((await group.simulate("0x", blockA, OTHER)).ok).to.equal(false);
+  });
+});
+
+describe("network: private group history", function () {
+  it("keeps successes in chain order and each block's last root, whatever order they are recorded in", async function () {
+    const group = await groupWith({ [CONTRACT]: "0x00" }); // its genesis success: block 1
+    const genesisRoot = group.headRoot;
+    const record = async (value: string, blockNumber: number, transactionIndex: number) => {
+      await group.stateManager.putStorage(createAddressFromString(CONTRACT), new Uint8Array(32), hexToBytes(value as `0x${string}`));
+      return (await group.recordSuccess({ pmtHash: value.padEnd(66, "0"), blockNumber, transactionIndex })).stateRoot;
+    };
+    await record("0x01", 5, 1);
+    const root3 = await record("0x02", 3, 0);
+    const root5 = await record("0x03", 5, 0);
+    expect(group.entries.map((entry) => [entry.blockNumber, entry.transactionIndex])).to.deep.equal([[1, 0], [3, 0], [5, 0], [5, 1]]);
+    const roots = [0, 1, 2, 3, 4, 5, 99].map((blockNumber) => group.rootAt(blockNumber));
+    expect(roots).to.deep.equal([EMPTY_TRIE_ROOT, genesisRoot, genesisRoot, root3, root3, root5, root5]);
+    expect(new Set([genesisRoot, root3, root5]).size).to.equal(3);
   });
 });
 
