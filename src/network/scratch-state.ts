@@ -30,6 +30,8 @@ export class ScratchState implements StateManagerInterface {
   readonly originalStorageCache = new OriginalStorageCache(this.getStorage.bind(this));
   private layers: Layer[] = [newLayer()];
   private reads: BaseRead[] | undefined;
+  /** What `reads` holds already: the state below does not change during a call, so once is enough. */
+  private readonly readKeys = new Set<string>();
 
   constructor(private readonly base: StateManagerInterface) {}
 
@@ -38,6 +40,7 @@ export class ScratchState implements StateManagerInterface {
     this.layers = [newLayer()];
     this.originalStorageCache.clear();
     this.reads = undefined;
+    this.readKeys.clear();
   }
 
   /**
@@ -55,7 +58,7 @@ export class ScratchState implements StateManagerInterface {
       if (accounts.has(key)) return copy(accounts.get(key));
     }
     const account = await this.base.getAccount(address);
-    this.reads?.push({ kind: "account", address, seen: observable(account) });
+    this.note("account " + key, () => ({ kind: "account", address, seen: observable(account) }));
     return account;
   }
 
@@ -86,7 +89,7 @@ export class ScratchState implements StateManagerInterface {
       if (code !== undefined) return code;
     }
     const code = await this.base.getCode(address);
-    this.reads?.push({ kind: "code", address, seen: code });
+    this.note("code " + key, () => ({ kind: "code", address, seen: code }));
     return code;
   }
 
@@ -108,7 +111,7 @@ export class ScratchState implements StateManagerInterface {
       if (this.layers[i].cleared.has(account)) return new Uint8Array(0);
     }
     const value = await this.base.getStorage(address, key);
-    this.reads?.push({ kind: "storage", address, key: key.slice(), seen: value.slice() });
+    this.note(`storage ${account} ${slot}`, () => ({ kind: "storage", address, key: key.slice(), seen: value.slice() }));
     return value;
   }
 
@@ -167,6 +170,12 @@ export class ScratchState implements StateManagerInterface {
 
   shallowCopy(): StateManagerInterface {
     throw new Error("ScratchState cannot be copied");
+  }
+
+  private note(key: string, read: () => BaseRead): void {
+    if (this.reads === undefined || this.readKeys.has(key)) return;
+    this.readKeys.add(key);
+    this.reads.push(read());
   }
 
   private get top(): Layer {
