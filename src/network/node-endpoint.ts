@@ -65,7 +65,7 @@ export class NodeEndpoint {
         throw engineError(cause);
       }
     };
-    if (!MINING_METHODS.has(method)) return request();
+    if (!MINING_METHODS.has(method) || !this.core.chain.minesOnSend) return request();
     return this.core.queue.run(async () => {
       const result = await request();
       await this.core.sync();

@@ -146,7 +146,7 @@ export class PrivacyApi {
     } catch (cause) {
       throw markerRejection(cause);
     }
-    await this.core.sync();
+    if (this.core.chain.minesOnSend) await this.core.sync();
     return hash;
   }
 

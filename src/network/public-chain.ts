@@ -45,7 +45,11 @@ export class PublicChain {
   private readonly locations = new Map<string, { blockNumber: number; index: number }>();
   private readonly numbersByHash = new Map<string, number>();
 
-  private constructor(readonly provider: Eip1193Provider) {}
+  private constructor(
+    readonly provider: Eip1193Provider,
+    /** Whether a sent transaction is mined at once (blockTime 0); otherwise only the interval timer mines. */
+    readonly minesOnSend: boolean,
+  ) {}
 
   static async start(config: NetworkConfig): Promise<PublicChain> {
     const provider = await createHardhatNetworkProvider(
@@ -70,7 +74,7 @@ export class PublicChain {
       },
       { enabled: false, printLineFn: () => undefined, replaceLastLineFn: () => undefined },
     );
-    const chain = new PublicChain(provider);
+    const chain = new PublicChain(provider, config.blockTime === 0);
     await chain.follow(async () => undefined);
     return chain;
   }
