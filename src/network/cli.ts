@@ -125,6 +125,24 @@ export function entryPrinter(
   };
 }
 
+/**
+ * Prints the lines of one turn of the event loop together, once the turn is over: each write to a pipe
+ * is a system call, and on a busy network the log should neither delay the answers nor cost a call per line.
+ */
+export function printAfterTurn(print: (text: string) => void): (line: string) => void {
+  let pending: string[] = [];
+  return (line) => {
+    if (pending.length === 0) {
+      setImmediate(() => {
+        const text = pending.join("\n");
+        pending = [];
+        print(text);
+      });
+    }
+    pending.push(line);
+  };
+}
+
 export interface Io {
   out(line: string): void;
   err(line: string): void;
@@ -158,7 +176,7 @@ export async function run(argv: readonly string[], io: Io = consoleIo): Promise<
     throw error;
   }
   try {
-    const network = await startPrivacyNetwork(config, { onPrivateTransaction: entryPrinter(io.out) });
+    const network = await startPrivacyNetwork(config, { onPrivateTransaction: entryPrinter(printAfterTurn(io.out)) });
     io.out(formatBanner(config, network));
     return network;
   } catch (error) {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { computeAddress } from "ethers";
-import { USAGE, UsageError, entryPrinter, formatEntry, methodName, parseArgs, run } from "../../src/network/cli";
+import { USAGE, UsageError, entryPrinter, formatEntry, methodName, parseArgs, printAfterTurn, run } from "../../src/network/cli";
 import type { PrivacyNetwork, PrivateTransactionEntry } from "../../src/network";
 import { DEFAULT_NODES } from "../../src/network/defaults";
 import { KEY1, KEY2, SIGNER1, addData, createGroup, lockData } from "./helpers/group";
@@ -90,6 +90,18 @@ describe("fpg-node command line", function () {
       print(c);
       print(a);
       expect(lines).to.have.length(4);
+    });
+
+    it("prints the lines of one turn together, in order, after the turn", async function () {
+      const printed: string[] = [];
+      const print = printAfterTurn((text) => printed.push(text));
+      print("a");
+      print("b");
+      expect(printed).to.deep.equal([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      print("c");
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(printed).to.deep.equal(["a\nb", "c"]);
     });
   });
 
