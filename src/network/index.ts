@@ -14,7 +14,7 @@ import { enableMultiTenancy } from "./multitenancy";
 import { privateCommon } from "./private-evm";
 import { groupLogs } from "./private-logs";
 import { ExecutionMemo, PrivacyNode, type PrivateTransactionEntry } from "./privacy-node";
-import { LiveStates, newTrieDatabase } from "./private-group";
+import { newPrivateStateContext } from "./private-group";
 import { type Eip1193Provider, PublicChain } from "./public-chain";
 import { RpcError } from "./rpc-error";
 import { SerialQueue } from "./serial-queue";
@@ -63,7 +63,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   const common = privateCommon(config.chainId);
   const report = options.onPrivateTransaction ?? (() => undefined);
   const memo = new ExecutionMemo();
-  const states = { common, blockHash: chain.blockHash, db: newTrieDatabase(), live: new LiveStates() };
+  const states = newPrivateStateContext(common, chain.blockHash);
   const privacyNodes = config.nodes.map(
     (node) => new PrivacyNode(node.name, node.enclaveKeys, chain, states, config.groupGenesis, report, memo),
   );

@@ -21,7 +21,7 @@ export const Selectors = {
 /** Trie nodes of every private state on the network, keyed by their hash. */
 export type TrieDatabase = DB<string, string | Uint8Array>;
 
-export function newTrieDatabase(): TrieDatabase {
+function newTrieDatabase(): TrieDatabase {
   return new MapDB<string, string | Uint8Array>();
 }
 
@@ -40,12 +40,32 @@ export interface GroupEntry {
   stateRoot: string;
 }
 
-/** What every group's state needs: the EVM's chain rules, BLOCKHASH, the shared trie nodes, the live pool. */
+/** What every group's state needs: the EVM's chain rules, BLOCKHASH, the shared trie nodes, the live pool, the simulator. */
 export interface PrivateStateContext {
   common: Common;
   blockHash: BlockHashLookup;
   db: TrieDatabase;
   live: LiveStates;
+  simulator: Simulator;
+}
+
+/** A network's private-state context: one trie database, one pool of open states, one simulator. */
+export function newPrivateStateContext(common: Common, blockHash: BlockHashLookup, openCapacity?: number): PrivateStateContext {
+  return { common, blockHash, db: newTrieDatabase(), live: new LiveStates(openCapacity), simulator: new Simulator(common, blockHash) };
+}
+
+/**
+ * One EVM on one scratch layer for the simulated calls of every group: they run one at a time (the
+ * network's queue), each over its group's state, so an open group needs no EVM of its own for them.
+ */
+export class Simulator {
+  readonly scratch: ScratchState;
+  readonly executor: PrivateExecutor;
+
+  constructor(common: Common, blockHash: BlockHashLookup) {
+    this.scratch = new ScratchState(new MerkleStateManager({ common }));
+    this.executor = PrivateExecutor.create(common, this.scratch, blockHash);
+  }
 }
 
 /** A simulated call's answer, and the state reads it depended on. */
@@ -55,19 +75,17 @@ interface KnownAnswer {
 }
 
 /**
- * An open group state: the EVM that runs its transactions, one on a scratch layer for simulations, and
- * the last answer of each simulated call.
+ * An open group state: its Merkle state, the EVM that runs its transactions (made at the first one: a
+ * node that takes another node's results never needs it), and the last answer of each simulated call.
  */
 interface OpenState {
   state: MerkleStateManager;
-  executor: PrivateExecutor;
-  scratch: ScratchState;
-  simulator: PrivateExecutor;
+  executor?: PrivateExecutor;
   answers: Map<string, KnownAnswer>;
 }
 
 /**
- * The groups whose state is open (a state manager and two EVMs, ~120 KB), least recently used first.
+ * The groups whose state is open (a state manager and at most one EVM), least recently used first.
  * A closed group keeps only its root: its state reopens from the shared trie when next used, so
  * 10,000 groups cost their roots, not 10,000 EVMs.
  */
@@ -115,18 +133,10 @@ export class PrivateGroup {
   /** The group's current state, reopened at the head root if it was closed. */
   private get open(): OpenState {
     if (this.openState === undefined) {
-      const { common, db, blockHash } = this.context;
+      const { common, db } = this.context;
       const root = this.headRoot === EMPTY_TRIE_ROOT ? undefined : hexToBytes(this.headRoot as `0x${string}`);
       const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root });
-      const state = new MerkleStateManager({ common, trie, caches: new Caches() });
-      const scratch = new ScratchState(state);
-      this.openState = {
-        state,
-        executor: PrivateExecutor.create(common, state, blockHash),
-        scratch,
-        simulator: PrivateExecutor.create(common, scratch, blockHash),
-        answers: new Map(),
-      };
+      this.openState = { state: new MerkleStateManager({ common, trie, caches: new Caches() }), answers: new Map() };
     }
     this.context.live.touch(this);
     return this.openState;
@@ -134,7 +144,9 @@ export class PrivateGroup {
 
   /** The EVM whose effects are the group's state. */
   get executor(): PrivateExecutor {
-    return this.open.executor;
+    const open = this.open;
+    open.executor ??= PrivateExecutor.create(this.context.common, open.state, this.context.blockHash);
+    return open.executor;
   }
 
   get stateManager(): MerkleStateManager {
@@ -155,10 +167,11 @@ export class PrivateGroup {
    */
   async simulate(data: string, block: BlockContext, to = PROXY_ADDRESS): Promise<SimulationResult> {
     const call = to + data;
-    const { state, scratch, simulator, answers } = this.open;
+    const { state, answers } = this.open;
     const known = answers.get(call);
     if (known !== undefined && (await readsStillHold(state, known.reads))) return known.answer;
-    scratch.reset();
+    const { scratch, executor: simulator } = this.context.simulator;
+    scratch.reset(state);
     const reads = scratch.recordReads();
     try {
       const result = await simulator.run({ caller: ZERO_ADDRESS, to, data }, block);

@@ -33,10 +33,14 @@ export class ScratchState implements StateManagerInterface {
   /** What `reads` holds already: the state below does not change during a call, so once is enough. */
   private readonly readKeys = new Set<string>();
 
-  constructor(private readonly base: StateManagerInterface) {}
+  constructor(private base: StateManagerInterface) {}
 
-  /** Drops every write and stops recording: the next call sees the group's state as it is. */
-  reset(): void {
+  /**
+   * Drops every write and stops recording: the next call sees the state below as it is. Given a state,
+   * the layer moves over it: one scratch layer serves every group, one call at a time.
+   */
+  reset(base = this.base): void {
+    this.base = base;
     this.layers = [newLayer()];
     this.originalStorageCache.clear();
     this.reads = undefined;

@@ -3,7 +3,7 @@ import { ZeroHash, getCreate2Address, keccak256 } from "ethers";
 import { Account, createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { applyGroupGenesis, privateCommon, type BlockContext } from "../../src/network/private-evm";
-import { EMPTY_TRIE_ROOT, LiveStates, PrivateGroup, newTrieDatabase } from "../../src/network/private-group";
+import { EMPTY_TRIE_ROOT, PrivateGroup, newPrivateStateContext } from "../../src/network/private-group";
 import { ScratchState } from "../../src/network/scratch-state";
 
 /** Code that returns one 32-byte word: `body` leaves it on the stack; then MSTORE at 0 and RETURN it. */
@@ -15,9 +15,12 @@ const blockA: BlockContext = { number: 5, timestamp: 100n, coinbase: "0x" + "11"
 const blockB: BlockContext = { number: 6, timestamp: 112n, coinbase: "0x" + "12".repeat(20), gasLimit: 29_000_000n, mixHash: "0x" + "22".repeat(32) };
 const blockHashes = (n: number) => "0x" + n.toString(16).padStart(64, "0");
 
-async function groupWith(code: Record<string, string>): Promise<PrivateGroup> {
-  const context = { common: privateCommon(1337), blockHash: blockHashes, db: newTrieDatabase(), live: new LiveStates() };
-  const group = PrivateGroup.fresh("g", context);
+async function groupWith(
+  code: Record<string, string>,
+  context = newPrivateStateContext(privateCommon(1337), blockHashes),
+  id = "g",
+): Promise<PrivateGroup> {
+  const group = PrivateGroup.fresh(id, context);
   await group.stateManager.checkpoint();
   await applyGroupGenesis(group.stateManager, Object.fromEntries(Object.entries(code).map(([address, hex]) => [address, { code: hex }])));
   await group.stateManager.commit();
@@ -48,6 +51,22 @@ describe("network: private EVM", function () {
         expect((await group.simulate("0x", blockA, CONTRACT)).output).to.equal(first.output);
       });
     }
+
+    it("answers each group from its own state, although the network's groups share one simulator", async function () {
+      const context = newPrivateStateContext(privateCommon(1337), blockHashes);
+      const groups = [await groupWith({ [CONTRACT]: returning("5f54") }, context, "a"), await groupWith({ [CONTRACT]: returning("5f54") }, context, "b")];
+      for (const [i, group] of groups.entries()) {
+        await group.stateManager.checkpoint();
+        await group.stateManager.putStorage(createAddressFromString(CONTRACT), new Uint8Array(32), hexToBytes(i === 0 ? "0x0a" : "0x0b"));
+        await group.stateManager.commit();
+      }
+      // Alternating, twice: the second round reruns nothing (answers hold), the first ran each on its own state.
+      for (let round = 0; round < 2; round++) {
+        expect(word((await groups[0].simulate("0x", blockA, CONTRACT)).output)).to.equal(10n);
+        expect(word((await groups[1].simulate("0x", blockA, CONTRACT)).output)).to.equal(11n);
+      }
+      expect(groups.map((group) => group.simulationsRun)).to.deep.equal([1, 1]);
+    });
 
     it("gives a state-only answer in any block, and a new one once the state has a new root", async function () {
       const group = await groupWith({ [CONTRACT]: returning("5f54") }); // SLOAD(0)

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AbiCoder } from "ethers";
 import { applyGroupGenesis, privateCommon } from "../../src/network/private-evm";
-import { EMPTY_TRIE_ROOT, LiveStates, PrivateGroup, Selectors, decodeKeyList, newTrieDatabase } from "../../src/network/private-group";
+import { EMPTY_TRIE_ROOT, PrivateGroup, Selectors, decodeKeyList, newPrivateStateContext } from "../../src/network/private-group";
 import { packageGroupGenesis } from "../../src/network/defaults";
 import { KEY1, KEY2, addData } from "./helpers/group";
 
@@ -9,7 +9,7 @@ const block = { number: 1, timestamp: 1n, coinbase: "0x" + "11".repeat(20), gasL
 
 describe("network: private state pieces", function () {
   it("reopens a group closed by the live-state pool at its root, with its state intact", async function () {
-    const context = { common: privateCommon(1337), blockHash: () => undefined, db: newTrieDatabase(), live: new LiveStates(1) };
+    const context = newPrivateStateContext(privateCommon(1337), () => undefined, 1);
     const groups = ["a", "b"].map((id) => PrivateGroup.fresh(id, context));
     for (const [i, group] of groups.entries()) {
       await applyGroupGenesis(group.stateManager, packageGroupGenesis());
