@@ -342,11 +342,9 @@ export class PrivacyNode {
     const block = record === undefined ? undefined : this.chain.block(record.blockNumber);
     if (record === undefined || group === undefined || block === undefined || record.tx.privacyGroupId !== groupId) return [];
     if (record.outcome === undefined || record.outcome.status === "0x2") return [];
-    const earlier = group.entries.filter(
-      (entry) => entry.blockNumber < record.blockNumber || (entry.blockNumber === record.blockNumber && entry.transactionIndex < record.transactionIndex),
-    );
-    const executor = group.executorOn(earlier.at(-1)?.stateRoot ?? EMPTY_TRIE_ROOT);
-    if (earlier.length === 0) await applyGroupGenesis(executor.stateManager, this.genesis);
+    const rootBefore = group.stateRootBefore(record.blockNumber, record.transactionIndex);
+    const executor = group.executorOn(rootBefore ?? EMPTY_TRIE_ROOT);
+    if (rootBefore === undefined) await applyGroupGenesis(executor.stateManager, this.genesis);
     const { tx, sender } = record;
     const senderAddress = createAddress(sender);
     const account = (await executor.stateManager.getAccount(senderAddress)) ?? new Account();

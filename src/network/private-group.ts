@@ -215,6 +215,13 @@ export class PrivateGroup {
     return upTo === 0 ? EMPTY_TRIE_ROOT : this.roots[upTo - 1].root;
   }
 
+  /** The state root just before the transaction at this place in the chain: undefined if no success preceded it. */
+  stateRootBefore(blockNumber: number, transactionIndex: number): string | undefined {
+    const place = (entry: GroupEntry) => entry.blockNumber - blockNumber || entry.transactionIndex - transactionIndex;
+    const before = countNotAfter(this.entries, (entry) => (place(entry) < 0 ? 0 : 1));
+    return before === 0 ? undefined : this.entries[before - 1].stateRoot;
+  }
+
   /** A throw-away executor on the state as of `blockNumber`, or undefined if the group had no state yet. */
   async executorAt(blockNumber: number): Promise<PrivateExecutor | undefined> {
     const root = this.rootAt(blockNumber);

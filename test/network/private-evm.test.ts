@@ -176,13 +176,16 @@ describe("network: private group history", function () {
       await group.stateManager.putStorage(createAddressFromString(CONTRACT), new Uint8Array(32), hexToBytes(value as `0x${string}`));
       return (await group.recordSuccess({ pmtHash: value.padEnd(66, "0"), blockNumber, transactionIndex })).stateRoot;
     };
-    await record("0x01", 5, 1);
+    const root5Second = await record("0x01", 5, 1);
     const root3 = await record("0x02", 3, 0);
     const root5 = await record("0x03", 5, 0);
     expect(group.entries.map((entry) => [entry.blockNumber, entry.transactionIndex])).to.deep.equal([[1, 0], [3, 0], [5, 0], [5, 1]]);
     const roots = [0, 1, 2, 3, 4, 5, 99].map((blockNumber) => group.rootAt(blockNumber));
     expect(roots).to.deep.equal([EMPTY_TRIE_ROOT, genesisRoot, genesisRoot, root3, root3, root5, root5]);
     expect(new Set([genesisRoot, root3, root5]).size).to.equal(3);
+    // The state a transaction started from (priv_traceTransaction re-runs it there).
+    const before = [[1, 0], [3, 0], [3, 1], [5, 0], [5, 1], [5, 2]].map(([block, index]) => group.stateRootBefore(block, index));
+    expect(before).to.deep.equal([undefined, genesisRoot, root3, root3, root5, root5Second]);
   });
 });
 
