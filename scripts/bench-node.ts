@@ -23,7 +23,7 @@ import { privateContractAddress } from "../src/network/privacy-node";
 const MEMORY_TXS = 10_000;
 const MEMORY_GROUPS = 10_000;
 /** A memory phase stops here even if it has not reached its count (a slow or busy machine). */
-const MEMORY_PHASE_SECONDS = 480;
+const MEMORY_PHASE_SECONDS = 720;
 const ROUND_TRIPS = 300;
 const THROUGHPUT_TXS = { 1: 300, 50: 1_000 } as const;
 const CHAIN_ID = 1337;
