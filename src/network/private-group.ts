@@ -196,8 +196,8 @@ export class PrivateGroup {
     this.headRoot = stateRoot;
     const recorded = { ...entry, stateRoot };
     // Usually the newest of all: a binary search keeps each success cheap however long the history.
-    const chainOrder = (other: GroupEntry) => other.blockNumber - entry.blockNumber || other.transactionIndex - entry.transactionIndex;
-    this.entries.splice(countNotAfter(this.entries, chainOrder), 0, recorded);
+    const place = countNotAfter(this.entries, (other) => againstPlace(other, entry.blockNumber, entry.transactionIndex));
+    this.entries.splice(place, 0, recorded);
     const rootsUpTo = countNotAfter(this.roots, (root) => root.blockNumber - entry.blockNumber);
     if (this.roots[rootsUpTo - 1]?.blockNumber === entry.blockNumber) this.roots[rootsUpTo - 1].root = stateRoot;
     else this.roots.splice(rootsUpTo, 0, { blockNumber: entry.blockNumber, root: stateRoot });
@@ -217,8 +217,7 @@ export class PrivateGroup {
 
   /** The state root just before the transaction at this place in the chain: undefined if no success preceded it. */
   stateRootBefore(blockNumber: number, transactionIndex: number): string | undefined {
-    const place = (entry: GroupEntry) => entry.blockNumber - blockNumber || entry.transactionIndex - transactionIndex;
-    const before = countNotAfter(this.entries, (entry) => (place(entry) < 0 ? 0 : 1));
+    const before = countNotAfter(this.entries, (entry) => (againstPlace(entry, blockNumber, transactionIndex) < 0 ? 0 : 1));
     return before === 0 ? undefined : this.entries[before - 1].stateRoot;
   }
 
@@ -235,6 +234,11 @@ export class PrivateGroup {
     const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: start });
     return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash);
   }
+}
+
+/** Where an entry stands in chain order against a place: negative before it, 0 at it, positive after it. */
+function againstPlace(entry: GroupEntry, blockNumber: number, transactionIndex: number): number {
+  return entry.blockNumber - blockNumber || entry.transactionIndex - transactionIndex;
 }
 
 /**
