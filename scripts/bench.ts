@@ -40,14 +40,14 @@ const GAS_LIMITS = { tx_cap_16M: 16_777_216, block_30M: 30_000_000 };
  * Besu 25.5.0's blob measured by this file's method, and this project's goals. Besu's blob is not in the
  * repository, so its figures are recorded here; README.md ("Where Besu's figures come from") says how.
  */
-const ANCHOR: Record<string, { besu: number; goal: number; atLeast?: true }> = {
-  create_2_nacl: { besu: 248_337, goal: 170_000 },
-  create_100_nacl: { besu: 7_683_526, goal: 5_000_000 },
+const ANCHOR: Record<string, { besu: number; goal: number; atLeast?: true; plusFreshSlot?: true }> = {
+  create_2_nacl: { besu: 248_337, goal: 170_000, plusFreshSlot: true },
+  create_100_nacl: { besu: 7_683_526, goal: 5_000_000, plusFreshSlot: true },
   lock_add1_to_100_nacl: { besu: 647_494, goal: 120_000 },
   remove_1_of_101_nacl: { besu: 551_779, goal: 60_000 },
   getParticipants_100_nacl: { besu: 740_930, goal: 300_000 },
   upgrade_with_100_nacl: { besu: 8_419_054, goal: 100_000 },
-  create_100_ec: { besu: 12_310_455, goal: 9_500_000 },
+  create_100_ec: { besu: 12_310_455, goal: 9_500_000, plusFreshSlot: true },
   lock_add1_to_100_ec: { besu: 1_131_886, goal: 180_000 },
   remove_1_of_101_ec: { besu: 998_438, goal: 80_000 },
   getParticipants_100_ec: { besu: 1_228_141, goal: 750_000 },
@@ -224,14 +224,25 @@ async function scaling(sizes: number[]): Promise<Record<string, Record<string, n
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
 
+/**
+ * The gas of one fresh storage slot (a zero-to-non-zero SSTORE of a cold slot). A creation goal allows it
+ * on top: the group header takes two slots since the version grew to 216 bits (GroupStorage.Group), and
+ * creating a group writes both.
+ */
+const FRESH_SLOT_GAS = 22_100;
+
+/** The figure a goal allows: the goal, plus one fresh slot for a creation. */
+const allowed = (name: string): number => ANCHOR[name].goal + (ANCHOR[name].plusFreshSlot ? FRESH_SLOT_GAS : 0);
+
 const meetsGoal = (name: string, ours: number): boolean =>
-  ANCHOR[name].atLeast ? ours >= ANCHOR[name].goal : ours <= ANCHOR[name].goal;
+  ANCHOR[name].atLeast ? ours >= allowed(name) : ours <= allowed(name);
 
 function printFigures(figures: Record<string, number>): void {
-  const rows = Object.entries(ANCHOR).map(([name, { besu, goal, atLeast }]) => {
+  const rows = Object.entries(ANCHOR).map(([name, { besu, goal, atLeast, plusFreshSlot }]) => {
     const ours = figures[name];
     const verdict = meetsGoal(name, ours) ? "met" : "SHORT";
-    return [name, fmt(ours), fmt(besu), (ours / besu).toFixed(3), `${atLeast ? "≥" : "≤"} ${fmt(goal)}`, verdict];
+    const bound = `${atLeast ? "≥" : "≤"} ${fmt(goal)}${plusFreshSlot ? ` + ${fmt(FRESH_SLOT_GAS)}` : ""}`;
+    return [name, fmt(ours), fmt(besu), (ours / besu).toFixed(3), bound, verdict];
   });
   printTable(["figure", "this blob", "Besu 25.5.0", "ratio", "goal", ""], rows);
 }

@@ -3,9 +3,12 @@ pragma solidity 0.8.30;
 
 import {FlexiblePrivacyGroupManagement} from "../management/FlexiblePrivacyGroupManagement.sol";
 
-/// @title Example: a second admin who may lock, unlock, add and remove members, next to the owner.
-/// @notice Only the owner sets the second admin, transfers ownership and upgrades. Like the owner, the
-/// second admin must sign its transactions itself: a contract admin could lock a Besu group for good.
+/// @title Example: a second admin who may lock, unlock and add members, next to the owner.
+/// @notice Only the owner sets the second admin, removes members, transfers ownership and upgrades.
+/// Removal stays the owner's because the contract cannot tell which key is the owner's own node: an
+/// admin who removed it would have Besu drop every later transaction of the owner, who could then
+/// neither unlock, nor demote the admin, nor re-add itself. Like the owner, the second admin must sign
+/// its transactions itself: a contract admin could lock a Besu group for good.
 /// @dev Its one piece of state sits in its own ERC-7201 namespace, never in a state variable, which
 /// would start at slot 0: the proxy's implementation.
 contract SecondAdminManagement is FlexiblePrivacyGroupManagement {
@@ -28,11 +31,17 @@ contract SecondAdminManagement is FlexiblePrivacyGroupManagement {
 
     /// @notice Names the second admin; owner only. address(0) removes it.
     function setSecondAdmin(address newAdmin) external {
-        _requireDelegated();
+        _requireDelegatedCall(4 + 32);
         _checkOwner(_layout().group);
         SecondAdminLayout storage $ = _secondAdminLayout();
         emit SecondAdminChanged($.secondAdmin, newAdmin);
         $.secondAdmin = newAdmin;
+    }
+
+    /// @notice Removes a member; owner only (see the contract's notice).
+    function removeParticipant(bytes calldata participant) public override returns (bool) {
+        _checkOwner(_layout().group);
+        return super.removeParticipant(participant);
     }
 
     /// @dev The owner, or the second admin signing for itself.

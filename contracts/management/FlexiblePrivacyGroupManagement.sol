@@ -59,9 +59,10 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     error ParticipantKeyTooLong(uint256 length);
     /// @notice The group would pass MAX_KEY_WORDS: `maxParticipants` keys of its length fit.
     error GroupTooLarge(uint256 participantCount, uint256 maxParticipants);
-    /// @notice The addParticipants calldata is not the canonical ABI encoding, which Besu reads by fixed
-    /// offsets: Besu and the contract would disagree on who was added.
-    error ParticipantListNotCanonical();
+    /// @notice The calldata is not the canonical ABI encoding of the call: an offset that is not the
+    /// standard one, non-zero padding, or bytes after the arguments. Besu reads addParticipants by fixed
+    /// offsets, and the version hashes the calldata, so each change must have exactly one encoding.
+    error GroupCalldataNotCanonical();
     /// @notice The key's length differs from the group's; Besu cannot decode a mixed group.
     error ParticipantKeyLengthMismatch(bytes key, uint256 groupKeyLength);
     /// @notice The key is already a member, or appears twice in the list.
@@ -85,42 +86,48 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
         _admit(group, publicEnclaveKeys);
 
         // The array's offset word, which Besu never reads: canonical calldata puts the array right after it.
-        if (uint256(bytes32(msg.data[4:36])) != 32) revert ParticipantListNotCanonical();
+        if (uint256(bytes32(msg.data[4:36])) != 32) revert GroupCalldataNotCanonical();
         uint256 keyLength = group.keyLength;
         uint16 count = group.participantCount;
         // In canonical calldata each key sits one length word plus its padded words after the previous.
         uint256 keyStart = FIRST_KEY_HEAD + 32 * publicEnclaveKeys.length + 32;
         uint256 keyStride = 32 + 32 * ParticipantKeys.wordCount(keyLength);
+        uint256 padding; // the keys' padding bits: zero in canonical calldata
         for (uint256 i = 0; i < publicEnclaveKeys.length; ++i) {
             bytes calldata key = publicEnclaveKeys[i];
             if (key.length != keyLength) {
                 if (key.length == 0) revert ParticipantKeyEmpty(i);
                 revert ParticipantKeyLengthMismatch(key, keyLength);
             }
-            if (key.calldataOffset() != keyStart) revert ParticipantListNotCanonical();
+            if (key.calldataOffset() != keyStart) revert GroupCalldataNotCanonical();
             keyStart += keyStride;
             _beforeAddParticipant(key);
             bytes32 keyHash = key.hash();
             // A duplicate inside the list is caught here too: its first copy is already stored.
             if ($.positionOf[keyHash] != 0) revert ParticipantAlreadyMember(key);
-            key.write(count);
+            padding |= key.write(count);
             ++count;
             $.positionOf[keyHash] = count;
             key.emitAdded();
         }
-        // Nothing may trail the last key either: the canonical encoding ends with it.
-        if (msg.data.length != keyStart - 32) revert ParticipantListNotCanonical();
+        // Nothing may trail the last key either, and padding is zero: the canonical encoding ends with the key.
+        if (msg.data.length != keyStart - 32 || padding != 0) revert GroupCalldataNotCanonical();
 
         group.participantCount = count;
         group.version = _nextVersion(group.version);
-        group.locked = false;
-        $.group = group;
+        _storeMembershipChange(group); // unlocks
         return true;
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function removeParticipant(bytes calldata participant) public virtual returns (bool) {
         _requireDelegated();
+        // Canonical: the offset word is 0x20, the key's padding is zero and nothing follows it.
+        if (
+            uint256(bytes32(msg.data[4:36])) != 32 ||
+            msg.data.length != FIRST_KEY_HEAD + 32 * ParticipantKeys.wordCount(participant.length) ||
+            !ParticipantKeys.paddingIsZero(participant)
+        ) revert GroupCalldataNotCanonical();
         Layout storage $ = _layout();
         Group memory group = $.group;
         _checkGroupAdmin(group);
@@ -140,7 +147,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
 
         group.participantCount = uint16(last);
         group.version = _nextVersion(group.version);
-        $.group = group;
+        _storeMembershipChange(group);
         emit ParticipantRemoved(participant);
         return true;
     }
@@ -153,7 +160,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function lock() public virtual {
-        _requireDelegated();
+        _requireDelegatedCall(4);
         Group storage group = _layout().group;
         _checkGroupAdmin(group);
         if (group.locked) revert GroupLocked();
@@ -163,7 +170,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function unlock() public virtual {
-        _requireDelegated();
+        _requireDelegatedCall(4);
         Group storage group = _layout().group;
         _checkGroupAdmin(group);
         if (!group.locked) revert GroupNotLocked();
@@ -174,7 +181,8 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     /// @inheritdoc IFlexiblePrivacyGroupManagement
     function canExecute() public view virtual returns (bool) {
         Group storage group = _layout().group;
-        return group.owner != address(0) && !group.locked;
+        // A group that exists has at least one member, so this reads the one header slot.
+        return group.participantCount != 0 && !group.locked;
     }
 
     /// @inheritdoc IFlexiblePrivacyGroupManagement
@@ -200,7 +208,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
 
     /// @inheritdoc IGroupOwnership
     function transferOwnership(address newOwner) public virtual {
-        _requireDelegated();
+        _requireDelegatedCall(4 + 32);
         Layout storage $ = _layout();
         address currentOwner = $.group.owner;
         _checkOwner($.group);
@@ -211,7 +219,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
 
     /// @inheritdoc IGroupOwnership
     function acceptOwnership() public virtual {
-        _requireDelegated();
+        _requireDelegatedCall(4);
         Layout storage $ = _layout();
         address newOwner = $.pendingOwner;
         if (newOwner == address(0)) revert OwnershipNoPendingTransfer();
@@ -225,7 +233,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
 
     /// @inheritdoc IGroupOwnership
     function cancelOwnershipTransfer() public virtual {
-        _requireDelegated();
+        _requireDelegatedCall(4);
         Layout storage $ = _layout();
         _checkOwner($.group);
         address pending = $.pendingOwner;
@@ -259,9 +267,17 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
         if (implementation == address(0)) revert GroupCalledDirectly();
     }
 
+    /// @dev _requireDelegated, and calldata of exactly `length` bytes, the canonical encoding of a call
+    /// whose arguments are all of fixed size: every call has one encoding (see GroupCalldataNotCanonical).
+    function _requireDelegatedCall(uint256 length) internal view {
+        _requireDelegated();
+        if (msg.data.length != length) revert GroupCalldataNotCanonical();
+    }
+
     /// @dev The checks before keys are added: who may add, in which state, and how many. On creation,
-    /// makes the signer the owner and fixes the group's key length from the first key (in `group`).
-    function _admit(Group memory group, bytes[] calldata keys) private view {
+    /// makes the signer the owner (in storage and in `group`) and fixes the group's key length from the
+    /// first key (in `group`).
+    function _admit(Group memory group, bytes[] calldata keys) private {
         if (group.owner == address(0)) {
             if (msg.sender == address(0)) revert GroupUnauthorizedAccount(msg.sender);
             _requireSigner();
@@ -270,6 +286,7 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
             if (firstLength == 0) revert ParticipantKeyEmpty(0);
             if (firstLength > MAX_KEY_LENGTH) revert ParticipantKeyTooLong(firstLength);
             group.owner = msg.sender;
+            _layout().group.owner = msg.sender;
             group.keyLength = uint16(firstLength);
         } else {
             _checkGroupAdmin(group);
@@ -305,12 +322,13 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
     }
 
     /// @dev The version after a membership change: keccak256 of the previous version, the parent block's
-    /// hash and the change's calldata, cut to its low 56 bits. The parent hash makes the version differ
-    /// between forks, as Besu's does, and the calldata makes two different changes on sibling blocks
-    /// differ too: a transaction stamped with a version on one fork is dropped on the other. The
-    /// previous version makes consecutive changes in one block differ. 56 bits keep the version in the
-    /// group's one slot; a chance collision is 2^-56, and forcing one takes about 2^56 block hashes.
-    function _nextVersion(uint56 previous) internal view returns (uint56) {
+    /// hash and the change's calldata, cut to its low 216 bits. The parent hash makes the version differ
+    /// between forks, as Besu's does, and the calldata (canonical, so one per change) makes two different
+    /// changes on sibling blocks differ too: a transaction stamped with a version on one fork is dropped
+    /// on the other. The previous version makes consecutive changes in one block differ. Whoever chooses
+    /// the calldata (the owner picks the keys) can search for two changes with one version: with 216 bits
+    /// a birthday search takes about 2^108 hashes.
+    function _nextVersion(uint216 previous) internal view returns (uint216) {
         bytes32 parent = blockhash(block.number - 1);
         bytes32 next;
         // solhint-disable-next-line no-inline-assembly
@@ -323,6 +341,6 @@ contract FlexiblePrivacyGroupManagement is IFlexiblePrivacyGroupManagement, IGro
             mstore(add(data, 0x40), change)
             next := keccak256(data, 0x60)
         }
-        return uint56(uint256(next));
+        return uint216(uint256(next));
     }
 }

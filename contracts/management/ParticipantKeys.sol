@@ -51,9 +51,9 @@ library ParticipantKeys {
         }
     }
 
-    /// @notice Writes `key` at `position`; the bytes past the key in its last word are stored as zeros,
-    /// so getParticipants() returns canonical padding whatever the calldata held there.
-    function write(bytes calldata key, uint256 position) internal {
+    /// @notice Writes `key` at `position` and returns the calldata's padding bits after the key (zero in
+    /// canonical calldata, so callers OR them together and check once); the padding is stored as zeros.
+    function write(bytes calldata key, uint256 position) internal returns (uint256 padding) {
         uint256 words = wordCount(key.length);
         uint256 slot = slotOf(position, words);
         assembly ("memory-safe") {
@@ -68,8 +68,21 @@ library ParticipantKeys {
             // 1 to 32 bytes of the key sit in the last word; keep those, zero the rest.
             let tailBytes := sub(key.length, shl(5, last))
             let word := calldataload(add(key.offset, shl(5, last)))
-            sstore(add(slot, last), and(word, not(shr(shl(3, tailBytes), not(0)))))
+            let kept := and(word, not(shr(shl(3, tailBytes), not(0))))
+            sstore(add(slot, last), kept)
+            padding := xor(word, kept)
         }
+    }
+
+    /// @notice Whether the calldata's padding after `key` (up to its last word's end) is zero.
+    function paddingIsZero(bytes calldata key) internal pure returns (bool) {
+        uint256 tailBytes = key.length & 31;
+        if (tailBytes == 0) return true;
+        uint256 word;
+        assembly ("memory-safe") {
+            word := calldataload(add(key.offset, sub(key.length, tailBytes)))
+        }
+        return word << (tailBytes * 8) == 0;
     }
 
     /// @notice Moves the key at `from` to `to` and returns its keccak256, clearing nothing.

@@ -1,12 +1,15 @@
 import { AbiCoder, keccak256, toBeHex, type TransactionResponse } from "ethers";
 import hre from "hardhat";
 
-/** The version is the low 56 bits of its hash (GroupStorage.Group.version). */
-const VERSION_MASK = (1n << 56n) - 1n;
+/** The version's width in bits (GroupStorage.Group.version). */
+export const VERSION_BITS = 216n;
+
+/** The version is the low VERSION_BITS bits of its hash. */
+const VERSION_MASK = (1n << VERSION_BITS) - 1n;
 
 /**
  * The version after a membership change, computed as the contract's _nextVersion does: keccak256 of
- * the previous version, the parent block's hash and keccak256 of the change's calldata, cut to 56 bits.
+ * the previous version, the parent block's hash and keccak256 of the change's calldata, cut to VERSION_BITS bits.
  */
 export function nextVersion(previous: string, parentHash: string, calldata: string): string {
   const encoded = AbiCoder.defaultAbiCoder().encode(

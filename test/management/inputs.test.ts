@@ -358,7 +358,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       const cTail = concat([toBeHex(32, 32), c]);
       const secondHead = toBeHex(hre.ethers.dataLength(data) - heads, 32);
       const tampered = concat([dataSlice(data, 0, heads + 32), secondHead, dataSlice(data, heads + 64), cTail]);
-      await expectRefused(group, () => sendRaw(tampered), "ParticipantListNotCanonical");
+      await expectRefused(group, () => sendRaw(tampered), "GroupCalldataNotCanonical");
     });
 
     it("can not swap two keys' offsets: Solidity would decode [b, a], Besu reads [a, b]", async function () {
@@ -372,7 +372,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
         dataSlice(data, heads, heads + 32),
         dataSlice(data, heads + 64),
       ]);
-      await expectRefused(group, () => sendRaw(swapped), "ParticipantListNotCanonical");
+      await expectRefused(group, () => sendRaw(swapped), "GroupCalldataNotCanonical");
     });
 
     /** A 32-byte word holding `value`, wrapped to 256 bits (so -32 is 2^256 - 32). */
@@ -387,7 +387,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       // -32, points back at byte 100: the one-byte key 0xff. Besu: length 3 at byte 36, heads that
       // lead nowhere.
       const data = concat([selector(await canonical([a])), word(0x60n), word(3n), word(0x20n), word(1n), word(-32n)]);
-      await expectRefused(group, () => sendRaw(data), "ParticipantListNotCanonical");
+      await expectRefused(group, () => sendRaw(data), "GroupCalldataNotCanonical");
     });
 
     it("can not move the array's offset into the key's bytes (wrapped): Besu reads 10 keys that are not there", async function () {
@@ -403,26 +403,107 @@ describe("bad inputs: each gets its named error and changes nothing", function (
         word(1n),
         word(-64n),
       ]);
-      await expectRefused(group, () => sendRaw(data), "ParticipantListNotCanonical");
+      await expectRefused(group, () => sendRaw(data), "GroupCalldataNotCanonical");
     });
 
     it("can not add bytes after the last key", async function () {
       const { group } = await loadFixture(genesisFixture);
       const data = concat([await canonical([a, b]), toBeHex(0, 32)]);
-      await expectRefused(group, () => sendRaw(data), "ParticipantListNotCanonical");
+      await expectRefused(group, () => sendRaw(data), "GroupCalldataNotCanonical");
     });
 
     it("can not leave a gap between the array's offset word and the array", async function () {
       const { group } = await loadFixture(genesisFixture);
       const data = await canonical([a]);
       const gapped = concat([dataSlice(data, 0, 4), toBeHex(0x40, 32), toBeHex(0, 32), dataSlice(data, 36)]);
-      await expectRefused(group, () => sendRaw(gapped), "ParticipantListNotCanonical");
+      await expectRefused(group, () => sendRaw(gapped), "GroupCalldataNotCanonical");
     });
 
     it("still takes the canonical encoding that ethers and Besu's clients send", async function () {
       const { group, owner } = await loadFixture(genesisFixture);
       await (await sendRaw(await canonical([a, b, c]))).wait();
       expect(await snapshot(group)).to.deep.include({ participants: [a, b, c], owner: owner.address });
+    });
+  });
+
+  describe("calldata of every other state-changing function: exactly its canonical encoding", function () {
+    type Fixture = Awaited<ReturnType<typeof createdGroupFixture>>;
+    /** `data` with one byte, then one zero word, appended is refused; `data` itself then goes through. */
+    async function expectOnlyCanonical(
+      group: Fixture["group"],
+      from: Fixture["owner"],
+      data: string,
+      then?: () => Promise<void>,
+    ) {
+      for (const extra of ["0x00", toBeHex(0, 32)]) {
+        await expectRefused(
+          group,
+          () => from.sendTransaction({ to: PROXY_ADDRESS, data: concat([data, extra]) }),
+          "GroupCalldataNotCanonical",
+        );
+      }
+      // The canonical form of the same call goes through, so the refusal above was the extra bytes'.
+      await (await from.sendTransaction({ to: PROXY_ADDRESS, data })).wait();
+      await then?.();
+    }
+
+    it("lock(), unlock(): nothing after the selector", async function () {
+      const { group, owner } = await loadFixture(createdGroupFixture);
+      await expectOnlyCanonical(group, owner, group.interface.encodeFunctionData("lock"), async () => {
+        expect(await group.canExecute()).to.equal(false);
+      });
+      await expectOnlyCanonical(group, owner, group.interface.encodeFunctionData("unlock"));
+    });
+
+    it("transferOwnership(address), acceptOwnership(), cancelOwnershipTransfer(): nothing after the arguments", async function () {
+      const { group, owner, newOwner } = await loadFixture(createdGroupFixture);
+      await expectOnlyCanonical(
+        group,
+        owner,
+        group.interface.encodeFunctionData("transferOwnership", [newOwner.address]),
+      );
+      await expectOnlyCanonical(group, owner, group.interface.encodeFunctionData("cancelOwnershipTransfer"));
+      await (await group.transferOwnership(newOwner.address)).wait();
+      await expectOnlyCanonical(group, newOwner, group.interface.encodeFunctionData("acceptOwnership"), async () => {
+        expect(await group.owner()).to.equal(newOwner.address);
+      });
+    });
+
+    it("removeParticipant(bytes): nothing after the key, the standard offset, zero padding", async function () {
+      const { group, owner } = await loadFixture(createdGroupFixture);
+      const data = group.interface.encodeFunctionData("removeParticipant", [INITIAL_KEYS[0]]);
+      const send = (raw: string) => () => owner.sendTransaction({ to: PROXY_ADDRESS, data: raw });
+      const offset = (value: number) =>
+        concat([dataSlice(data, 0, 4), toBeHex(value, 32), toBeHex(0, value - 32), dataSlice(data, 36)]);
+      await expectRefused(group, send(offset(64)), "GroupCalldataNotCanonical");
+      await expectOnlyCanonical(group, owner, data, async () => {
+        expect(await group.getParticipants()).to.not.include(INITIAL_KEYS[0]);
+      });
+    });
+
+    it("removeParticipant of a 91-byte key: its padding is zero", async function () {
+      const { group, owner } = await loadFixture(lockedEcGroupFixture);
+      await (await group.unlock()).wait();
+      const data = group.interface.encodeFunctionData("removeParticipant", [EC_KEYS[0]]);
+      const dirty = concat([dataSlice(data, 0, hre.ethers.dataLength(data) - 1), "0x01"]);
+      await expectRefused(
+        group,
+        () => owner.sendTransaction({ to: PROXY_ADDRESS, data: dirty }),
+        "GroupCalldataNotCanonical",
+      );
+      await expect(owner.sendTransaction({ to: PROXY_ADDRESS, data })).to.emit(group, "ParticipantRemoved");
+    });
+
+    it("addParticipants of 91-byte keys: each key's padding is zero", async function () {
+      const { group, owner } = await loadFixture(lockedEcGroupFixture);
+      const data = group.interface.encodeFunctionData("addParticipants", [[EC_KEYS[2]]]);
+      const dirty = concat([dataSlice(data, 0, hre.ethers.dataLength(data) - 1), "0x01"]);
+      await expectRefused(
+        group,
+        () => owner.sendTransaction({ to: PROXY_ADDRESS, data: dirty }),
+        "GroupCalldataNotCanonical",
+      );
+      await expect(owner.sendTransaction({ to: PROXY_ADDRESS, data })).to.emit(group, "ParticipantAdded");
     });
   });
 

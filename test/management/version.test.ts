@@ -4,7 +4,7 @@ import { type TransactionResponse, ZeroHash } from "ethers";
 import hre from "hardhat";
 import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
 import { genesisFixture } from "../helpers/fixtures";
-import { latestBlockHash, nextVersion, versionAfter } from "../helpers/version";
+import { VERSION_BITS, latestBlockHash, nextVersion, versionAfter } from "../helpers/version";
 
 const [a, b, c, d] = pseudoRandomKeys("version", 0, 4, NACL_KEY_LENGTH);
 
@@ -25,7 +25,7 @@ async function mineBlockAhead(secondsAhead: number): Promise<void> {
 }
 
 describe("the version: bound to the chain, as Besu's is", function () {
-  it("is keccak256(previous version, parent block hash, the change's calldata), cut to 56 bits, at create, add and remove", async function () {
+  it("is keccak256(previous version, parent block hash, the change's calldata), cut to 216 bits, at create, add and remove", async function () {
     const { group } = await loadFixture(genesisFixture);
     const created = await versionAfter(ZeroHash, await group.addParticipants([a, b]));
     expect(await group.getVersion(), "creation").to.equal(created);
@@ -35,6 +35,22 @@ describe("the version: bound to the chain, as Besu's is", function () {
     const removed = await versionAfter(added, await group.removeParticipant(a));
     expect(await group.getVersion(), "remove").to.equal(removed);
     expect(new Set([ZeroHash, created, added, removed]).size).to.equal(4);
+  });
+
+  it("uses its full width: 216 bits, so a birthday search for two changes with one version takes about 2^108 hashes", async function () {
+    const { group } = await loadFixture(genesisFixture);
+    const versions: bigint[] = [];
+    await (await group.addParticipants([a, b])).wait();
+    versions.push(BigInt(await group.getVersion()));
+    for (const key of [c, d]) {
+      await (await group.lock()).wait();
+      await (await group.addParticipants([key])).wait();
+      versions.push(BigInt(await group.getVersion()));
+    }
+    // A hash cut to fewer bits leaves the top ones zero in every version; three versions with their
+    // top byte all zero by chance has odds 2^-24.
+    expect(versions.every((version) => version < 1n << VERSION_BITS)).to.equal(true);
+    expect(versions.some((version) => version >> (VERSION_BITS - 8n) !== 0n)).to.equal(true);
   });
 
   it("differs between two forks that create the same group with the same call at the same height", async function () {
