@@ -38,7 +38,7 @@ const GAS_LIMITS = { tx_cap_16M: 16_777_216, block_30M: 30_000_000 };
 
 /**
  * Besu 25.5.0's blob measured by this file's method, and this project's goals. Besu's blob is not in the
- * repository, so its figures are recorded here; README.md ("Where Besu's figures come from") says how.
+ * repository, so its figures are recorded here; docs/benchmarks.md ("Where Besu's figures come from") says how.
  */
 const ANCHOR: Record<string, { besu: number; goal: number; atLeast?: true; plusFreshSlot?: true }> = {
   create_2_nacl: { besu: 248_337, goal: 170_000, plusFreshSlot: true },

@@ -6,13 +6,13 @@ import { startClientNetwork, type ClientNetwork } from "./network";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-/** The README's client example, pointed at this test's network and at this checkout instead of the package. */
+/** docs/besu-client.md's client example, pointed at this test's network and at this checkout instead of the package. */
 function readmeExample(urls: string[]): string {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const readme = fs.readFileSync(path.join(ROOT, "docs", "besu-client.md"), "utf8");
   const block = /<!-- besu-client-example:start -->\s*```ts\n([\s\S]*?)```\s*<!-- besu-client-example:end -->/.exec(
     readme,
   );
-  if (block === null) throw new Error("the README has no besu-client-example block");
+  if (block === null) throw new Error("docs/besu-client.md has no besu-client-example block");
   const source = block[1]
     .replace('"flexible-privacy-groups"', JSON.stringify(path.join(ROOT, "src")))
     .replace('"./typechain-types"', JSON.stringify(path.join(ROOT, "typechain-types")))
@@ -23,7 +23,7 @@ function readmeExample(urls: string[]): string {
   }).outputText;
 }
 
-describe("client: the README's example runs as written", function () {
+describe("client: the example of docs/besu-client.md runs as written", function () {
   let net: ClientNetwork;
 
   before(async function () {

@@ -12,13 +12,13 @@ import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
 import { freePort, hardhat, rpc, sh, startHardhatNode } from "../helpers/cli";
 import { coverageRunning } from "../helpers/fixtures";
 
-/** The README's Ignition commands, exactly as written there. */
+/** The Ignition commands of docs/custom-management.md, exactly as written there. */
 function readmeDeployCommands(): string[] {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const readme = fs.readFileSync(path.join(ROOT, "docs", "custom-management.md"), "utf8");
   return [...readme.matchAll(/^(npx hardhat ignition deploy .+?)(?:\s+#.*)?$/gm)].map((m) => m[1].trim());
 }
 
-describe("the README's deploy commands and fpg:verify --rpc, against `npx hardhat node`", function () {
+describe("the deploy commands of docs/custom-management.md and fpg:verify --rpc, against `npx hardhat node`", function () {
   this.timeout(600_000);
   let node: ChildProcess;
   let url: string;
@@ -45,8 +45,8 @@ describe("the README's deploy commands and fpg:verify --rpc, against `npx hardha
       commands.find((c) => c.includes("FlexiblePrivacyGroup.ts")),
       commands.find((c) => c.includes("ManagementUpgrade.ts")),
     ];
-    expect(deployGroup, "the README shows the group deployment").to.be.a("string");
-    expect(deployUpgrade, "the README shows the upgrade deployment").to.be.a("string");
+    expect(deployGroup, "the page shows the group deployment").to.be.a("string");
+    expect(deployUpgrade, "the page shows the upgrade deployment").to.be.a("string");
 
     const groupOutput = await run(deployGroup as string);
     const proxyAddress = /FlexiblePrivacyGroup#FlexiblePrivacyGroupProxy - (0x[0-9a-fA-F]{40})/.exec(groupOutput)?.[1];
