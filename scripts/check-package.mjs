@@ -68,11 +68,23 @@ function checkBuilt() {
   }
 }
 
+/** The contract names of the test doubles and examples, whose sources, bindings and ABIs stay out of the tarball. */
+function unshippedContractNames() {
+  return ["test", "examples"].flatMap((dir) =>
+    fs
+      .readdirSync(path.join(ROOT, "contracts", dir))
+      .filter((name) => name.endsWith(".sol"))
+      .map((name) => name.slice(0, -".sol".length)),
+  );
+}
+
 /** What the tarball must and must not hold. */
 function checkContents(files) {
-  const refused = files.filter(
-    (f) => f.startsWith("contracts/test/") || f.startsWith("contracts/examples/") || f.startsWith("examples/") || f.endsWith(".map"),
-  );
+  const names = unshippedContractNames();
+  const isUnshipped = (f) =>
+    /(^|\/)contracts\/(test|examples)\//.test(f) ||
+    names.some((name) => path.basename(f).startsWith(`${name}.`) || path.basename(f).startsWith(`${name}__`));
+  const refused = files.filter((f) => isUnshipped(f) || f.startsWith("examples/") || f.endsWith(".map"));
   if (refused.length > 0) fail(`the tarball ships test doubles, examples or source maps: ${refused.join(", ")}`);
   const required = [
     "LICENSE",

@@ -5,7 +5,7 @@
  */
 import v8 from "node:v8";
 import { Interface, computeAddress } from "ethers";
-import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
+import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../typechain";
 import { NetworkConfigError, loadNetworkConfig } from "./config";
 import { type PrivacyNetwork, type PrivateTransactionEntry, startPrivacyNetwork } from "./index";
 import type { NetworkConfig } from "./types";
