@@ -120,7 +120,7 @@ function checkTypeScriptConsumer(work, tarball) {
   if (fs.existsSync(path.join(modules, "flexible-privacy-groups", "node_modules", "ethers"))) {
     fail("the package brought its own ethers: ethers must be a peer dependency");
   }
-  for (const optional of ["jose", "@ethereumjs/vm", "@ethereumjs/evm"]) {
+  for (const optional of ["jose", "@ethereumjs/vm", "@ethereumjs/evm", "@nomicfoundation/edr"]) {
     if (fs.existsSync(path.join(modules, optional))) fail(`an SDK consumer got ${optional}: it must be an optional peer dependency`);
   }
   if (fs.existsSync(path.join(ROOT, "src", "network", "index.ts"))) {

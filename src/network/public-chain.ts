@@ -1,13 +1,11 @@
-import { createHardhatNetworkProvider } from "hardhat/internal/hardhat-network/provider/provider";
+import { PRAGUE } from "@nomicfoundation/edr";
 import { Transaction } from "ethers";
+import { type Eip1193Provider, startEngine } from "./engine";
 import { signWithFreshKey } from "./secp256k1";
 import type { BlockContext } from "./private-evm";
 import type { NetworkConfig } from "./types";
 
-/** An EIP-1193 provider: the shape of Hardhat's, EDR's and each node's. */
-export interface Eip1193Provider {
-  request(args: { method: string; params?: unknown[] | object }): Promise<unknown>;
-}
+export type { Eip1193Provider } from "./engine";
 
 export interface ChainTransaction {
   hash: string;
@@ -22,7 +20,7 @@ export interface ChainBlock extends BlockContext {
 }
 
 /** The public chain's hardfork; Besu 25.5 runs Prague on current networks. */
-export const PUBLIC_HARDFORK = "prague";
+export const PUBLIC_HARDFORK = PRAGUE;
 export const BLOCK_GAS_LIMIT = 30_000_000;
 const FUNDED_BALANCE = 10n ** 24n;
 
@@ -37,7 +35,7 @@ interface RpcBlock {
 }
 
 /**
- * The shared public chain: Hardhat Network's EDR in process, free gas (base fee 0, minimum gas price 0),
+ * The shared public chain: EDR (Hardhat's engine) in process, free gas (base fee 0, minimum gas price 0),
  * the config's accounts funded. `follow` hands each new block, in order, to the privacy layer.
  */
 export class PublicChain {
@@ -52,28 +50,13 @@ export class PublicChain {
   ) {}
 
   static async start(config: NetworkConfig): Promise<PublicChain> {
-    const provider = await createHardhatNetworkProvider(
-      {
-        hardfork: PUBLIC_HARDFORK,
-        chainId: config.chainId,
-        networkId: config.chainId,
-        blockGasLimit: BLOCK_GAS_LIMIT,
-        minGasPrice: 0n,
-        automine: config.blockTime === 0,
-        intervalMining: 0,
-        mempoolOrder: "fifo",
-        chains: new Map(),
-        genesisAccounts: config.accounts.map((privateKey) => ({ privateKey, balance: FUNDED_BALANCE.toString() })),
-        allowUnlimitedContractSize: false,
-        throwOnTransactionFailures: false,
-        throwOnCallFailures: false,
-        allowBlocksWithSameTimestamp: false,
-        initialBaseFeePerGas: 0,
-        enableTransientStorage: false,
-        enableRip7212: false,
-      },
-      { enabled: false, printLineFn: () => undefined, replaceLastLineFn: () => undefined },
-    );
+    const provider = await startEngine({
+      hardfork: PUBLIC_HARDFORK,
+      chainId: config.chainId,
+      blockGasLimit: BLOCK_GAS_LIMIT,
+      automine: config.blockTime === 0,
+      accounts: config.accounts.map((privateKey) => ({ privateKey, balance: FUNDED_BALANCE })),
+    });
     const chain = new PublicChain(provider, config.blockTime === 0);
     await chain.follow(async () => undefined);
     return chain;
@@ -104,7 +87,8 @@ export class PublicChain {
   async follow(onBlock: (block: ChainBlock) => Promise<void>): Promise<void> {
     // Usually one block was mined since the last call: asking for the latest one first saves a request.
     const latest = await this.fetchBlock("latest");
-    for (let number = this.blocks.length; number < latest.number; number++) await this.accept(await this.fetchBlock(number), onBlock);
+    for (let number = this.blocks.length; number < latest.number; number++)
+      await this.accept(await this.fetchBlock(number), onBlock);
     if (latest.number === this.blocks.length) await this.accept(latest, onBlock);
   }
 
