@@ -6,7 +6,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { keccak256 } from "ethers";
+import { Interface, keccak256, toBeHex } from "ethers";
+import { type AllocLike, blobDifferences, describeDifference, shippedStorageWord } from "../src/blob";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./lib/addresses";
 import { UserError } from "./lib/cli";
 import { displayPath, readJsonFile } from "./lib/genesis-file";
@@ -50,62 +51,169 @@ const JAVA_CONSTANTS: Record<string, BlobPart> = {
   PROXY_RUNTIME_BYTECODE: "proxy",
 };
 
-function javaCodes(text: string): FoundCode {
+/**
+ * Java source with its `//` and `/* *\/` comments blanked (newlines kept, so line numbers hold), string and
+ * char literals left as they are: what javac compiles, so a constant in a comment is not read.
+ */
+export function stripJavaComments(text: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const two = text.slice(i, i + 2);
+    if (two === "//" || two === "/*") {
+      const end = two === "//" ? text.indexOf("\n", i) : text.indexOf("*/", i + 2);
+      const stop = end === -1 ? text.length : two === "//" ? end : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, " ");
+      i = stop;
+    } else if (text[i] === '"' || text[i] === "'") {
+      // A literal runs to its unescaped closing quote; comment markers inside it are text.
+      let j = i + 1;
+      while (j < text.length && text[j] !== text[i] && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+/** `= Bytes.fromHexString("…" + "…");`: hex string literals only, possibly split and concatenated. */
+const LITERAL_DEFINITION = /^\s*Bytes\.fromHexString\(\s*("(?:0x)?[0-9a-fA-F]*"(?:\s*\+\s*"[0-9a-fA-F]*")*)\s*\)\s*$/;
+
+function javaCodes(text: string, name: string): FoundCode {
+  const code = stripJavaComments(text);
   const found: FoundCode = {};
-  // `NAME = Bytes.fromHexString("…" + "…")`: string literals may be split and concatenated.
-  for (const [, name, args] of text.matchAll(/(\w+)\s*=\s*Bytes\.fromHexString\(([^)]*)\)/g)) {
-    const part = JAVA_CONSTANTS[name];
-    if (part !== undefined) found[part] = hexCode([...args.matchAll(/"([^"]*)"/g)].map((m) => m[1]).join(""));
+  for (const [constant, part] of Object.entries(JAVA_CONSTANTS)) {
+    const definitions = [...code.matchAll(new RegExp(`\\b${constant}\\s*=(?!=)([^;]*);`, "g"))];
+    const line = (index: number) => code.slice(0, index).split("\n").length;
+    if (definitions.length === 0) {
+      throw new UserError(`${name} defines no ${constant} outside comments; Besu's file defines it once`);
+    }
+    if (definitions.length > 1) {
+      const lines = definitions.map((m) => line(m.index)).join(", ");
+      throw new UserError(`${name} defines ${constant} ${definitions.length} times (lines ${lines}); Besu's file defines it once`);
+    }
+    const literal = LITERAL_DEFINITION.exec(definitions[0][1]);
+    if (literal === null) {
+      throw new UserError(
+        `${name}: ${constant} (line ${line(definitions[0].index)}) is not Bytes.fromHexString("<hex>") of string literals`,
+      );
+    }
+    found[part] = hexCode([...literal[1].matchAll(/"([^"]*)"/g)].map((m) => m[1]).join(""));
   }
   return found;
 }
 
-/** The code in a file, by its kind: .java, .hex, or JSON (a genesis file with `alloc`, or an alloc). */
-export function codesFromFile(file: string): FoundCode {
+/** What a source holds: the code by part, and for a genesis file or an alloc the whole alloc. */
+export interface FoundBlob {
+  codes: FoundCode;
+  alloc?: Record<string, unknown>;
+}
+
+/** The code (and alloc) in a file, by its kind: .java, .hex, or JSON (a genesis file with `alloc`, or an alloc). */
+export function blobFromFile(file: string): FoundBlob {
   if (!fs.existsSync(file)) throw new UserError(`${displayPath(file)} does not exist`);
   const text = fs.readFileSync(file, "utf8");
   const name = displayPath(file);
-  let found: FoundCode;
-  if (file.endsWith(".java")) found = javaCodes(text);
+  let found: FoundBlob;
+  if (file.endsWith(".java")) found = { codes: javaCodes(text, name) };
   else if (file.endsWith(".hex")) {
     if (!/^\s*(0x)?([0-9a-fA-F]{2})+\s*$/.test(text)) throw new UserError(`${name} is not one hex string`);
     // One runtime: compared with both contracts, it matches the one it is.
-    return { management: hexCode(text), proxy: hexCode(text) };
+    return { codes: { management: hexCode(text), proxy: hexCode(text) } };
   } else {
     const json = readJsonFile(file, "pass a genesis file, an alloc, a .hex or a .java file") as Record<string, unknown>;
     const alloc = (typeof json.alloc === "object" && json.alloc !== null ? json.alloc : json) as Record<string, { code?: unknown }>;
-    found = { management: allocCode(alloc, MANAGEMENT_ADDRESS), proxy: allocCode(alloc, PROXY_ADDRESS) };
+    found = { codes: { management: allocCode(alloc, MANAGEMENT_ADDRESS), proxy: allocCode(alloc, PROXY_ADDRESS) }, alloc };
   }
-  if (found.management === undefined && found.proxy === undefined) {
+  if (found.codes.management === undefined && found.codes.proxy === undefined) {
     throw new UserError(`${name} holds no code for ${MANAGEMENT_ADDRESS} or ${PROXY_ADDRESS}`);
   }
   return found;
+}
+
+export const codesFromFile = (file: string): FoundCode => blobFromFile(file).codes;
+
+/** An alloc's differences from the shipped one, one line each (none for a .java or .hex file, which hold code only). */
+export function fileProblems(found: FoundBlob, shipped: AllocLike): string[] {
+  return found.alloc === undefined ? [] : blobDifferences(found.alloc, shipped).map(describeDifference);
+}
+
+/** One JSON-RPC call; a node that does not answer, or answers with an error, is a UserError naming the URL. */
+async function rpcCall(url: string, method: string, params: unknown[]): Promise<unknown> {
+  let reply: { result?: unknown; error?: { message: string } };
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    reply = (await response.json()) as typeof reply;
+  } catch (error) {
+    const { cause } = error as { cause?: { code?: string; message?: string } };
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new UserError(`--rpc ${url}: no JSON-RPC answer to ${method} (${reason}); is the node running there?`);
+  }
+  if (reply.error !== undefined) throw new UserError(`--rpc ${url}: ${method} failed: ${reply.error.message}`);
+  return reply.result;
+}
+
+/** The code at an address on a node (public state, or a group's with `groupId`); undefined when there is none. */
+async function codeAt(url: string, address: string, groupId?: string): Promise<string | undefined> {
+  const result =
+    groupId === undefined
+      ? await rpcCall(url, "eth_getCode", [address, "latest"])
+      : await rpcCall(url, "priv_getCode", [groupId, address, "latest"]);
+  // Besu answers null for an account that does not exist, "0x" for one without code.
+  return typeof result === "string" && result !== "0x" ? hexCode(result) : undefined;
 }
 
 /** The code at 0x…7b and 0x…7c on a node: public state, or a privacy group's state with `groupId`. */
 export async function codesFromRpc(url: string, groupId?: string): Promise<FoundCode> {
   const found: FoundCode = {};
   for (const [part, address] of Object.entries(PARTS) as [BlobPart, string][]) {
-    const [method, params] =
-      groupId === undefined ? ["eth_getCode", [address, "latest"]] : ["priv_getCode", [groupId, address, "latest"]];
-    let reply: { result?: string; error?: { message: string } };
-    try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-        signal: AbortSignal.timeout(15_000),
-      });
-      reply = (await response.json()) as typeof reply;
-    } catch (error) {
-      const { cause } = error as { cause?: { code?: string; message?: string } };
-      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new UserError(`--rpc ${url}: no JSON-RPC answer to ${method} (${reason}); is the node running there?`);
-    }
-    if (reply.error !== undefined) throw new UserError(`--rpc ${url}: ${method} failed: ${reply.error.message}`);
-    if (reply.result !== undefined && reply.result !== "0x") found[part] = hexCode(reply.result);
+    const code = await codeAt(url, address, groupId);
+    if (code !== undefined) found[part] = code;
   }
   return found;
+}
+
+const PROXY_INTERFACE = new Interface(["function implementation() view returns (address)"]);
+
+/**
+ * The implementation the proxy runs on a node, against the shipped alloc's proxy slot 0. Public state is
+ * read with eth_getStorageAt; Besu 25.5 has no private storage read, so a group's is asked with priv_call
+ * of the proxy's implementation(). A group upgraded to another management contract fails here.
+ */
+export async function implementationProblems(url: string, shipped: AllocLike, groupId?: string): Promise<string[]> {
+  const expected = shippedStorageWord(shipped, PROXY_ADDRESS, 0n);
+  const result =
+    groupId === undefined
+      ? await rpcCall(url, "eth_getStorageAt", [PROXY_ADDRESS, "0x0", "latest"])
+      : await rpcCall(url, "priv_call", [
+          groupId,
+          { to: PROXY_ADDRESS, data: PROXY_INTERFACE.encodeFunctionData("implementation") },
+          "latest",
+        ]);
+  const how = groupId === undefined ? "storage slot 0" : "implementation()";
+  if (typeof result !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(result)) {
+    return [`${PROXY_ADDRESS} ${how}: expected ${toBeHex(expected, 20)}, found ${JSON.stringify(result)} (no group state here?)`];
+  }
+  const found = BigInt(result);
+  if (found === expected) return [];
+  if (found >= 1n << 160n) {
+    return [`${PROXY_ADDRESS} ${how}: expected ${toBeHex(expected, 20)}, found ${result}, which is not an address`];
+  }
+  const implementation = toBeHex(found, 20);
+  const code = await codeAt(url, implementation, groupId);
+  const management = shipped[MANAGEMENT_ADDRESS]?.code;
+  const same = code !== undefined && management !== undefined && code === hexCode(management);
+  return [
+    `${PROXY_ADDRESS} ${how}: expected ${toBeHex(expected, 20)}, found ${implementation}: the proxy was upgraded to ` +
+      `another implementation (${same ? "a copy of the shipped management code" : "not the shipped management code"})`,
+  ];
 }
 
 export interface VerifyRow {

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { task } from "hardhat/config";
 import { UserError, withUserErrors } from "../scripts/lib/cli";
+import type { FoundCode } from "../scripts/verify";
 
 interface VerifyArgs {
   file?: string;
@@ -9,7 +10,7 @@ interface VerifyArgs {
   manifest: string;
 }
 
-task("fpg:verify", "Hashes the code of 0x…7b and 0x…7c in a file or on a node and compares it with genesis/manifest.json")
+task("fpg:verify", "Checks that a file or a node holds the blob: the code of 0x…7b and 0x…7c against genesis/manifest.json, an alloc against genesis/alloc.json, a node's proxy implementation")
   .addOptionalPositionalParam("file", "A genesis file, an alloc, a runtime .hex or Besu's FlexibleGroupManagement.java")
   .addOptionalParam("rpc", "A node's JSON-RPC URL: reads the code with eth_getCode (or priv_getCode, see --privacy-group-id)")
   .addOptionalParam("privacyGroupId", "With --rpc: read the privacy group's private state (priv_getCode)")
@@ -24,14 +25,22 @@ task("fpg:verify", "Hashes the code of 0x…7b and 0x…7c in a file or on a nod
         throw new UserError("fpg:verify: --privacy-group-id needs --rpc <url>");
       }
       const manifest = verify.readManifestHashes(path.resolve(args.manifest));
-      const found =
-        args.file !== undefined
-          ? verify.codesFromFile(path.resolve(args.file))
-          : await verify.codesFromRpc(args.rpc as string, args.privacyGroupId);
+      const shipped = (await import("../scripts/lib/genesis-file")).readCommittedAlloc();
+      let found: FoundCode;
+      let problems: string[];
+      if (args.file !== undefined) {
+        const blob = verify.blobFromFile(path.resolve(args.file));
+        found = blob.codes;
+        problems = verify.fileProblems(blob, shipped);
+      } else {
+        found = await verify.codesFromRpc(args.rpc as string, args.privacyGroupId);
+        problems = await verify.implementationProblems(args.rpc as string, shipped, args.privacyGroupId);
+      }
       const rows = verify.compareWithManifest(found, manifest, args.file !== undefined && verify.isHexFile(args.file));
       console.log(verify.formatRows(rows));
+      for (const problem of problems) console.log(`MISMATCH: ${problem}`);
       const source = args.file ?? `--rpc ${args.rpc}`;
-      if (!rows.every((row) => row.matches)) {
+      if (!rows.every((row) => row.matches) || problems.length > 0) {
         throw new UserError(`fpg:verify: ${source} is not the blob of ${args.manifest}`);
       }
       console.log(`fpg:verify: ${source} is the blob of ${args.manifest}`);

@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { blobDifferences, describeDifference } from "../blob";
 import { parseTesseraKey } from "../keys";
-import { defaultNetworkConfig } from "./defaults";
+import { defaultNetworkConfig, packageGroupGenesis } from "./defaults";
 import type {
   AccessRules,
   GroupGenesis,
@@ -40,6 +41,21 @@ const TOP_LEVEL_FIELDS = ["chainId", "blockTime", "host", "groupGenesis", "acces
 const NODE_FIELDS = ["name", "rpcPort", "enclaveKeys", "multiTenancy", "jwt"];
 const JWT_FIELDS = ["publicKeyFile", "algorithm"];
 const GENESIS_ACCOUNT_FIELDS = ["balance", "code", "storage"];
+const CUSTOM_GENESIS_FIELDS = ["file", "custom"];
+
+/**
+ * Refuses a group genesis that is not this package's blob (genesis/alloc.json) in every account and field,
+ * naming each difference; `remedy` says how to run other contracts on purpose.
+ */
+export function checkGroupGenesis(genesis: GroupGenesis, remedy: string, field = "groupGenesis", source?: string): void {
+  const differences = blobDifferences(genesis, packageGroupGenesis());
+  if (differences.length === 0) return;
+  throw new NetworkConfigError(
+    field,
+    `is not this package's blob (genesis/alloc.json): ${differences.map(describeDifference).join("; ")}; ${remedy}`,
+    source,
+  );
+}
 
 export interface ConfigOptions {
   /** Folder that relative file names resolve against (the config file's folder). */
@@ -98,12 +114,12 @@ class ConfigReader {
       chainId: raw.chainId === undefined ? defaults.chainId : this.chainId(raw.chainId),
       blockTime: raw.blockTime === undefined ? defaults.blockTime : this.blockTime(raw.blockTime),
       host: raw.host === undefined ? defaults.host : this.host(raw.host, "host"),
-      groupGenesis:
-        raw.groupGenesis === undefined ? defaults.groupGenesis : this.groupGenesis(raw.groupGenesis, "groupGenesis"),
+      groupGenesis: defaults.groupGenesis,
       accessRules: raw.accessRules === undefined ? defaults.accessRules : this.accessRules(raw.accessRules),
       accounts: raw.accounts === undefined ? defaults.accounts : this.accounts(raw.accounts),
       nodes: raw.nodes === undefined ? defaults.nodes : this.nodes(raw.nodes),
     };
+    if (raw.groupGenesis !== undefined) Object.assign(config, this.groupGenesisSetting(raw.groupGenesis));
     if (hostOverride !== undefined) config.host = this.host(hostOverride, "--host");
     return config;
   }
@@ -313,6 +329,21 @@ class ConfigReader {
         `cannot read ${file} (${describeFsError(error)}); check the path (relative paths start at the config file's folder)`,
       );
     }
+  }
+
+  /** `"alloc.json"` must be the blob; `{ "file": "alloc.json", "custom": true }` may be any alloc. */
+  private groupGenesisSetting(value: unknown): Pick<NetworkConfig, "groupGenesis" | "customGroupGenesis"> {
+    if (typeof value !== "object" || value === null) {
+      const groupGenesis = this.groupGenesis(value, "groupGenesis");
+      const remedy = `to run other contracts on purpose, write "groupGenesis": { "file": ${JSON.stringify(value)}, "custom": true }`;
+      checkGroupGenesis(groupGenesis, remedy, "groupGenesis", this.source);
+      return { groupGenesis };
+    }
+    const raw = this.object(value, "groupGenesis", CUSTOM_GENESIS_FIELDS);
+    if (raw.custom !== true) {
+      this.fail("groupGenesis.custom", `must be true (an alloc other than the blob), got ${describe(raw.custom)}; or name the file alone`);
+    }
+    return { groupGenesis: this.groupGenesis(raw.file, "groupGenesis.file"), customGroupGenesis: true };
   }
 
   private groupGenesis(value: unknown, field: string): GroupGenesis {

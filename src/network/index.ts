@@ -5,6 +5,7 @@
 import type { AddressInfo } from "node:net";
 import type http from "node:http";
 import { type MembershipChange, membershipHistoryFromLogs } from "../history";
+import { checkGroupGenesis } from "./config";
 import { defaultNetworkConfig } from "./defaults";
 import { EnclaveNetwork } from "./enclave";
 import { createRpcServer } from "./http-server";
@@ -59,6 +60,9 @@ export interface StartOptions {
 
 /** Starts the network: one public chain, then one enclave, private state and HTTP server per node. */
 export async function startPrivacyNetwork(config: NetworkConfig = defaultNetworkConfig(), options: StartOptions = {}): Promise<PrivacyNetwork> {
+  if (config.customGroupGenesis !== true) {
+    checkGroupGenesis(config.groupGenesis, "to run other contracts on purpose, set customGroupGenesis: true");
+  }
   const chain = await PublicChain.start(config);
   const common = privateCommon(config.chainId);
   const report = options.onPrivateTransaction ?? (() => undefined);

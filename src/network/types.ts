@@ -44,6 +44,8 @@ export interface NetworkConfig {
   /** The address every node binds (127.0.0.1 by default). */
   host: string;
   groupGenesis: GroupGenesis;
+  /** True lets groupGenesis differ from this package's blob; without it the network refuses to start with another. */
+  customGroupGenesis?: boolean;
   accessRules: AccessRules;
   /** Private keys (0x-hex) of the funded accounts. */
   accounts: string[];

@@ -49,6 +49,7 @@ describe("client: groups running Besu's default contracts (behavioural double)",
     const genesis = await besuDefaultGenesis();
     net = await startClientNetwork((config) => {
       config.groupGenesis = genesis;
+      config.customGroupGenesis = true;
     });
   });
   after(async () => net.stop());

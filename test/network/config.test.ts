@@ -5,6 +5,8 @@ import path from "node:path";
 import { expect } from "chai";
 import { NetworkConfigError, loadNetworkConfig, parseNetworkConfig } from "../../src/network/config";
 import { DEFAULT_NODES, defaultNetworkConfig, packageGroupGenesis } from "../../src/network/defaults";
+import { startPrivacyNetwork } from "../../src/network";
+import { tamperedAllocs } from "../helpers/blob";
 
 const KEY_A = Buffer.alloc(32, 1).toString("base64");
 const KEY_B = Buffer.alloc(32, 2).toString("base64");
@@ -132,7 +134,7 @@ describe("network config", function () {
       expect(config.nodes.map((n) => n.rpcPort)).to.deep.equal([0, 0]);
     });
 
-    it("a custom alloc only needs code at 0x…7b and 0x…7c; addresses and hex are normalised to lower case", function () {
+    it("a custom alloc, marked custom, only needs code at 0x…7b and 0x…7c; addresses and hex are normalised to lower case", function () {
       const ws = workspace();
       ws.write(
         "alloc.json",
@@ -141,11 +143,28 @@ describe("network config", function () {
           "0x000000000000000000000000000000000000007c": { code: "0x6001", balance: "0", storage: { "0x0": "0x7B" } },
         }),
       );
-      const config = parseNetworkConfig({ groupGenesis: "alloc.json" }, { baseDir: ws.dir });
+      const config = parseNetworkConfig({ groupGenesis: { file: "alloc.json", custom: true } }, { baseDir: ws.dir });
       expect(config.groupGenesis).to.deep.equal({
         "0x000000000000000000000000000000000000007b": { code: "0x60ff" },
         "0x000000000000000000000000000000000000007c": { code: "0x6001", balance: "0", storage: { "0x0": "0x7b" } },
       });
+      expect(config.customGroupGenesis).to.equal(true);
+      expectConfigError(
+        () => parseNetworkConfig({ groupGenesis: "alloc.json" }, { baseDir: ws.dir }),
+        "groupGenesis",
+        /is not this package's blob .*0x0+7b code: expected keccak256 0x[0-9a-f]{64} \(\d+ bytes\), found keccak256 .*"custom": true/,
+      );
+    });
+
+    it("the blob named alone is accepted, in any address and hex case, and is not custom", function () {
+      const ws = workspace();
+      const upper = Object.fromEntries(
+        Object.entries(packageGroupGenesis()).map(([address, account]) => [address.toUpperCase().replace("0X", "0x"), account]),
+      );
+      ws.write("alloc.json", JSON.stringify(upper));
+      const config = parseNetworkConfig({ groupGenesis: "alloc.json" }, { baseDir: ws.dir });
+      expect(config.customGroupGenesis).to.equal(undefined);
+      expect(config.groupGenesis).to.deep.equal(packageGroupGenesis());
     });
   });
 
@@ -334,6 +353,46 @@ describe("network config", function () {
         'groupGenesis["0x000000000000000000000000000000000000007b"].storage["0x0"]',
         /must be a word/,
       );
+    });
+
+    describe("a group genesis with the shipped code that is still not the blob, unless marked custom", function () {
+      for (const [name, { alloc, names }] of Object.entries(tamperedAllocs())) {
+        it(name, function () {
+          const ws = workspace();
+          ws.write("alloc.json", JSON.stringify(alloc));
+          const error = expectConfigError(
+            () => parseNetworkConfig({ groupGenesis: "alloc.json" }, { baseDir: ws.dir }),
+            "groupGenesis",
+            /is not this package's blob \(genesis\/alloc\.json\)/,
+          );
+          expect(error.message).to.match(names);
+          const custom = parseNetworkConfig({ groupGenesis: { file: "alloc.json", custom: true } }, { baseDir: ws.dir });
+          expect(custom.groupGenesis).to.deep.equal(alloc);
+          expect(custom.customGroupGenesis).to.equal(true);
+        });
+      }
+
+      it("the object form needs custom: true and a file, and no other field", function () {
+        const ws = workspace();
+        ws.write("alloc.json", JSON.stringify(packageGroupGenesis()));
+        const genesis = (value: unknown) => () => parseNetworkConfig({ groupGenesis: value }, { baseDir: ws.dir });
+        expectConfigError(genesis({ file: "alloc.json" }), "groupGenesis.custom", /must be true .*got nothing/);
+        expectConfigError(genesis({ file: "alloc.json", custom: false }), "groupGenesis.custom", /must be true/);
+        expectConfigError(genesis({ custom: true }), "groupGenesis.file", /non-empty string, got nothing/);
+        expectConfigError(genesis({ file: "alloc.json", custom: true, strict: 1 }), "groupGenesis.strict", /unknown field/);
+      });
+
+      it("startPrivacyNetwork refuses such a config, and starts it when customGroupGenesis is set", async function () {
+        const { alloc, names } = tamperedAllocs()["a preset group header (another owner, locked)"];
+        const config = { ...defaultNetworkConfig(), groupGenesis: alloc };
+        for (const node of config.nodes) node.rpcPort = 0;
+        let caught: unknown;
+        await startPrivacyNetwork(config).then((network) => network.stop(), (error: unknown) => (caught = error));
+        expect(caught).to.be.instanceOf(NetworkConfigError);
+        expect((caught as Error).message).to.match(names).and.to.contain("customGroupGenesis: true");
+        const network = await startPrivacyNetwork({ ...config, customGroupGenesis: true });
+        await network.stop();
+      });
     });
 
     it("a config file that is missing or not JSON, naming the file", function () {

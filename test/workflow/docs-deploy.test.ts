@@ -2,9 +2,10 @@ import { expect } from "chai";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { getAddress } from "ethers";
+import { getAddress, zeroPadValue } from "ethers";
 import hre from "hardhat";
-import { makeAlloc } from "../../scripts/lib/alloc";
+import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
+import { injectAlloc, makeAlloc } from "../../scripts/lib/alloc";
 import { currentBlob } from "../../scripts/lib/build";
 import { ROOT } from "../../scripts/lib/sources";
 import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
@@ -32,6 +33,10 @@ describe("the deploy commands of docs/custom-management.md and fpg:verify --rpc,
   after(function () {
     node?.kill();
   });
+
+  /** Code and the proxy's slot 0 at 0x…7b/0x…7c, as Besu injects them. */
+  const place = (code: { management: string; proxy: string }) =>
+    injectAlloc({ send: (method, params) => rpc(url, method, params) }, makeAlloc(code.management, code.proxy));
 
   const run = async (command: string) => {
     const result = await sh(command, { FPG_LOCALHOST_URL: url });
@@ -72,11 +77,6 @@ describe("the deploy commands of docs/custom-management.md and fpg:verify --rpc,
 
   it("fpg:verify --rpc reads 0x…7b and 0x…7c from the node: the blob passes, one flipped byte fails", async function () {
     const { management, proxy } = currentBlob().contracts;
-    const place = async (code: { management: string; proxy: string }) => {
-      for (const [address, account] of Object.entries(makeAlloc(code.management, code.proxy))) {
-        await rpc(url, "hardhat_setCode", [getAddress(address), account.code]);
-      }
-    };
     await place({ management: management.runtime, proxy: proxy.runtime });
     const good = await hardhat(["fpg:verify", "--rpc", url]);
     expect(good.status, good.stderr).to.equal(0);
@@ -88,5 +88,21 @@ describe("the deploy commands of docs/custom-management.md and fpg:verify --rpc,
     expect(flipped.status).to.equal(1);
     expect(flipped.stdout).to.match(/proxy .* MISMATCH: manifest says 0x[0-9a-f]{64}/);
     expect(flipped.stderr).to.contain(`--rpc ${url} is not the blob of genesis/manifest.json`);
+  });
+
+  it("fpg:verify --rpc reads the proxy's slot 0: the blob's code behind another implementation fails, naming it", async function () {
+    const { management, proxy } = currentBlob().contracts;
+    await place({ management: management.runtime, proxy: proxy.runtime });
+    const other = "0x" + "cd".repeat(20);
+    await rpc(url, "hardhat_setCode", [getAddress(other), management.runtime]);
+    await rpc(url, "hardhat_setStorageAt", [getAddress(PROXY_ADDRESS), "0x0", zeroPadValue(other, 32)]);
+    const upgraded = await hardhat(["fpg:verify", "--rpc", url]);
+    expect(upgraded.status, upgraded.stdout + upgraded.stderr).to.equal(1);
+    expect(upgraded.stdout).to.match(/management .* matches\nproxy .* matches/);
+    expect(upgraded.stdout).to.contain(
+      `MISMATCH: ${PROXY_ADDRESS} storage slot 0: expected ${MANAGEMENT_ADDRESS}, found ${other}: the proxy was upgraded ` +
+        "to another implementation (a copy of the shipped management code)",
+    );
+    expect(upgraded.stderr).to.contain(`--rpc ${url} is not the blob of genesis/manifest.json`);
   });
 });

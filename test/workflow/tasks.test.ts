@@ -6,7 +6,17 @@ import { keccak256 } from "ethers";
 import { GENESIS_DIR } from "../../scripts/export";
 import { GenesisFileError, readJsonFile } from "../../scripts/lib/genesis-file";
 import { HardforkSettingError, hardforkUnderTest, newestHardfork } from "../../scripts/lib/hardfork";
-import { codesFromFile, compareWithManifest, readManifestHashes } from "../../scripts/verify";
+import { readCommittedAlloc } from "../../scripts/lib/genesis-file";
+import { UserError } from "../../scripts/lib/cli";
+import {
+  blobFromFile,
+  codesFromFile,
+  compareWithManifest,
+  fileProblems,
+  readManifestHashes,
+  stripJavaComments,
+} from "../../scripts/verify";
+import { tamperedAllocs } from "../helpers/blob";
 import { hardhat, sh, type Run } from "../helpers/cli";
 import { coverageRunning } from "../helpers/fixtures";
 
@@ -116,6 +126,93 @@ describe("the Hardhat tasks and their errors", function () {
       const run = await hardhat(["fpg:verify", file]);
       expectOneLineRefusal(run, 1, `${file} is not valid JSON`);
       expect(run.stderr.trim().split("\n")).to.have.length(1);
+    });
+
+    describe("an alloc is the blob only in every field", function () {
+      for (const [name, { alloc, names }] of Object.entries(tamperedAllocs())) {
+        it(`${name}: the code matches, the alloc does not, and the difference is named`, function () {
+          const file = path.join(dir, "alloc.json");
+          fs.writeFileSync(file, JSON.stringify(alloc));
+          const found = blobFromFile(file);
+          expect(compareWithManifest(found.codes, manifest()).every((row) => row.matches)).to.equal(true);
+          const problems = fileProblems(found, readCommittedAlloc());
+          expect(problems.join("\n")).to.match(names);
+        });
+      }
+
+      it("exits 1 naming each difference, although both code hashes match", async function () {
+        const file = path.join(dir, "alloc.json");
+        fs.writeFileSync(file, JSON.stringify(tamperedAllocs()["proxy slot 0 pointing at another address"].alloc));
+        const run = await hardhat(["fpg:verify", file]);
+        expectOneLineRefusal(run, 1, `${file} is not the blob of genesis/manifest.json`);
+        expect(run.stdout).to.match(/^MISMATCH: 0x0+7c storage\[0x0\]: expected 0x7b, found 0x(ab){20}$/m);
+      });
+
+      it("the shipped alloc has no differences, in a genesis file with un-prefixed keys too", function () {
+        expect(fileProblems(blobFromFile(path.join(GENESIS_DIR, "alloc.json")), readCommittedAlloc())).to.deep.equal([]);
+        const bare = Object.fromEntries(Object.entries(readCommittedAlloc()).map(([a, account]) => [a.slice(2), account]));
+        const genesis = path.join(dir, "genesis.json");
+        fs.writeFileSync(genesis, JSON.stringify({ config: { chainId: 1337 }, alloc: bare }));
+        expect(fileProblems(blobFromFile(genesis), readCommittedAlloc())).to.deep.equal([]);
+      });
+    });
+
+    describe("Besu's Java file: each constant defined once, outside comments, as hex literals", function () {
+      const MANAGEMENT = "DEFAULT_GROUP_MANAGEMENT_RUNTIME_BYTECODE";
+      const PROXY = "PROXY_RUNTIME_BYTECODE";
+      /** The statement `  public static final Bytes NAME =\n      Bytes.fromHexString("…");` of the shipped file. */
+      const statement = (text: string, constant: string): string =>
+        new RegExp(`  public static final Bytes ${constant} =\\s*Bytes\\.fromHexString\\("[0-9a-f]*"\\);`).exec(text)![0];
+      const refusal = (edit: (text: string) => string): string => {
+        const file = copy("FlexibleGroupManagement.java", edit);
+        try {
+          codesFromFile(file);
+        } catch (error) {
+          expect(error).to.be.instanceOf(UserError);
+          return (error as Error).message;
+        }
+        return expect.fail("expected a refusal");
+      };
+
+      for (const [kind, comment] of [
+        ["//", (code: string) => `// ${code}`],
+        ["/* */", (code: string) => `/* ${code} */`],
+      ] as const) {
+        it(`other code with the shipped definition in a ${kind} comment after it is the other code`, function () {
+          const file = copy("FlexibleGroupManagement.java", (text) => {
+            const shipped = statement(text, MANAGEMENT);
+            return text.replace(shipped, `${flipFirstPush(shipped)} ${comment(shipped.trim())}`);
+          });
+          const rows = compareWithManifest(codesFromFile(file), manifest());
+          expect(rows.map((r) => [r.part, r.matches])).to.deep.equal([
+            ["management", false],
+            ["proxy", true],
+          ]);
+        });
+      }
+
+      it("two definitions of a constant are refused, naming both lines", function () {
+        const message = refusal((text) => text.replace(statement(text, PROXY), `${statement(text, PROXY)}\n${statement(text, PROXY)}`));
+        expect(message).to.match(new RegExp(`defines ${PROXY} 2 times \\(lines \\d+, \\d+\\)`));
+      });
+
+      it("no definition of a constant, or one only in a comment, is refused", function () {
+        expect(refusal((text) => text.replace(statement(text, PROXY), ""))).to.contain(`defines no ${PROXY} outside comments`);
+        const commented = refusal((text) => text.replace(statement(text, PROXY), `/*${statement(text, PROXY)}*/`));
+        expect(commented).to.contain(`defines no ${PROXY} outside comments`);
+      });
+
+      it("a definition that is not a hex literal is refused", function () {
+        const message = refusal((text) =>
+          text.replace(statement(text, MANAGEMENT), `  public static final Bytes ${MANAGEMENT} = Bytes.fromHexString(OTHER);`),
+        );
+        expect(message).to.match(new RegExp(`${MANAGEMENT} \\(line \\d+\\) is not Bytes\\.fromHexString`));
+      });
+
+      it("comment markers inside string and char literals are text; line numbers hold", function () {
+        const java = 'String a = "// x /* y"; char c = \'"\'; // gone\n/* also\ngone */ int b = 1;';
+        expect(stripJavaComments(java)).to.equal('String a = "// x /* y"; char c = \'"\';        \n       \n        int b = 1;');
+      });
     });
 
     it("refuses no source, and two sources, saying what to give", async function () {
