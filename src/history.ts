@@ -21,8 +21,8 @@ export type KeyChange = { kind: MembershipChangeKind; blockNumber: number };
  * hex strings) that history needs. ethers names the position `index`, JSON-RPC `logIndex`.
  */
 export interface MembershipLog {
-  /** The emitting contract; when present it must be one of the group's addresses. */
-  readonly address?: string;
+  /** The emitting contract: a membership log counts only from one of the group's addresses. */
+  readonly address: string;
   readonly topics: readonly string[];
   readonly data: string;
   readonly blockNumber: number | bigint | string;
@@ -67,7 +67,15 @@ export function membershipHistoryFromLogs(
   const groupAddresses = new Set((options.groupAddresses ?? BESU_GROUP_ADDRESSES).map((address) => address.toLowerCase()));
   const changes: MembershipChange[] = [];
   logs.forEach((log, position) => {
-    if (typeof log.address === "string" && !groupAddresses.has(log.address.toLowerCase())) return;
+    // Without its address a log could come from any contract in the group, which can emit the same events.
+    const address: unknown = log.address;
+    if (typeof address !== "string") {
+      throw new InvalidMembershipHistoryError(
+        SdkErrorCode.MalformedLog,
+        `log #${position} has no address: pass logs as the node returns them, with the emitting contract's address`,
+      );
+    }
+    if (!groupAddresses.has(address.toLowerCase())) return;
     const change = decodeMembershipLog(log, position);
     if (change !== undefined) changes.push(change);
   });

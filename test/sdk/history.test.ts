@@ -26,6 +26,7 @@ const BOB = keyBytes(2);
 const CAROL_EC = keyBytes(3, 91);
 
 let nextTx = 1;
+const PROXY = "0x000000000000000000000000000000000000007c";
 function logOf(
   event: "ParticipantAdded" | "ParticipantRemoved" | "GroupLocked",
   values: unknown[],
@@ -33,7 +34,7 @@ function logOf(
   index: number,
 ): MembershipLog {
   const { data, topics } = groupEvents.encodeEventLog(event, values);
-  return { data, topics, blockNumber, index, transactionHash: toBeHex(nextTx++, 32), removed: false };
+  return { address: PROXY, data, topics, blockNumber, index, transactionHash: toBeHex(nextTx++, 32), removed: false };
 }
 const added = (key: Uint8Array, block: number, index: number, success = true): MembershipLog =>
   logOf("ParticipantAdded", [success, key, success ? "Member account added successfully" : "Account is already a Member"], block, index);
@@ -88,7 +89,7 @@ describe("membership history", () => {
 
     it("ignores other events, topic-less logs, reorged-away logs and unsuccessful additions", () => {
       const reorged = { ...removed(ALICE, 4, 0), removed: true };
-      const anonymous = { data: "0x", topics: [], blockNumber: 4, index: 1 };
+      const anonymous = { address: PROXY, data: "0x", topics: [], blockNumber: 4, index: 1 };
       const locked = logOf("GroupLocked", ["0x000000000000000000000000000000000000dEaD"], 4, 2);
       const alreadyMember = added(ALICE, 4, 3, false);
       const history = membershipHistoryFromLogs([added(ALICE, 2, 0), reorged, anonymous, locked, alreadyMember]);
@@ -108,13 +109,21 @@ describe("membership history", () => {
         ["removed", base64Of(ALICE)],
       ]);
       // A group whose proxy lives elsewhere (an ordinary network) names its own address.
-      const elsewhere = membershipHistoryFromLogs([fromManagement, impostor], { groupAddresses: [impostor.address!] });
+      const elsewhere = membershipHistoryFromLogs([fromManagement, impostor], { groupAddresses: [impostor.address] });
       expect(elsewhere.map((c) => [c.kind, c.key])).to.deep.equal([["added", base64Of(BOB)]]);
+    });
+
+    it("refuses a log without an address, undefined or null, rather than take it as the group's", () => {
+      for (const address of [undefined, null]) {
+        const log = { ...added(BOB, 2, 0), address } as unknown as MembershipLog;
+        const error = expectHistoryError(() => membershipHistoryFromLogs([added(ALICE, 1, 0), log]), SdkErrorCode.MalformedLog);
+        expect(error.message).to.include("log #1 has no address");
+      }
     });
 
     it("reads raw JSON-RPC logs whose numbers are hex strings and whose position is logIndex", () => {
       const { data, topics } = groupEvents.encodeEventLog("ParticipantRemoved", [BOB]);
-      const raw = { data, topics, blockNumber: "0x1a", logIndex: "0x2", transactionHash: toBeHex(99, 32) };
+      const raw = { address: PROXY, data, topics, blockNumber: "0x1a", logIndex: "0x2", transactionHash: toBeHex(99, 32) };
       expect(membershipHistoryFromLogs([raw])).to.deep.equal([
         { kind: "removed", key: base64Of(BOB), blockNumber: 26, logIndex: 2, transactionHash: toBeHex(99, 32) },
       ]);
@@ -155,7 +164,7 @@ describe("membership history", () => {
             const key = Buffer.from(c.key, "base64");
             const values = c.kind === "added" ? [true, key, "ok"] : [key];
             const event = c.kind === "added" ? "ParticipantAdded" : "ParticipantRemoved";
-            return { ...groupEvents.encodeEventLog(event, values), blockNumber: c.blockNumber, index: c.logIndex };
+            return { address: PROXY, ...groupEvents.encodeEventLog(event, values), blockNumber: c.blockNumber, index: c.logIndex };
           });
           expect(membershipHistoryFromLogs(logs.reverse())).to.deep.equal(expected);
         }),
