@@ -41,6 +41,7 @@ export const BesuErrorCode = {
   ReceiptUnavailable: "PRIVATE_RECEIPT_UNAVAILABLE",
   Timeout: "TIMEOUT",
   GroupOperationRefused: "GROUP_OPERATION_REFUSED",
+  CancelRefused: "CANCEL_REFUSED",
 } as const;
 
 export type BesuErrorCode = (typeof BesuErrorCode)[keyof typeof BesuErrorCode];
@@ -152,12 +153,17 @@ export class PrivateTransactionRevertedError extends PrivateTransactionFailedErr
     const shown = errorName === null ? `with data ${data}` : `with ${errorName}(${args.map(String).join(", ")})`;
     super(
       BesuErrorCode.Reverted,
-      `the private transaction (marker ${markerHash}) reverted ${shown}`,
+      `the private transaction (marker ${markerHash}) reverted ${shown}. ${STAYS_VALID}`,
       markerHash,
       receipt,
     );
   }
 }
+
+/** What every drop and revert message says: the transaction is not final until its nonce is used. */
+const STAYS_VALID =
+  "It stays valid until its nonce is used: anyone can send its payload again, and it runs once the group " +
+  "lets it. PrivateSigner.cancel(sent) uses up the nonce.";
 
 /**
  * Besu's precompile dropped the private transaction: private status 0x0 with no revert data, nothing
@@ -170,9 +176,16 @@ export class PrivateTransactionDroppedError extends PrivateTransactionFailedErro
       `the private transaction (marker ${markerHash}) was dropped, not executed: the group may be locked ` +
         `(only an addParticipants to 0x…7c runs then) or unlocked for an add, its version changed between ` +
         `sending and execution (a concurrent membership change), the sender's enclave key is not a member, or ` +
-        `the contract reverted without revert data`,
+        `the contract reverted without revert data. ${STAYS_VALID}`,
       markerHash,
       receipt,
     );
+  }
+}
+
+/** PrivateSigner.cancel could not use up the transaction's nonce; the message says why and what to do. */
+export class PrivateTransactionCancelError extends PrivateTransactionFailedError {
+  constructor(markerHash: string, reason: string, receipt?: unknown) {
+    super(BesuErrorCode.CancelRefused, `cannot cancel the private transaction (marker ${markerHash}): ${reason}`, markerHash, receipt);
   }
 }

@@ -14,6 +14,7 @@ export {
   EnclaveError,
   PrivateTransactionFailedError,
   PrivateTransactionRevertedError,
+  PrivateTransactionCancelError,
   PrivateTransactionDroppedError,
   besuRpcError,
 } from "./errors";

@@ -5,6 +5,7 @@ import { parseTesseraKey } from "../keys";
 import {
   BesuErrorCode,
   NonceTooLowError,
+  PrivateTransactionCancelError,
   PrivateTransactionDroppedError,
   PrivateTransactionFailedError,
   PrivateTransactionRevertedError,
@@ -33,6 +34,11 @@ export interface PrivateSignerOptions {
   timeout?: number;
   /** How often one request is re-sent with a fresh nonce after an invalid-nonce outcome. Default 8. */
   maxAttempts?: number;
+  /**
+   * After a drop or a revert, cancel the transaction (see PrivateSigner.cancel) before `wait()` throws, so
+   * it can never run later; if the cancel fails, `wait()` throws its PrivateTransactionCancelError. Default false.
+   */
+  cancelOnFailure?: boolean;
 }
 
 /** What to send in a group: `to` null or absent deploys `data` as a contract. */
@@ -171,6 +177,48 @@ export class PrivateSigner {
     };
   }
 
+  /**
+   * Makes a dropped or reverted transaction impossible to run later. A flexible group uses a private nonce
+   * only on success, and the marker that carried the payload is public: anyone can send the same payload
+   * again, and it runs once the group lets it (unlocked again, the sender a member again). cancel uses up
+   * the nonce with a no-op private transaction (an empty call to the signer's own address) and resolves to
+   * its receipt, or to null when another transaction already used the nonce. It refuses, with
+   * PrivateTransactionCancelError, a transaction that succeeded, one whose earlier nonces are still unused,
+   * and a cancel that was dropped too (the group is locked, or the sender is no longer a member).
+   */
+  async cancel(sent: Pick<SentPrivateTransaction, "markerHash" | "nonce" | "privacyGroupId">): Promise<PrivateTransactionReceipt | null> {
+    const { markerHash, nonce, privacyGroupId } = sent;
+    const original = await this.provider.getPrivateTransactionReceipt(markerHash);
+    if (original?.outcome === "success") throw new PrivateTransactionCancelError(markerHash, "it succeeded", original);
+    const nonces = this.#nonces(privacyGroupId);
+    const noOp = await nonces.exclusive(async () => {
+      const used = await this.provider.getPrivateTransactionCount(await this.getAddress(), privacyGroupId);
+      if (used > nonce) return null;
+      if (used < nonce) {
+        throw new PrivateTransactionCancelError(
+          markerHash,
+          `its nonce is ${nonce}, but nonces from ${used} on are unused: cancel the transactions with those first`,
+        );
+      }
+      const transaction = await this.#sign(privacyGroupId, { to: await this.getAddress() }, nonce);
+      const noOpHash = await this.provider.sendPrivateTransaction(transaction);
+      nonces.next = null; // the no-op may land or not: count again for the next send
+      return noOpHash;
+    });
+    if (noOp === null) return null;
+    const receipt = await this.provider.waitForPrivateTransactionReceipt(noOp, { timeout: this.#options.timeout });
+    if (receipt.outcome === "success") return receipt;
+    const used = await this.provider.getPrivateTransactionCount(await this.getAddress(), privacyGroupId);
+    if (used > nonce) return null; // another transaction took the nonce first: the payload can no longer run
+    throw new PrivateTransactionCancelError(
+      markerHash,
+      `the cancelling transaction (marker ${noOp}) was ${receipt.outcome === "dropped" ? "dropped too" : receipt.outcome}: ` +
+        `the group may be locked, or the sender no longer a member; unlock the group (or add the sender's key ` +
+        `again) and cancel again`,
+      receipt,
+    );
+  }
+
   #nonces(privacyGroupId: string): GroupNonces {
     let nonces = this.#groups.get(privacyGroupId);
     if (nonces === undefined) {
@@ -193,20 +241,7 @@ export class PrivateSigner {
       for (let retry = 0; ; retry++) {
         nonces.next ??= await this.#chainNonce(privacyGroupId, nonces);
         const nonce = nonces.next;
-        const transaction = await this.signTransaction(
-          PrivateTransaction.from({
-            nonce,
-            gasPrice: request.gasPrice ?? this.#options.gasPrice ?? 0,
-            gasLimit: request.gasLimit ?? this.#options.gasLimit ?? 3_000_000,
-            to: request.to ?? null,
-            value: 0,
-            data: request.data ?? "0x",
-            chainId: await this.getChainId(),
-            privateFrom: this.enclaveKey,
-            privacyGroupId,
-            restriction: "restricted",
-          }),
-        );
+        const transaction = await this.#sign(privacyGroupId, request, nonce);
         try {
           const markerHash = await this.provider.sendPrivateTransaction(transaction);
           nonces.next = nonce + 1;
@@ -221,6 +256,24 @@ export class PrivateSigner {
         }
       }
     });
+  }
+
+  /** Builds and signs the group's private transaction for `request` with `nonce`. */
+  async #sign(privacyGroupId: string, request: PrivateTransactionRequest, nonce: number): Promise<PrivateTransaction> {
+    return this.signTransaction(
+      PrivateTransaction.from({
+        nonce,
+        gasPrice: request.gasPrice ?? this.#options.gasPrice ?? 0,
+        gasLimit: request.gasLimit ?? this.#options.gasLimit ?? 3_000_000,
+        to: request.to ?? null,
+        value: 0,
+        data: request.data ?? "0x",
+        chainId: await this.getChainId(),
+        privateFrom: this.enclaveKey,
+        privacyGroupId,
+        restriction: "restricted",
+      }),
+    );
   }
 
   /** Follows one request to its final outcome, re-sending it when it failed only for its nonce. */
@@ -247,7 +300,12 @@ export class PrivateSigner {
       const next = await this.#submit(privacyGroupId, request);
       return this.#settle(privacyGroupId, request, next, attemptNumber + 1);
     }
-    throw failureOf(receipt, attemptNumber);
+    const failure = failureOf(receipt, attemptNumber);
+    // A cancel that fails throws its own PrivateTransactionCancelError, which names the marker too.
+    if (this.#options.cancelOnFailure === true && receipt.outcome !== "invalid") {
+      await this.cancel({ markerHash: attempt.markerHash, nonce: attempt.nonce, privacyGroupId });
+    }
+    throw failure;
   }
 
   /** The attempt's nonce was not used: later ones of its epoch will fail too, so count afresh for the next send. */
