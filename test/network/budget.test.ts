@@ -115,6 +115,18 @@ describe("network: an endless private call cannot freeze the network", function 
       const next = await sendPrivate({ url: url2, signer: SIGNER2, privateFrom: KEY2, groupId, to: burner, data: rounds(10) });
       expect((await receipt(url2, next))!.status).to.equal("0x1");
     });
+
+    it("fails a transaction whose caller ignores the halted loop it called: out of time fails the whole call", async function () {
+      // PUSH0 ×5, PUSH20 loop, GAS, CALL, POP, STOP: succeeds whatever the call did.
+      const caller = deploying("5f5f5f5f5f73" + loop.slice(2) + "5af15000");
+      const deployed = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to: null, data: caller });
+      const to = (await receipt(url1, deployed))!.contractAddress!;
+      let pmtHash = "";
+      await logged(async () => {
+        pmtHash = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to, data: "0x" });
+      });
+      expect((await receipt(url1, pmtHash))!.status).to.equal("0x0");
+    });
   });
 
   describe("in multi-tenancy", function () {
