@@ -62,11 +62,12 @@ const TICK_OPCODES = [0x56, 0x57, 0xf0, 0xf1, 0xf2, 0xf4, 0xf5, 0xfa];
 class PrivateEVM extends EVM {
   nextCreateAddress: Address | undefined;
   readBlock = false;
-  /** When the running call must stop (performance.now() time), and when it last let the event loop run. */
-  deadline = Infinity;
+  /** Whether the running (or last) call ran out of its budget. */
+  timedOut = false;
+  /** When the running call must stop and when it last let the event loop run (performance.now() times). */
+  private deadline = Infinity;
   private lastYield = 0;
   private ticks = 0;
-  timedOut = false;
 
   constructor(options: ConstructorParameters<typeof EVM>[0]) {
     super(options);
