@@ -114,6 +114,12 @@ describe("network: an endless private call cannot freeze the network", function 
       expect(lines[0]).to.match(new RegExp(`^node1: private transaction ${pmtHash} in group .* stopped at the private execution budget of 3000 ms`));
       const next = await sendPrivate({ url: url2, signer: SIGNER2, privateFrom: KEY2, groupId, to: burner, data: rounds(10) });
       expect((await receipt(url2, next))!.status).to.equal("0x1");
+      // Its trace runs the loop again, and ends the same way.
+      const traced = await logged(async () => {
+        expect(await rpcError(url1, "priv_traceTransaction", [groupId, pmtHash])).to.deep.include({ code: -32603, message: "Timeout expired" });
+      });
+      expect(traced).to.have.length(1);
+      expect(traced[0]).to.match(/^node1: priv_traceTransaction of 0x[0-9a-f]{64} in group .* stopped at the private execution budget of 3000 ms/);
     });
 
     it("fails a transaction whose caller ignores the halted loop it called: out of time fails the whole call", async function () {
