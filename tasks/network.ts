@@ -7,12 +7,18 @@ import { task, types } from "hardhat/config";
 task("privacy-node", "Runs the local flexible-privacy development network (Besu 25.5 privacy API) until Ctrl-C")
   .addOptionalParam("networkConfig", "JSON network configuration file", undefined, types.inputFile)
   .addOptionalParam("host", "address every node binds (default 127.0.0.1)", undefined, types.string)
-  .setAction(async ({ networkConfig, host }: { networkConfig?: string; host?: string }) => {
+  // Hardhat names these --private-gas-cap, --private-timeout-ms and --max-expensive-per-batch, as fpg-node does.
+  .addOptionalParam("privateGasCap", "gas of every private execution (default the block gas limit)", undefined, types.string)
+  .addOptionalParam("privateTimeoutMs", "wall-clock budget of every private execution (default 5000)", undefined, types.string)
+  .addOptionalParam("maxExpensivePerBatch", "expensive methods one JSON-RPC batch may hold (default 16)", undefined, types.string)
+  .setAction(async ({ networkConfig, host, ...limits }: Record<string, string | undefined>) => {
     // Loaded on use: every other Hardhat command stays free of the network's engine.
     const { run, stopOnSignals } = await import("../src/network/cli");
+    const { LIMITS } = await import("../src/network/config");
     const argv = [
       ...(networkConfig === undefined ? [] : ["--config", networkConfig]),
       ...(host === undefined ? [] : ["--host", host]),
+      ...Object.entries(LIMITS).flatMap(([field, { flag }]) => (limits[field] === undefined ? [] : [flag, limits[field]!])),
     ];
     const outcome = await run(argv);
     if (typeof outcome === "number") process.exit(outcome);

@@ -6,11 +6,12 @@
 import v8 from "node:v8";
 import { Interface, computeAddress } from "ethers";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../typechain";
-import { NetworkConfigError, loadNetworkConfig } from "./config";
+import { LIMITS, type LimitField, NetworkConfigError, loadNetworkConfig } from "./config";
 import { type PrivacyNetwork, type PrivateTransactionEntry, startPrivacyNetwork } from "./index";
 import type { NetworkConfig } from "./types";
 
-export const USAGE = `Usage: fpg-node [--config FILE] [--host HOST]
+export const USAGE = `Usage: fpg-node [--config FILE] [--host HOST] [--private-gas-cap GAS] [--private-timeout-ms MS]
+                [--max-expensive-per-batch N]
 
 Runs a local Besu 25.5-compatible flexible-privacy network until Ctrl-C.
 
@@ -18,13 +19,21 @@ Options:
   --config FILE  JSON configuration (chainId, blockTime, groupGenesis, accessRules, accounts, nodes, host);
                  relative paths in it resolve against its folder. Default: three nodes on 20000/20002/20004.
   --host HOST    address every node binds (default 127.0.0.1)
+  --private-gas-cap GAS        gas of every private execution (default the block gas limit, 30000000)
+  --private-timeout-ms MS      wall-clock budget of every private execution (default 5000)
+  --max-expensive-per-batch N  priv_call, eth_call, sends and traces one batch may hold (default 16)
+                 These three override the config's privateGasCap, privateTimeoutMs and maxExpensivePerBatch.
   --help         show this help`;
 
 export interface CliOptions {
   config?: string;
   host?: string;
+  /** The limit flags' text, by config field (absent without any). */
+  limits?: Partial<Record<LimitField, string>>;
   help: boolean;
 }
+
+const LIMIT_BY_FLAG = new Map(Object.entries(LIMITS).map(([field, { flag }]) => [flag as string, field as LimitField]));
 
 /** A command line that cannot run: the message says which flag and why. */
 export class UsageError extends Error {
@@ -48,6 +57,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     if (flag === "--help" || flag === "-h") options.help = true;
     else if (flag === "--config") options.config = value();
     else if (flag === "--host") options.host = value();
+    else if (LIMIT_BY_FLAG.has(flag)) options.limits = { ...options.limits, [LIMIT_BY_FLAG.get(flag)!]: value() };
     else throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}`);
   }
   return options;
@@ -163,7 +173,7 @@ export async function run(argv: readonly string[], io: Io = consoleIo): Promise<
       io.out(USAGE);
       return 0;
     }
-    config = loadNetworkConfig(options.config, { host: options.host });
+    config = loadNetworkConfig(options.config, { host: options.host, limits: options.limits });
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`Error: ${error.message}\n\n${USAGE}`);

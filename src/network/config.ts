@@ -4,6 +4,7 @@ import path from "node:path";
 import { blobDifferences, describeDifference } from "../blob";
 import { parseTesseraKey } from "../keys";
 import { defaultNetworkConfig, packageGroupGenesis } from "./defaults";
+import { MAX_BATCH_SIZE } from "./http-server";
 import type {
   AccessRules,
   GroupGenesis,
@@ -37,7 +38,15 @@ const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
 const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const EC_CURVES: Record<string, string> = { ES256: "prime256v1", ES384: "secp384r1", ES512: "secp521r1" };
 
-const TOP_LEVEL_FIELDS = ["chainId", "blockTime", "host", "groupGenesis", "accessRules", "accounts", "nodes"];
+/** The limits a command-line flag may set over the file: each field's flag and its range. */
+export const LIMITS = {
+  privateGasCap: { flag: "--private-gas-cap", min: 1_000_000, max: Number.MAX_SAFE_INTEGER },
+  privateTimeoutMs: { flag: "--private-timeout-ms", min: 10, max: 3_600_000 },
+  maxExpensivePerBatch: { flag: "--max-expensive-per-batch", min: 1, max: MAX_BATCH_SIZE },
+} as const;
+export type LimitField = keyof typeof LIMITS;
+
+const TOP_LEVEL_FIELDS = ["chainId", "blockTime", "host", "groupGenesis", "accessRules", "accounts", "nodes", ...Object.keys(LIMITS)];
 const NODE_FIELDS = ["name", "rpcPort", "enclaveKeys", "multiTenancy", "jwt"];
 const JWT_FIELDS = ["publicKeyFile", "algorithm"];
 const GENESIS_ACCOUNT_FIELDS = ["balance", "code", "storage"];
@@ -62,6 +71,8 @@ export interface ConfigOptions {
   baseDir?: string;
   /** Overrides the file's `host` (the `--host` flag). */
   host?: string;
+  /** Override the file's limits, as the flags' text (`--private-timeout-ms 20000`). */
+  limits?: Partial<Record<LimitField, string>>;
   /** Names the config in error messages, usually the file name. */
   source?: string;
 }
@@ -70,8 +81,8 @@ export interface ConfigOptions {
  * Reads and validates a JSON config file (relative paths resolve against its folder).
  * Without a file, returns the default network. Throws NetworkConfigError on anything wrong.
  */
-export function loadNetworkConfig(file?: string, options: { host?: string } = {}): NetworkConfig {
-  if (file === undefined) return parseNetworkConfig({}, { host: options.host });
+export function loadNetworkConfig(file?: string, options: Pick<ConfigOptions, "host" | "limits"> = {}): NetworkConfig {
+  if (file === undefined) return parseNetworkConfig({}, options);
   const text = readConfigFile(file);
   let json: unknown;
   try {
@@ -79,13 +90,13 @@ export function loadNetworkConfig(file?: string, options: { host?: string } = {}
   } catch (error) {
     throw new NetworkConfigError("", `is not valid JSON (${(error as Error).message}); fix the syntax`, file);
   }
-  return parseNetworkConfig(json, { baseDir: path.dirname(path.resolve(file)), host: options.host, source: file });
+  return parseNetworkConfig(json, { ...options, baseDir: path.dirname(path.resolve(file)), source: file });
 }
 
 /** Validates a parsed config object and fills in every default. Throws NetworkConfigError. */
 export function parseNetworkConfig(json: unknown, options: ConfigOptions = {}): NetworkConfig {
   const reader = new ConfigReader(options.baseDir ?? process.cwd(), options.source);
-  return reader.network(json, options.host);
+  return reader.network(json, options.host, options.limits ?? {});
 }
 
 function readConfigFile(file: string): string {
@@ -107,7 +118,7 @@ class ConfigReader {
     private readonly source: string | undefined,
   ) {}
 
-  network(json: unknown, hostOverride: string | undefined): NetworkConfig {
+  network(json: unknown, hostOverride: string | undefined, limitFlags: Partial<Record<LimitField, string>>): NetworkConfig {
     const defaults = defaultNetworkConfig();
     const raw = this.object(json, "", TOP_LEVEL_FIELDS);
     const config: NetworkConfig = {
@@ -118,9 +129,18 @@ class ConfigReader {
       accessRules: raw.accessRules === undefined ? defaults.accessRules : this.accessRules(raw.accessRules),
       accounts: raw.accounts === undefined ? defaults.accounts : this.accounts(raw.accounts),
       nodes: raw.nodes === undefined ? defaults.nodes : this.nodes(raw.nodes),
+      privateGasCap: defaults.privateGasCap,
+      privateTimeoutMs: defaults.privateTimeoutMs,
+      maxExpensivePerBatch: defaults.maxExpensivePerBatch,
     };
     if (raw.groupGenesis !== undefined) Object.assign(config, this.groupGenesisSetting(raw.groupGenesis));
     if (hostOverride !== undefined) config.host = this.host(hostOverride, "--host");
+    for (const [field, { flag, min, max }] of Object.entries(LIMITS) as [LimitField, (typeof LIMITS)[LimitField]][]) {
+      if (raw[field] !== undefined) config[field] = this.integer(raw[field], field, min, max);
+      const flagValue = limitFlags[field];
+      // A flag's text is a number only if it is all digits ("1e6" or "5s" are refused with the text itself).
+      if (flagValue !== undefined) config[field] = this.integer(/^[0-9]+$/.test(flagValue) ? Number(flagValue) : flagValue, flag, min, max);
+    }
     return config;
   }
 

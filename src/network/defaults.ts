@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { DEFAULT_MAX_EXPENSIVE_PER_BATCH } from "./http-server";
+import { DEFAULT_EXECUTION_LIMITS } from "./private-evm";
 import type { GroupGenesis, NetworkConfig } from "./types";
 
 /**
@@ -53,5 +55,8 @@ export function defaultNetworkConfig(): NetworkConfig {
       enclaveKeys: [node.enclaveKey],
       multiTenancy: false,
     })),
+    privateGasCap: Number(DEFAULT_EXECUTION_LIMITS.gasCap),
+    privateTimeoutMs: DEFAULT_EXECUTION_LIMITS.timeoutMs,
+    maxExpensivePerBatch: DEFAULT_MAX_EXPENSIVE_PER_BATCH,
   };
 }

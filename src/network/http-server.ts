@@ -1,11 +1,32 @@
 import http from "node:http";
 import type { RpcContext } from "./node-endpoint";
-import { Errors, RpcError } from "./rpc-error";
+import { Errors, RpcError, tooManyExpensiveInBatch } from "./rpc-error";
 
 /** Bodies above this are refused unparsed with HTTP 413 and -32600. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** Besu's default --rpc-http-max-batch-size. */
 export const MAX_BATCH_SIZE = 1024;
+/**
+ * The methods that may each run the EVM for up to the private execution budget (or mine and process a
+ * block): a batch of many would hold the network for that many budgets.
+ */
+export const EXPENSIVE_METHODS: ReadonlySet<string> = new Set([
+  "priv_call",
+  "priv_traceTransaction",
+  "priv_distributeRawTransaction",
+  "eea_sendRawTransaction",
+  "eth_call",
+  "eth_estimateGas",
+  "eth_createAccessList",
+  "eth_sendRawTransaction",
+  "eth_sendTransaction",
+]);
+export const DEFAULT_MAX_EXPENSIVE_PER_BATCH = 16;
+
+export interface RpcServerOptions {
+  /** Expensive items of a batch past this many are answered with an error and not run. */
+  maxExpensivePerBatch: number;
+}
 
 type Id = string | number | null;
 type Response = { jsonrpc: "2.0"; id: Id; result?: unknown; error?: ReturnType<RpcError["toJSON"]> };
@@ -13,16 +34,21 @@ type Response = { jsonrpc: "2.0"; id: Id; result?: unknown; error?: ReturnType<R
 export type Dispatch = (context: RpcContext) => Promise<unknown>;
 
 /** A JSON-RPC 2.0 server over HTTP POST: single requests and batches; no input makes it throw. */
-export function createRpcServer(dispatch: Dispatch): http.Server {
+export function createRpcServer(dispatch: Dispatch, options: RpcServerOptions): http.Server {
   return http.createServer((request, response) => {
-    void serve(dispatch, request, response).catch(() => {
+    void serve(dispatch, options, request, response).catch(() => {
       if (!response.headersSent) send(response, 500, errorResponse(null, Errors.internal()));
       else response.end();
     });
   });
 }
 
-async function serve(dispatch: Dispatch, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function serve(
+  dispatch: Dispatch,
+  options: RpcServerOptions,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): Promise<void> {
   if (request.method !== "POST") {
     response.writeHead(405, { allow: "POST" }).end();
     return;
@@ -43,7 +69,13 @@ async function serve(dispatch: Dispatch, request: http.IncomingMessage, response
   if (Array.isArray(parsed)) {
     if (parsed.length === 0) return send(response, 400, errorResponse(null, Errors.invalidRequest()));
     if (parsed.length > MAX_BATCH_SIZE) return send(response, 200, errorResponse(null, Errors.batchTooLarge()));
-    const answers = await Promise.all(parsed.map((item) => answer(dispatch, item, request.headers)));
+    let expensive = 0;
+    const answers = await Promise.all(
+      parsed.map((item) => {
+        if (!isExpensive(item) || ++expensive <= options.maxExpensivePerBatch) return answer(dispatch, item, request.headers);
+        return errorResponse(requestId(item), tooManyExpensiveInBatch(options.maxExpensivePerBatch));
+      }),
+    );
     return send(response, 200, answers);
   }
   const single = await answer(dispatch, parsed, request.headers);
@@ -67,11 +99,21 @@ function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+function isExpensive(item: unknown): boolean {
+  return typeof item === "object" && item !== null && EXPENSIVE_METHODS.has((item as { method?: unknown }).method as string);
+}
+
+/** The id to answer with: a string or number id as sent, otherwise null. */
+function requestId(item: object): Id {
+  const { id } = item as { id?: unknown };
+  return typeof id === "string" || typeof id === "number" ? id : null;
+}
+
 /** Answers one request object; every failure becomes a JSON-RPC error. */
 async function answer(dispatch: Dispatch, item: unknown, headers: http.IncomingHttpHeaders): Promise<Response> {
   if (typeof item !== "object" || item === null || Array.isArray(item)) return errorResponse(null, Errors.invalidRequest());
   const { id: rawId, method, params } = item as Record<string, unknown>;
-  const id: Id = typeof rawId === "string" || typeof rawId === "number" ? rawId : null;
+  const id = requestId(item);
   if (typeof method !== "string" || (rawId !== undefined && rawId !== null && id === null)) {
     return errorResponse(id, Errors.invalidRequest());
   }

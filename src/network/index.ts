@@ -67,7 +67,8 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   const common = privateCommon(config.chainId);
   const report = options.onPrivateTransaction ?? (() => undefined);
   const memo = new ExecutionMemo();
-  const states = newPrivateStateContext(common, chain.blockHash);
+  const limits = { gasCap: BigInt(config.privateGasCap), timeoutMs: config.privateTimeoutMs };
+  const states = newPrivateStateContext(common, chain.blockHash, undefined, limits);
   const privacyNodes = config.nodes.map(
     (node) => new PrivacyNode(node.name, node.enclaveKeys, chain, states, config.groupGenesis, report, memo),
   );
@@ -97,7 +98,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   try {
     for (const [i, nodeConfig] of config.nodes.entries()) {
       const endpoint = endpoints[i];
-      const server = createRpcServer((context) => endpoint.dispatch(context));
+      const server = createRpcServer((context) => endpoint.dispatch(context), { maxExpensivePerBatch: config.maxExpensivePerBatch });
       await listen(server, config.host, nodeConfig.rpcPort, nodeConfig.name);
       servers.push(server);
     }

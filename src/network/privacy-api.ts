@@ -8,7 +8,7 @@ import { decodePrivateTransaction, quantity, recoverSender } from "./private-tra
 import { type PrivacyNode, type PrivateRecord, privateContractAddress } from "./privacy-node";
 import { BLOCK_GAS_LIMIT, PRIVACY_PRECOMPILE, PublicChain } from "./public-chain";
 import { addressParam, blockParam, dataParam, enclaveKeyParam, groupIdParam, hashParam, isObject, requireCount } from "./params";
-import { Errors, RpcError, executionReverted } from "./rpc-error";
+import { Errors, RpcError, executionReverted, privateTimeout } from "./rpc-error";
 import type { SerialQueue } from "./serial-queue";
 
 /**
@@ -210,7 +210,12 @@ export class PrivacyApi {
     if (blockNumber === undefined) return null;
     const executor = await this.executorAt(groupId, blockNumber);
     if (executor === undefined) return "0x";
+    // The call's gas (callObject.gas) is not read: as in Besu, where private execution is unmetered, every call gets the same.
     const result = await executor.run({ caller: from, to, data }, this.blockContext(blockNumber));
+    if (executor.lastCallTimedOut) {
+      this.node.logTimeout("priv_call", groupId, executor.limits.timeoutMs);
+      throw privateTimeout("priv_call", executor.limits.timeoutMs);
+    }
     const output = toHex(result.execResult.returnValue);
     if (result.execResult.exceptionError === undefined) return output;
     if (output.length >= 10) throw executionReverted(output, decodeRevertReason(output));

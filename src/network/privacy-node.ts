@@ -15,6 +15,7 @@ import {
   EMPTY_TRIE_ROOT,
 } from "./private-group";
 import { traceCall } from "./private-trace";
+import { RAISE_TIMEOUT, privateTimeout } from "./rpc-error";
 import { type PrivateTransaction, decodePrivateTransaction, recoverSender, toMinimalHex } from "./private-transaction";
 import { type ChainBlock, PRIVACY_PRECOMPILE, type PublicChain } from "./public-chain";
 import type { GroupGenesis } from "./types";
@@ -274,6 +275,7 @@ export class PrivacyNode {
     await state.putAccount(senderAddress, account);
     const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, tx.privacyGroupId!) : undefined;
     const result = await group.executor.run({ caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block);
+    if (group.executor.lastCallTimedOut) this.logTimeout(`private transaction ${record.pmtHash}`, group.id, group.executor.limits.timeoutMs);
     const returned = toHex(result.execResult.returnValue);
     if (result.execResult.exceptionError !== undefined) {
       const outcome: PrivateOutcome = { status: "0x0", output: "0x", logs: [] };
@@ -351,11 +353,21 @@ export class PrivacyNode {
     account.nonce += 1n;
     await executor.stateManager.putAccount(senderAddress, account);
     const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, groupId) : undefined;
-    return traceCall(executor, { caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block, {
+    const trace = await traceCall(executor, { caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block, {
       blockHash: record.blockHash,
       blockNumber: record.blockNumber,
       transactionHash: pmtHash,
     });
+    if (executor.lastCallTimedOut) {
+      this.logTimeout(`priv_traceTransaction of ${pmtHash}`, groupId, executor.limits.timeoutMs);
+      throw privateTimeout("priv_traceTransaction", executor.limits.timeoutMs);
+    }
+    return trace;
+  }
+
+  /** The one line on the node's output when a private execution runs out of time. */
+  logTimeout(what: string, groupId: string, timeoutMs: number): void {
+    console.error(`${this.name}: ${what} in group ${groupId} stopped at the private execution budget of ${timeoutMs} ms and failed as out of gas; ${RAISE_TIMEOUT}`);
   }
 
   /** The add blob for a group: its successful transactions here, each with marker hash and state root. */

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { Common, Hardfork, Mainnet, type StateManagerInterface, createCustomCommon } from "@ethereumjs/common";
-import { EVM, type EVMResult, type EVMRunCallOpts, type Message, NobleBN254 } from "@ethereumjs/evm";
+import { EVM, EVMError, type EVMResult, type EVMRunCallOpts, type Message, NobleBN254 } from "@ethereumjs/evm";
 import { Account, Address, createAddressFromString, hexToBytes } from "@ethereumjs/util";
+import { BLOCK_GAS_LIMIT } from "./public-chain";
 import type { GroupGenesis } from "./types";
 
 /** The public block a private transaction runs in: Besu gives the EVM the marker transaction's block. */
@@ -16,8 +17,26 @@ export interface BlockContext {
 /** Looks up the hash of an earlier public block, for BLOCKHASH. */
 export type BlockHashLookup = (blockNumber: number) => string | undefined;
 
-/** Private execution is unmetered in Besu; a finite cap keeps an endless loop from hanging the network. */
-export const PRIVATE_GAS_CAP = 1_000_000_000n;
+/**
+ * How far one private execution (a transaction, a priv_call, a trace, a management-contract read) may go.
+ * Besu runs private code unmetered; here an endless loop must end, and end soon, with a clear answer.
+ */
+export interface ExecutionLimits {
+  /** The gas every execution gets, whatever it asked for (the config's privateGasCap). */
+  gasCap: bigint;
+  /** Wall-clock milliseconds before the execution stops as if out of gas (the config's privateTimeoutMs). */
+  timeoutMs: number;
+}
+
+/** A few seconds: far more than any real private transaction here takes, and a quick answer to a mistake. */
+export const DEFAULT_PRIVATE_TIMEOUT_MS = 5_000;
+/** By default an execution gets the public block's gas, as a public transaction at most could. */
+export const DEFAULT_EXECUTION_LIMITS: ExecutionLimits = { gasCap: BigInt(BLOCK_GAS_LIMIT), timeoutMs: DEFAULT_PRIVATE_TIMEOUT_MS };
+
+/** Until the budget runs out, the EVM hands the event loop back this often, so other requests are served meanwhile. */
+const YIELD_EVERY_MS = 10;
+/** Jumps and calls between two looks at the clock: reading it on each would cost more than the loop body. */
+const TICKS_PER_CHECK = 256;
 
 export const PRIVATE_HARDFORK = Hardfork.Prague;
 
@@ -30,6 +49,11 @@ type Frame = { interpreter: unknown };
 
 /** The opcodes that read the block a call runs in (BLOCKHASH, COINBASE, TIMESTAMP, NUMBER, PREVRANDAO, GASLIMIT, BASEFEE, BLOBBASEFEE). */
 const BLOCK_OPCODES = [0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x48, 0x4a];
+/**
+ * Every long execution passes through one of these: a loop needs JUMP or JUMPI, and code without loops
+ * runs long only through many CALLs or CREATEs (JUMP, JUMPI, CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL).
+ */
+const TICK_OPCODES = [0x56, 0x57, 0xf0, 0xf1, 0xf2, 0xf4, 0xf5, 0xfa];
 
 /**
  * An EVM whose top-level CREATE uses Besu's private address, keccak(RLP([sender, nonce, groupId])), and
@@ -38,17 +62,61 @@ const BLOCK_OPCODES = [0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x48, 0x4a];
 class PrivateEVM extends EVM {
   nextCreateAddress: Address | undefined;
   readBlock = false;
+  /** Whether the running (or last) call ran out of its budget. */
+  timedOut = false;
+  /** When the running call must stop and when it last let the event loop run (performance.now() times). */
+  private deadline = Infinity;
+  private lastYield = 0;
+  private ticks = 0;
 
   constructor(options: ConstructorParameters<typeof EVM>[0]) {
     super(options);
+    // Each wrapper finds the EVM running the code through the frame: the entry may serve other EVMs
+    // through the jump-analysis cache.
     for (const opcode of BLOCK_OPCODES) {
       const entry = this._opcodeMap[opcode];
       const original = entry.opHandler as (frame: Frame, common: Common) => unknown;
-      // Marks the EVM running the code (the entry may serve other EVMs through the jump-analysis cache).
       entry.opHandler = ((frame: Frame, common: Common) => {
-        (frame.interpreter as { _evm: PrivateEVM })._evm.readBlock = true;
+        runningEvm(frame).readBlock = true;
         return original(frame, common);
       }) as typeof entry.opHandler;
+    }
+    for (const opcode of TICK_OPCODES) {
+      const entry = this._opcodeMap[opcode];
+      const original = entry.opHandler as (frame: Frame, common: Common) => unknown;
+      // The interpreter awaits an asynchronous opcode's handler, so a tick can pause the run (an Opcode is frozen: a new one).
+      const info = entry.opcodeInfo;
+      entry.opcodeInfo = new (info.constructor as new (fields: typeof info) => typeof info)({ ...info, isAsync: true });
+      entry.opHandler = ((frame: Frame, common: Common) => {
+        const evm = runningEvm(frame);
+        if (evm.timedOut || ++evm.ticks % TICKS_PER_CHECK === 0) return evm.checkBudget().then(() => original(frame, common));
+        return original(frame, common);
+      }) as typeof entry.opHandler;
+    }
+  }
+
+  /** Starts a call's budget. */
+  startBudget(timeoutMs: number): void {
+    this.lastYield = performance.now();
+    this.deadline = this.lastYield + timeoutMs;
+    this.ticks = 0;
+    this.timedOut = false;
+  }
+
+  /**
+   * Past the deadline, halts the frame as out of gas (and every frame above it at its next tick); before,
+   * lets the event loop run if the EVM has held it for a while: the interpreter otherwise awaits only
+   * settled promises, which never let a request in.
+   */
+  private async checkBudget(): Promise<void> {
+    const now = performance.now();
+    if (this.timedOut || now >= this.deadline) {
+      this.timedOut = true;
+      throw new EVMError(EVMError.errorMessages.OUT_OF_GAS);
+    }
+    if (now - this.lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.lastYield = performance.now();
     }
   }
 
@@ -88,6 +156,10 @@ function cacheJumpAnalysis(): void {
 
 cacheJumpAnalysis();
 
+function runningEvm(frame: Frame): PrivateEVM {
+  return (frame.interpreter as { _evm: PrivateEVM })._evm;
+}
+
 export interface PrivateCall {
   caller: string;
   to: string | null;
@@ -101,9 +173,10 @@ export class PrivateExecutor {
   private constructor(
     readonly stateManager: StateManagerInterface,
     private readonly evm: PrivateEVM,
+    readonly limits: ExecutionLimits,
   ) {}
 
-  static create(common: Common, stateManager: StateManagerInterface, blockHash: BlockHashLookup): PrivateExecutor {
+  static create(common: Common, stateManager: StateManagerInterface, blockHash: BlockHashLookup, limits: ExecutionLimits): PrivateExecutor {
     const blockchain = {
       getBlock: async (blockNumber: number) => {
         const hash = blockHash(blockNumber);
@@ -116,7 +189,7 @@ export class PrivateExecutor {
     };
     // Its own Common: an EVM subscribes to its Common's events, so a shared one would keep every EVM alive.
     const evm = new PrivateEVM({ common: common.copy(), stateManager, blockchain, bn254: new NobleBN254() });
-    return new PrivateExecutor(stateManager, evm);
+    return new PrivateExecutor(stateManager, evm, limits);
   }
 
   /** Runs a call with listeners on every frame's start and end (for traces). */
@@ -141,13 +214,18 @@ export class PrivateExecutor {
     return this.evm.readBlock;
   }
 
+  /** Whether the last call ran out of time (it then failed as if out of gas). */
+  get lastCallTimedOut(): boolean {
+    return this.evm.timedOut;
+  }
+
   async run(call: PrivateCall, block: BlockContext): Promise<EVMResult> {
     const opts: EVMRunCallOpts = {
       caller: createAddressFromString(call.caller),
       origin: createAddressFromString(call.caller),
       to: call.to === null ? undefined : createAddressFromString(call.to),
       data: hexToBytes(call.data as `0x${string}`),
-      gasLimit: PRIVATE_GAS_CAP,
+      gasLimit: this.limits.gasCap,
       gasPrice: 0n,
       value: 0n,
       skipNonceIncrement: true,
@@ -155,8 +233,16 @@ export class PrivateExecutor {
     };
     this.evm.nextCreateAddress = call.createAddress === undefined ? undefined : createAddressFromString(call.createAddress);
     this.evm.readBlock = false;
+    this.evm.startBudget(this.limits.timeoutMs);
     try {
-      return await this.evm.runCall(opts);
+      const result = await this.evm.runCall(opts);
+      // A frame that caught its callee's halt may have finished: out of time, the whole call fails.
+      if (this.evm.timedOut && result.execResult.exceptionError === undefined) {
+        result.execResult.exceptionError = new EVMError(EVMError.errorMessages.OUT_OF_GAS);
+        result.execResult.returnValue = new Uint8Array(0);
+        result.execResult.logs = [];
+      }
+      return result;
     } finally {
       this.evm.nextCreateAddress = undefined;
       // Warm addresses and slots are per transaction, and runCall (unlike the VM's runTx) never clears

@@ -3,7 +3,7 @@ import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
 import { type DB, MapDB, ValueEncoding, hexToBytes } from "@ethereumjs/util";
 import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
-import { type BlockContext, type BlockHashLookup, PrivateExecutor, toHex } from "./private-evm";
+import { type BlockContext, type BlockHashLookup, DEFAULT_EXECUTION_LIMITS, type ExecutionLimits, PrivateExecutor, toHex } from "./private-evm";
 import { type BaseRead, ScratchState, readsStillHold } from "./scratch-state";
 
 export const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
@@ -40,18 +40,25 @@ export interface GroupEntry {
   stateRoot: string;
 }
 
-/** What every group's state needs: the EVM's chain rules, BLOCKHASH, the shared trie nodes, the live pool, the simulator. */
+/** What every group's state needs: the EVM's chain rules, BLOCKHASH, the limits, the shared trie nodes, the live pool, the simulator. */
 export interface PrivateStateContext {
   common: Common;
   blockHash: BlockHashLookup;
+  limits: ExecutionLimits;
   db: TrieDatabase;
   live: LiveStates;
   simulator: Simulator;
 }
 
 /** A network's private-state context: one trie database, one pool of open states, one simulator. */
-export function newPrivateStateContext(common: Common, blockHash: BlockHashLookup, openCapacity?: number): PrivateStateContext {
-  return { common, blockHash, db: newTrieDatabase(), live: new LiveStates(openCapacity), simulator: new Simulator(common, blockHash) };
+export function newPrivateStateContext(
+  common: Common,
+  blockHash: BlockHashLookup,
+  openCapacity?: number,
+  limits = DEFAULT_EXECUTION_LIMITS,
+): PrivateStateContext {
+  const simulator = new Simulator(common, blockHash, limits);
+  return { common, blockHash, limits, db: newTrieDatabase(), live: new LiveStates(openCapacity), simulator };
 }
 
 /**
@@ -62,9 +69,9 @@ export class Simulator {
   readonly scratch: ScratchState;
   readonly executor: PrivateExecutor;
 
-  constructor(common: Common, blockHash: BlockHashLookup) {
+  constructor(common: Common, blockHash: BlockHashLookup, limits: ExecutionLimits) {
     this.scratch = new ScratchState(new MerkleStateManager({ common }));
-    this.executor = PrivateExecutor.create(common, this.scratch, blockHash);
+    this.executor = PrivateExecutor.create(common, this.scratch, blockHash, limits);
   }
 }
 
@@ -145,7 +152,7 @@ export class PrivateGroup {
   /** The EVM whose effects are the group's state. */
   get executor(): PrivateExecutor {
     const open = this.open;
-    open.executor ??= PrivateExecutor.create(this.context.common, open.state, this.context.blockHash);
+    open.executor ??= PrivateExecutor.create(this.context.common, open.state, this.context.blockHash, this.context.limits);
     return open.executor;
   }
 
@@ -229,10 +236,10 @@ export class PrivateGroup {
 
   /** A throw-away executor on any root of this group (the empty trie's included). */
   executorOn(root: string): PrivateExecutor {
-    const { common, db, blockHash } = this.context;
+    const { common, db, blockHash, limits } = this.context;
     const start = root === EMPTY_TRIE_ROOT ? undefined : hexToBytes(root as `0x${string}`);
     const trie = new MerklePatriciaTrie({ db, valueEncoding: ValueEncoding.Bytes, useKeyHashing: true, common, root: start });
-    return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash);
+    return PrivateExecutor.create(common, new MerkleStateManager({ common, trie }), blockHash, limits);
   }
 }
 

@@ -73,6 +73,27 @@ export const Errors = {
   recipientNotFound: error(-50200, "Recipient not found for key:"),
 } as const;
 
+/**
+ * A private execution that ran out of its wall-clock budget: Besu's timeout error (-32603 "Timeout
+ * expired"), with `data` saying what ran out and which option raises the budget.
+ */
+export function privateTimeout(method: string, timeoutMs: number): RpcError {
+  return new RpcError(-32603, "Timeout expired", `${method} ran past the private execution budget of ${timeoutMs} ms (an endless loop?); ${RAISE_TIMEOUT}`);
+}
+
+/** How to give private executions more time: said by the error and by the node's log line. */
+export const RAISE_TIMEOUT = "raise privateTimeoutMs in the network config or --private-timeout-ms";
+
+/** A batch item past the limit of expensive methods per batch (Besu's code for its other per-request limits). */
+export function tooManyExpensiveInBatch(limit: number): RpcError {
+  return new RpcError(
+    -32005,
+    "Number of expensive requests exceeds max per batch",
+    `a batch may hold ${limit} expensive requests (priv_call, eth_call, eth_estimateGas, sends, traces); ` +
+      "send the rest in another batch, or raise maxExpensivePerBatch in the network config or --max-expensive-per-batch",
+  );
+}
+
 /** priv_call's revert: Besu decodes an Error(string) reason into the message and returns the raw data. */
 export function executionReverted(revertData: string, reason: string | undefined): RpcError {
   return new RpcError(-32000, reason === undefined ? "Execution reverted" : `Execution reverted (${reason})`, revertData);

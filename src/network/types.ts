@@ -50,4 +50,10 @@ export interface NetworkConfig {
   /** Private keys (0x-hex) of the funded accounts. */
   accounts: string[];
   nodes: NodeConfig[];
+  /** The gas of every private execution (Besu's is unmetered); default the public block gas limit. */
+  privateGasCap: number;
+  /** Wall-clock milliseconds before a private execution stops as if out of gas. */
+  privateTimeoutMs: number;
+  /** How many expensive methods (priv_call, eth_call, sends, traces) one JSON-RPC batch may hold. */
+  maxExpensivePerBatch: number;
 }

@@ -51,6 +51,14 @@ describe("fpg-node command line", function () {
       expect(parseArgs(["--config=b.json", "-h"])).to.deep.equal({ help: true, config: "b.json" });
     });
 
+    it("reads the limit flags as text for the config reader to check", function () {
+      expect(parseArgs(["--private-gas-cap", "60000000", "--private-timeout-ms=250", "--max-expensive-per-batch", "x"])).to.deep.equal({
+        help: false,
+        limits: { privateGasCap: "60000000", privateTimeoutMs: "250", maxExpensivePerBatch: "x" },
+      });
+      expect(() => parseArgs(["--private-timeout-ms"])).to.throw(UsageError, "--private-timeout-ms needs a value");
+    });
+
     it("refuses unknown arguments and flags without a value", function () {
       expect(() => parseArgs(["--port", "1"])).to.throw(UsageError, 'unknown argument "--port"');
       expect(() => parseArgs(["--config"])).to.throw(UsageError, "--config needs a value");
@@ -120,6 +128,14 @@ describe("fpg-node command line", function () {
       expect(out).to.deep.equal([]);
       expect(err).to.have.length(1);
       expect(err[0]).to.match(/^Error in configuration: .*nodes\[0\]\.enclaveKeys\[0\]: Tessera key/);
+    });
+
+    it("a wrong limit flag prints one message naming the flag and exits 1", async function () {
+      const { out, err, io } = recorder();
+      expect(await run(["--config", freePortConfig(), "--private-timeout-ms", "5s"], io)).to.equal(1);
+      expect(out).to.deep.equal([]);
+      expect(err).to.have.length(1);
+      expect(err[0]).to.match(/^Error in configuration: .*: --private-timeout-ms: must be an integer from 10 to 3600000, got "5s"$/);
     });
 
     it("a port in use prints one message and exits 1", async function () {

@@ -71,6 +71,29 @@ describe("network config", function () {
     });
   });
 
+  describe("the limits of private execution and of batches", function () {
+    it("default to the block gas limit, 5 s and 16; a file or a flag sets them, the flag winning", function () {
+      expect(parseNetworkConfig({})).to.include({ privateGasCap: 30_000_000, privateTimeoutMs: 5000, maxExpensivePerBatch: 16 });
+      const file = { privateGasCap: 50_000_000, privateTimeoutMs: 20_000, maxExpensivePerBatch: 4 };
+      expect(parseNetworkConfig(file)).to.include(file);
+      const flags = { privateGasCap: "60000000", privateTimeoutMs: "250", maxExpensivePerBatch: "1024" };
+      expect(parseNetworkConfig(file, { limits: flags })).to.include({ privateGasCap: 60_000_000, privateTimeoutMs: 250, maxExpensivePerBatch: 1024 });
+    });
+
+    it("refuse values out of range or not integers, naming the field or the flag", function () {
+      expectConfigError(() => parseNetworkConfig({ privateGasCap: 21000 }), "privateGasCap", /integer from 1000000 to 9007199254740991, got number 21000/);
+      expectConfigError(() => parseNetworkConfig({ privateGasCap: "30000000" }), "privateGasCap", /integer from 1000000/);
+      expectConfigError(() => parseNetworkConfig({ privateTimeoutMs: 0 }), "privateTimeoutMs", /integer from 10 to 3600000/);
+      expectConfigError(() => parseNetworkConfig({ privateTimeoutMs: 1.5 }), "privateTimeoutMs", /integer from 10/);
+      expectConfigError(() => parseNetworkConfig({ maxExpensivePerBatch: 0 }), "maxExpensivePerBatch", /integer from 1 to 1024/);
+      expectConfigError(() => parseNetworkConfig({ maxExpensivePerBatch: 1025 }), "maxExpensivePerBatch", /integer from 1 to 1024/);
+      expectConfigError(() => parseNetworkConfig({}, { limits: { privateTimeoutMs: "5s" } }), "--private-timeout-ms", /integer from 10 to 3600000, got "5s"/);
+      expectConfigError(() => parseNetworkConfig({}, { limits: { privateGasCap: "1e9" } }), "--private-gas-cap", /got "1e9"/);
+      expectConfigError(() => parseNetworkConfig({}, { limits: { maxExpensivePerBatch: "0" } }), "--max-expensive-per-batch", /integer from 1 to 1024/);
+      expectConfigError(() => loadNetworkConfig(undefined, { limits: { privateTimeoutMs: "-1" } }), "--private-timeout-ms", /got "-1"/);
+    });
+  });
+
   describe("a full file", function () {
     it("resolves relative paths against the file's folder, not the working directory", function () {
       const ws = workspace();
@@ -96,6 +119,9 @@ describe("network config", function () {
               jwt: { publicKeyFile: "keys/jwt.pub.pem", algorithm: "ES256" },
             }),
           ],
+          privateGasCap: 40_000_000,
+          privateTimeoutMs: 2000,
+          maxExpensivePerBatch: 8,
         }),
       );
       const config = loadNetworkConfig(file);
@@ -116,6 +142,9 @@ describe("network config", function () {
             jwt: { publicKeyPem: P256_PEM, algorithm: "ES256" },
           },
         ],
+        privateGasCap: 40_000_000,
+        privateTimeoutMs: 2000,
+        maxExpensivePerBatch: 8,
       });
     });
 
