@@ -22,7 +22,11 @@ Options:
   --private-gas-cap GAS        gas of every private execution (default the block gas limit, 30000000)
   --private-timeout-ms MS      wall-clock budget of every private execution (default 5000)
   --max-expensive-per-batch N  priv_call, eth_call, sends and traces one batch may hold (default 16)
-                 These three override the config's privateGasCap, privateTimeoutMs and maxExpensivePerBatch.
+  --max-filters-per-tenant N   private filters one tenant (or node) may hold (default 100)
+  --max-filter-addresses N     addresses one private filter may name (default 1000)
+  --max-filter-topics N        topics one private filter may name (default 1000)
+  --filter-timeout-ms MS       an unpolled private filter is uninstalled after this (default 600000)
+                 Each overrides the config field of the same name (privateGasCap, filterTimeoutMs, …).
   --help         show this help`;
 
 export interface CliOptions {

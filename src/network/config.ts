@@ -43,6 +43,10 @@ export const LIMITS = {
   privateGasCap: { flag: "--private-gas-cap", min: 1_000_000, max: Number.MAX_SAFE_INTEGER },
   privateTimeoutMs: { flag: "--private-timeout-ms", min: 10, max: 3_600_000 },
   maxExpensivePerBatch: { flag: "--max-expensive-per-batch", min: 1, max: MAX_BATCH_SIZE },
+  maxFiltersPerTenant: { flag: "--max-filters-per-tenant", min: 1, max: 1_000_000 },
+  maxFilterAddresses: { flag: "--max-filter-addresses", min: 1, max: 1_000_000 },
+  maxFilterTopics: { flag: "--max-filter-topics", min: 1, max: 1_000_000 },
+  filterTimeoutMs: { flag: "--filter-timeout-ms", min: 100, max: 86_400_000 },
 } as const;
 export type LimitField = keyof typeof LIMITS;
 
@@ -132,6 +136,10 @@ class ConfigReader {
       privateGasCap: defaults.privateGasCap,
       privateTimeoutMs: defaults.privateTimeoutMs,
       maxExpensivePerBatch: defaults.maxExpensivePerBatch,
+      maxFiltersPerTenant: defaults.maxFiltersPerTenant,
+      maxFilterAddresses: defaults.maxFilterAddresses,
+      maxFilterTopics: defaults.maxFilterTopics,
+      filterTimeoutMs: defaults.filterTimeoutMs,
     };
     if (raw.groupGenesis !== undefined) Object.assign(config, this.groupGenesisSetting(raw.groupGenesis));
     if (hostOverride !== undefined) config.host = this.host(hostOverride, "--host");

@@ -58,5 +58,9 @@ export function defaultNetworkConfig(): NetworkConfig {
     privateGasCap: Number(DEFAULT_EXECUTION_LIMITS.gasCap),
     privateTimeoutMs: DEFAULT_EXECUTION_LIMITS.timeoutMs,
     maxExpensivePerBatch: DEFAULT_MAX_EXPENSIVE_PER_BATCH,
+    maxFiltersPerTenant: 100,
+    maxFilterAddresses: 1_000,
+    maxFilterTopics: 1_000,
+    filterTimeoutMs: 10 * 60_000,
   };
 }

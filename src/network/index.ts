@@ -77,6 +77,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
     queue: new SerialQueue(),
     enclaves: new EnclaveNetwork(privacyNodes.map((node) => node.enclave)),
     chainId: config.chainId,
+    filterLimits: config,
     sync: () =>
       chain.follow(async (block) => {
         for (const node of privacyNodes) await node.processBlock(block);

@@ -10,6 +10,7 @@ import { BLOCK_GAS_LIMIT, PRIVACY_PRECOMPILE, PublicChain } from "./public-chain
 import { addressParam, blockParam, dataParam, enclaveKeyParam, groupIdParam, hashParam, isObject, requireCount } from "./params";
 import { Errors, RpcError, executionReverted, privateTimeout } from "./rpc-error";
 import type { SerialQueue } from "./serial-queue";
+import type { NetworkConfig } from "./types";
 
 /**
  * Who a privacy method acts for: the enclave keys whose payloads it may see. A node's own keys
@@ -30,7 +31,11 @@ export interface NetworkCore {
   chainId: number;
   /** Processes every block mined since the last call, on every node. */
   sync(): Promise<void>;
+  filterLimits: FilterLimits;
 }
+
+/** What bounds private filters (the config's fields of the same names). */
+export type FilterLimits = Pick<NetworkConfig, "maxFiltersPerTenant" | "maxFilterAddresses" | "maxFilterTopics" | "filterTimeoutMs">;
 
 /** A filter installed by priv_newFilter, owned by the caller's first key. */
 export interface PrivateFilter {
@@ -40,6 +45,8 @@ export interface PrivateFilter {
   ownerKey: string;
   /** The last block whose logs priv_getFilterChanges has returned. */
   lastBlock: number;
+  /** When it was installed or last polled (Date.now()); an idle filter is uninstalled after filterTimeoutMs. */
+  lastUsed: number;
 }
 
 const ZERO_VERSION = "0x" + "00".repeat(32);
@@ -258,9 +265,25 @@ export class PrivacyApi {
   private async newFilter(params: unknown[], caller: Caller): Promise<string> {
     const groupId = groupIdParam(params[0]);
     const filter = parseLogFilter(params[1]);
+    const limits = this.core.filterLimits;
+    if (filter.addresses.length > limits.maxFilterAddresses) {
+      throw Errors.filterTooLarge("addresses", filter.addresses.length, limits.maxFilterAddresses);
+    }
+    const topics = filter.topics.reduce((sum, position) => sum + (position?.length ?? 0), 0);
+    if (topics > limits.maxFilterTopics) throw Errors.filterTooLarge("topics", topics, limits.maxFilterTopics);
+    this.expireIdleFilters();
+    const ownerKey = caller.keys[0];
+    const owned = [...this.filters.values()].filter((installed) => installed.ownerKey === ownerKey).length;
+    if (owned >= limits.maxFiltersPerTenant) throw Errors.tooManyFilters(limits.maxFiltersPerTenant);
     const id = hexlify(randomHex(16));
-    this.filters.set(id, { id, groupId, filter, ownerKey: caller.keys[0], lastBlock: this.head });
+    this.filters.set(id, { id, groupId, filter, ownerKey, lastBlock: this.head, lastUsed: Date.now() });
     return id;
+  }
+
+  /** Uninstalls the filters nobody polled for filterTimeoutMs, as Besu does. */
+  private expireIdleFilters(): void {
+    const oldest = Date.now() - this.core.filterLimits.filterTimeoutMs;
+    for (const [id, installed] of this.filters) if (installed.lastUsed < oldest) this.filters.delete(id);
   }
 
   private filterParam(params: unknown[]): string {
@@ -269,8 +292,17 @@ export class PrivacyApi {
     return params[1].toLowerCase();
   }
 
+  /** The filter the params name, unless it expired; using it keeps it alive. */
+  private usedFilter(params: unknown[]): PrivateFilter | undefined {
+    const id = this.filterParam(params);
+    this.expireIdleFilters();
+    const installed = this.filters.get(id);
+    if (installed !== undefined) installed.lastUsed = Date.now();
+    return installed;
+  }
+
   private async getFilterChanges(params: unknown[]): Promise<LogResult[]> {
-    const installed = this.filters.get(this.filterParam(params));
+    const installed = this.usedFilter(params);
     if (installed === undefined) throw Errors.filterNotFound();
     const from = installed.lastBlock + 1;
     installed.lastBlock = this.head;
@@ -280,13 +312,15 @@ export class PrivacyApi {
   }
 
   private async getFilterLogs(params: unknown[]): Promise<LogResult[]> {
-    const installed = this.filters.get(this.filterParam(params));
+    const installed = this.usedFilter(params);
     if (installed === undefined) throw Errors.logsFilterNotFound();
     return this.logs(installed.groupId, installed.filter);
   }
 
   private async uninstallFilter(params: unknown[]): Promise<boolean> {
-    return this.filters.delete(this.filterParam(params));
+    const id = this.filterParam(params);
+    this.expireIdleFilters();
+    return this.filters.delete(id);
   }
 
   // --- transactions and receipts -------------------------------------------------------------------

@@ -48,6 +48,10 @@ export const Errors = {
   invalidHashParams: error(-32602, "Invalid transaction hash params"),
   invalidIdParams: error(-32602, "Invalid ID params"),
   filterNotFound: error(-32000, "Filter not found"),
+  tooManyFilters: (max: number) =>
+    new RpcError(-32005, `Too many filters: at most ${max} per tenant; uninstall one with priv_uninstallFilter (maxFiltersPerTenant)`),
+  filterTooLarge: (what: "addresses" | "topics", count: number, max: number) =>
+    new RpcError(-32005, `Filter names ${count} ${what}, at most ${max}: split it into several filters (maxFilter${what === "addresses" ? "Addresses" : "Topics"})`),
   logsFilterNotFound: error(-32000, "Logs filter not found"),
   wrongChainId: error(-32000, "Wrong chainId"),
   nonceTooLow: error(-32001, "Nonce too low"),

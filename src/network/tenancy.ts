@@ -47,7 +47,6 @@ export interface PrivateRead {
 const FILTER_USES = new Set(["priv_getFilterChanges", "priv_getFilterLogs", "priv_uninstallFilter"]);
 const HEAD_MEMBERSHIP_METHODS = new Set([
   "priv_getCode",
-  "priv_newFilter",
   "priv_getFilterChanges",
   "priv_getFilterLogs",
   "priv_uninstallFilter",
@@ -87,6 +86,9 @@ export class TenantAccess {
         return this.checkLogs(params, tenantKey);
       case "priv_debugGetStateRoot":
         this.checkStateRoot(params, tenantKey);
+        return params;
+      case "priv_newFilter":
+        this.checkNewFilter(params, tenantKey);
         return params;
       default:
         if (HEAD_MEMBERSHIP_METHODS.has(method)) this.checkAtHead(method, params[0], tenantKey, Errors.unauthorized);
@@ -141,6 +143,15 @@ export class TenantAccess {
     const filter = this.view.filter(params[1].toLowerCase());
     if (filter !== undefined && (filter.groupId !== params[0] || filter.ownerKey !== tenantKey))
       throw Errors.unauthorized();
+  }
+
+  /**
+   * A filter holds memory until it is polled or expires, so a tenant installs one only on a group it is a
+   * member of now: a group this node has no members for (unknown, or a made-up id) is refused too.
+   */
+  private checkNewFilter(params: readonly unknown[], tenantKey: string): void {
+    const history = this.view.membershipHistory(groupIdParam(params[0]));
+    if (!membersAt(history, this.view.headBlockNumber()).has(tenantKey)) throw Errors.unauthorized();
   }
 
   private checkAtHead(method: string, groupParam: unknown, tenantKey: string, refusal: () => RpcError): void {

@@ -56,4 +56,12 @@ export interface NetworkConfig {
   privateTimeoutMs: number;
   /** How many expensive methods (priv_call, eth_call, sends, traces) one JSON-RPC batch may hold. */
   maxExpensivePerBatch: number;
+  /** How many private filters one tenant (or, without multi-tenancy, one node) may hold. */
+  maxFiltersPerTenant: number;
+  /** How many addresses one private filter may name. */
+  maxFilterAddresses: number;
+  /** How many topics (all positions' alternatives together) one private filter may name. */
+  maxFilterTopics: number;
+  /** Milliseconds a private filter may go unpolled before it is uninstalled (Besu: 10 minutes). */
+  filterTimeoutMs: number;
 }

@@ -94,6 +94,21 @@ describe("network config", function () {
     });
   });
 
+  describe("the limits of private filters", function () {
+    it("default to 100 per tenant, 1000 addresses, 1000 topics and Besu's 10 minutes; a file or a flag sets them", function () {
+      expect(parseNetworkConfig({})).to.include({ maxFiltersPerTenant: 100, maxFilterAddresses: 1000, maxFilterTopics: 1000, filterTimeoutMs: 600_000 });
+      const file = { maxFiltersPerTenant: 5, maxFilterAddresses: 6, maxFilterTopics: 7, filterTimeoutMs: 8000 };
+      expect(parseNetworkConfig(file)).to.include(file);
+      expect(parseNetworkConfig(file, { limits: { filterTimeoutMs: "100" } })).to.include({ filterTimeoutMs: 100 });
+    });
+
+    it("refuse values out of range, naming the field or the flag", function () {
+      expectConfigError(() => parseNetworkConfig({ maxFiltersPerTenant: 0 }), "maxFiltersPerTenant", /integer from 1 to 1000000/);
+      expectConfigError(() => parseNetworkConfig({ filterTimeoutMs: 99 }), "filterTimeoutMs", /integer from 100 to 86400000/);
+      expectConfigError(() => parseNetworkConfig({}, { limits: { maxFilterAddresses: "many" } }), "--max-filter-addresses", /got "many"/);
+    });
+  });
+
   describe("a full file", function () {
     it("resolves relative paths against the file's folder, not the working directory", function () {
       const ws = workspace();
@@ -122,6 +137,8 @@ describe("network config", function () {
           privateGasCap: 40_000_000,
           privateTimeoutMs: 2000,
           maxExpensivePerBatch: 8,
+          maxFiltersPerTenant: 7,
+          filterTimeoutMs: 60_000,
         }),
       );
       const config = loadNetworkConfig(file);
@@ -145,6 +162,10 @@ describe("network config", function () {
         privateGasCap: 40_000_000,
         privateTimeoutMs: 2000,
         maxExpensivePerBatch: 8,
+        maxFiltersPerTenant: 7,
+        maxFilterAddresses: 1000,
+        maxFilterTopics: 1000,
+        filterTimeoutMs: 60_000,
       });
     });
 
