@@ -32,32 +32,76 @@ const UNAUTHORIZED = { code: -40100, message: "Unauthorized", httpStatus: 401 } 
 const INVALID_REQUEST = { code: -32600, message: "Invalid Request", httpStatus: 400 } as const;
 const BEARER = /^Bearer +(\S+)$/i;
 
-/** Verifies tenants' tokens for one node. */
+/** An `exp` at or past this many seconds (the year 5138) is a time in milliseconds: Besu's own example writes one. */
+const MILLISECOND_EXP = 1e11;
+/** How many verified tokens a node remembers; the oldest goes first. */
+const REMEMBERED_TOKENS = 1_000;
+
+/**
+ * Verifies tenants' tokens for one node. A verified token is remembered until it expires, so a batch, or
+ * a tenant's next request, verifies it once.
+ */
 export class TokenVerifier {
   private readonly key: crypto.KeyObject;
   private readonly algorithm: JwtAlgorithm;
+  private readonly maxTokenAge: number | undefined;
+  /** Tokens being or already verified, each with the second (Unix time) until which its session holds. */
+  private readonly verified = new Map<string, Promise<{ session: Session; until: number }>>();
+  /** How many signature verifications ran: each token once while it is remembered. */
+  verifications = 0;
 
-  constructor(config: JwtConfig) {
+  constructor(
+    config: JwtConfig,
+    /** Where a token's oddities are reported, once per token (the node's log). */
+    private readonly warn: (message: string) => void = () => undefined,
+  ) {
     this.key = crypto.createPublicKey(config.publicKeyPem);
     this.algorithm = config.algorithm;
+    this.maxTokenAge = config.maxTokenAge;
   }
 
   /** Never throws: whatever the header holds, the answer is a session. */
   async session(authorization: string | undefined): Promise<Session> {
     const token = authorization === undefined ? undefined : BEARER.exec(authorization.trim())?.[1];
     if (token === undefined) return { kind: "anonymous" };
+    let pending = this.verified.get(token);
+    if (pending === undefined) {
+      // Remembered at once, so the items of one batch, which arrive together, share one verification.
+      pending = this.verify(token);
+      if (this.verified.size >= REMEMBERED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, pending);
+    }
+    const { session, until } = await pending;
+    if (Date.now() / 1000 < until) return session;
+    if (this.verified.get(token) === pending) this.verified.delete(token);
+    return this.session(authorization);
+  }
+
+  private async verify(token: string): Promise<{ session: Session; until: number }> {
+    this.verifications++;
     let claims: Record<string, unknown>;
     try {
       // Only the configured algorithm: a token that names another (HS256 with the public key as secret,
       // "none") must fail, not pick its own verification.
       ({ payload: claims } = await jwtVerify(token, this.key, {
         algorithms: [this.algorithm],
-        requiredClaims: ["exp"],
+        requiredClaims: this.maxTokenAge === undefined ? ["exp"] : ["exp", "iat"],
+        maxTokenAge: this.maxTokenAge,
       }));
     } catch {
-      return { kind: "rejected" };
+      // Remembered for a second only: long enough for one batch; a later request checks it again.
+      return { session: { kind: "rejected" }, until: Date.now() / 1000 + 1 };
     }
-    return { kind: "authenticated", permissions: permissionsOf(claims), tenantKey: tenantKeyOf(claims) };
+    const exp = claims.exp as number;
+    if (exp >= MILLISECOND_EXP) {
+      this.warn(
+        `a tenant's token has exp ${exp}, a time in milliseconds: read as seconds, as Besu reads it, it never ` +
+          `expires. Issue tokens with exp in seconds, or set the node's jwt.maxTokenAge.`,
+      );
+    }
+    const session: Session = { kind: "authenticated", permissions: permissionsOf(claims), tenantKey: tenantKeyOf(claims) };
+    const until = this.maxTokenAge === undefined ? exp : Math.min(exp, (claims.iat as number) + this.maxTokenAge);
+    return { session, until };
   }
 }
 

@@ -52,7 +52,7 @@ export type LimitField = keyof typeof LIMITS;
 
 const TOP_LEVEL_FIELDS = ["chainId", "blockTime", "host", "groupGenesis", "accessRules", "accounts", "nodes", ...Object.keys(LIMITS)];
 const NODE_FIELDS = ["name", "rpcPort", "enclaveKeys", "multiTenancy", "jwt"];
-const JWT_FIELDS = ["publicKeyFile", "algorithm"];
+const JWT_FIELDS = ["publicKeyFile", "algorithm", "maxTokenAge"];
 const GENESIS_ACCOUNT_FIELDS = ["balance", "code", "storage"];
 const CUSTOM_GENESIS_FIELDS = ["file", "custom"];
 
@@ -316,7 +316,9 @@ class ConfigReader {
     const keyField = `${field}.publicKeyFile`;
     const publicKeyPem = this.readFile(raw.publicKeyFile, keyField);
     this.checkPublicKey(publicKeyPem, algorithm as JwtAlgorithm, keyField);
-    return { publicKeyPem, algorithm: algorithm as JwtAlgorithm };
+    const jwt: JwtConfig = { publicKeyPem, algorithm: algorithm as JwtAlgorithm };
+    if (raw.maxTokenAge !== undefined) jwt.maxTokenAge = this.integer(raw.maxTokenAge, `${field}.maxTokenAge`, 1, 31_536_000);
+    return jwt;
   }
 
   /** The key must be a PEM public key of the algorithm's family (and curve), or no token could ever verify. */

@@ -87,7 +87,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   };
   const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));
   const afterBlockHooks = config.nodes.flatMap((nodeConfig, i) =>
-    nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i]), chain, nodeConfig.jwt!, config.accessRules)] : [],
+    nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i]), chain, { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules)] : [],
   );
   const servers: http.Server[] = [];
   let timer: NodeJS.Timeout | undefined;

@@ -8,7 +8,7 @@ import { decodePrivateTransaction } from "./private-transaction";
 import type { PublicChain } from "./public-chain";
 import { RpcError } from "./rpc-error";
 import { type TenancyView, TenantAccess } from "./tenancy";
-import type { AccessRules, JwtConfig } from "./types";
+import type { AccessRules, JwtConfig, NodeConfig } from "./types";
 
 /** What multi-tenancy needs of the node beyond its endpoint: membership and its filters. */
 export interface TenancyNode {
@@ -27,10 +27,10 @@ export function enableMultiTenancy(
   endpoint: NodeEndpoint,
   node: TenancyNode,
   chain: PublicChain,
-  jwt: JwtConfig,
+  nodeConfig: NodeConfig & { jwt: JwtConfig },
   rules: AccessRules,
 ): (blockNumber: number) => void {
-  const verifier = new TokenVerifier(jwt);
+  const verifier = new TokenVerifier(nodeConfig.jwt, (message) => console.error(`${nodeConfig.name}: ${message}`));
   const access = new TenantAccess(rules, {
     membershipHistory: (groupId) => node.membershipHistory(groupId),
     headBlockNumber: () => node.headBlockNumber(),

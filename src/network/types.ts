@@ -14,6 +14,8 @@ export interface JwtConfig {
   /** The PEM text of the public key that verifies tenants' tokens. */
   publicKeyPem: string;
   algorithm: JwtAlgorithm;
+  /** When set, a token must carry `iat` and be at most this many seconds old. */
+  maxTokenAge?: number;
 }
 
 /** One account of a group's genesis state, as in Besu's genesis `alloc`. */

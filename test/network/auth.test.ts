@@ -87,6 +87,56 @@ describe("multi-tenancy authentication", function () {
     }
   });
 
+  describe("remembering tokens, milliseconds and maxTokenAge", function () {
+    async function fresh(options: { maxTokenAge?: number } = {}) {
+      const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
+      const warnings: string[] = [];
+      const verifier = new TokenVerifier(
+        { publicKeyPem: await exportSPKI(publicKey), algorithm: "RS256", ...options },
+        (message) => warnings.push(message),
+      );
+      const sign = (claims: JWTPayload) => new SignJWT(claims).setProtectedHeader({ alg: "RS256" }).sign(privateKey);
+      return { verifier, warnings, sign };
+    }
+
+    it("verifies a token once while it holds: fifty sessions of one token, one verification", async function () {
+      const { verifier, sign } = await fresh();
+      const jwt = await sign(valid());
+      const sessions = await Promise.all(Array.from({ length: 50 }, () => verifier.session(`Bearer ${jwt}`)));
+      expect(sessions.every((session) => session.kind === "authenticated")).to.equal(true);
+      expect(verifier.verifications).to.equal(1);
+      await verifier.session(`Bearer ${await sign(valid({ privacyPublicKey: USER_ID }))}`);
+      expect(verifier.verifications, "another token is verified on its own").to.equal(2);
+    });
+
+    it("does not keep a token past its exp", async function () {
+      const { verifier, sign } = await fresh();
+      const jwt = await sign(valid({ exp: Math.floor(Date.now() / 1000) + 1 }));
+      expect((await verifier.session(`Bearer ${jwt}`)).kind).to.equal("authenticated");
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      expect(await verifier.session(`Bearer ${jwt}`)).to.deep.equal({ kind: "rejected" });
+    });
+
+    it("accepts an exp in milliseconds, as Besu does, and warns once for that token", async function () {
+      const { verifier, warnings, sign } = await fresh();
+      const jwt = await sign(valid({ exp: Date.now() + 3_600_000 }));
+      for (let i = 0; i < 3; i++) expect((await verifier.session(`Bearer ${jwt}`)).kind).to.equal("authenticated");
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.include("milliseconds").and.to.include("maxTokenAge");
+      await verifier.session(`Bearer ${await sign(valid())}`);
+      expect(warnings, "a token in seconds brings no warning").to.have.length(1);
+    });
+
+    it("with maxTokenAge, refuses a token without iat or older than that, even with an exp in milliseconds", async function () {
+      const { verifier, sign } = await fresh({ maxTokenAge: 60 });
+      const now = Math.floor(Date.now() / 1000);
+      expect((await verifier.session(`Bearer ${await sign(valid({ iat: now }))}`)).kind).to.equal("authenticated");
+      expect(await verifier.session(`Bearer ${await sign(valid())}`)).to.deep.equal({ kind: "rejected" });
+      const old = await sign(valid({ iat: now - 120, exp: Date.now() + 3_600_000 }));
+      expect(await verifier.session(`Bearer ${old}`)).to.deep.equal({ kind: "rejected" });
+    });
+  });
+
   it("HS256 signed with the public key as its secret is rejected (algorithm confusion)", async function () {
     const { publicKey } = await generateKeyPair("RS256", { extractable: true });
     const pem = await exportSPKI(publicKey);

@@ -179,6 +179,16 @@ describe("network config", function () {
       expect(config.nodes[0].jwt).to.deep.equal({ publicKeyPem: RSA_PEM, algorithm: "RS256" });
     });
 
+    it("jwt.maxTokenAge takes seconds from 1 to a year, and refuses anything else by its path", function () {
+      const ws = workspace();
+      ws.write("rsa.pem", RSA_PEM);
+      const withAge = (maxTokenAge: unknown) =>
+        parseNetworkConfig({ nodes: [node({ multiTenancy: true, jwt: { publicKeyFile: "rsa.pem", maxTokenAge } })] }, { baseDir: ws.dir });
+      expect(withAge(3600).nodes[0].jwt).to.deep.equal({ publicKeyPem: RSA_PEM, algorithm: "RS256", maxTokenAge: 3600 });
+      expectConfigError(() => withAge(0), "nodes[0].jwt.maxTokenAge", /integer from 1 to 31536000/);
+      expectConfigError(() => withAge("1h"), "nodes[0].jwt.maxTokenAge", /integer from 1/);
+    });
+
     it("two nodes may both ask for a free port (0)", function () {
       const config = parseNetworkConfig({ nodes: [node(), node({ name: "beta", enclaveKeys: [KEY_B] })] });
       expect(config.nodes.map((n) => n.rpcPort)).to.deep.equal([0, 0]);
