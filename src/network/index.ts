@@ -134,12 +134,19 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
 
 function privacyView(endpoint: NodeEndpoint): NodePrivacyView {
   const { api } = endpoint;
+  // Each tenant request reads a history: it is built again only when the group has new transactions here.
+  const histories = new Map<string, { transactions: number; history: MembershipChange[] }>();
   return {
     membershipHistory: (groupId) => {
+      const transactions = api.node.groups.get(groupId)?.entries.length ?? 0;
+      const known = histories.get(groupId);
+      if (known !== undefined && known.transactions === transactions) return known.history;
       // Only the group's own contracts speak for its membership: a private contract could emit look-alike events.
       const addresses = ["0x000000000000000000000000000000000000007b", "0x000000000000000000000000000000000000007c"];
       const logs = groupLogs(api.node, groupId, [0, Number.MAX_SAFE_INTEGER], { addresses, topics: [] });
-      return membershipHistoryFromLogs(logs);
+      const history = membershipHistoryFromLogs(logs);
+      if (transactions > 0) histories.set(groupId, { transactions, history });
+      return history;
     },
     headBlockNumber: () => api.node.headBlockNumber(),
     filters: () => [...api.filters.values()],
