@@ -7,9 +7,9 @@ import {
 } from "./typechain";
 import { membershipHistoryFromLogs, type MembershipChange } from "./history";
 import { bytesToTesseraKey, tesseraKeyToBytes } from "./keys";
+import { GROUP_PROXY_ADDRESS } from "./core/constants";
 
-/** Where Besu places the group proxy in every flexible group's private state. */
-export const GROUP_PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
+export { GROUP_PROXY_ADDRESS } from "./core/constants";
 
 /** Every custom error the group can revert with: the management contract's and the proxy's. */
 const groupErrors = new Interface(

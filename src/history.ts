@@ -1,6 +1,7 @@
 import { EventFragment, Interface } from "ethers";
 import { InvalidMembershipHistoryError, SdkErrorCode } from "./errors";
 import { bytesToTesseraKey, describeType, parseTesseraKey } from "./keys";
+import { GROUP_ADDRESSES } from "./core/constants";
 
 export type MembershipChangeKind = "added" | "removed";
 
@@ -47,10 +48,7 @@ const PARTICIPANT_REMOVED = EventFragment.from(MEMBERSHIP_EVENT_SIGNATURES[1]);
  * ParticipantAdded there) and the proxy 0x…7c (ParticipantRemoved, and every event of this project's
  * delegating proxy).
  */
-export const BESU_GROUP_ADDRESSES: readonly string[] = [
-  "0x000000000000000000000000000000000000007b",
-  "0x000000000000000000000000000000000000007c",
-];
+export const BESU_GROUP_ADDRESSES: readonly string[] = GROUP_ADDRESSES;
 
 /**
  * Decodes the group's ParticipantAdded / ParticipantRemoved logs into chain-ordered

@@ -2,7 +2,8 @@ import { AbiCoder, BaseContract, type ContractFactory, type TransactionResponse,
 // File by file, not the typechain-types barrel, so a build ships only the shipped contracts' bindings.
 import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types/factories/contracts/management/FlexiblePrivacyGroupManagement__factory";
 import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types/factories/contracts/proxy/FlexiblePrivacyGroupProxy__factory";
-import { AddMembersError, GROUP_PROXY_ADDRESS } from "../client";
+import { AddMembersError } from "../client";
+import { GROUP_PROXY_ADDRESS } from "../core/constants";
 import { generatePrivacyGroupId, parsePrivacyGroupId } from "../ids";
 import { membershipEventsInterface, membershipHistoryFromLogs, type MembershipChange } from "../history";
 import { bytesToTesseraKey, tesseraKeyToBytes } from "../keys";
@@ -11,8 +12,7 @@ import type { PrivacyGroupInfo, PrivacyProvider, PrivateLogFilter, PrivateTransa
 import { PrivateGroupRunner, decodeRevert, getPrivateContractAddress } from "./runner";
 import type { PrivateSigner, PrivateTransactionRequest } from "./signer";
 
-/** Where Besu injects the default management contract in every flexible group's private state. */
-export const GROUP_MANAGEMENT_ADDRESS = "0x000000000000000000000000000000000000007b";
+export { GROUP_MANAGEMENT_ADDRESS } from "../core/constants";
 
 /** The management and proxy ABI, with this project's custom errors; Besu's contracts share the 10 functions. */
 const GROUP_INTERFACE = new Interface([

@@ -22,6 +22,7 @@ import { PrivateTransactionRevertedError } from "./errors";
 import { PrivacyProvider, type PrivateTransactionReceipt } from "./provider";
 import type { PrivateSigner } from "./signer";
 import { PrivateTransactionError } from "./transaction";
+import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
 
 const MAX_TRACKED = 10_000;
 
@@ -116,7 +117,7 @@ export class PrivateGroupProvider extends PrivacyProvider {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ethers' own signature
   override async _perform(req: PerformActionRequest): Promise<any> {
     if (req.method === "getTransactionReceipt") return this.#receiptJson(req.hash);
-    if (req.method === "estimateGas") return toQuantity(3_000_000); // unmetered; sizes only the marker
+    if (req.method === "estimateGas") return toQuantity(DEFAULT_PRIVATE_GAS_LIMIT); // unmetered; sizes only the marker
     return super._perform(req);
   }
 
@@ -177,7 +178,7 @@ export class PrivateGroupRunner implements ContractRunner {
   }
 
   async estimateGas(): Promise<bigint> {
-    return 3_000_000n;
+    return BigInt(DEFAULT_PRIVATE_GAS_LIMIT);
   }
 
   async resolveName(name: string): Promise<string | null> {

@@ -12,6 +12,7 @@ import {
 } from "./errors";
 import type { PrivacyProvider, PrivateTransactionReceipt } from "./provider";
 import { PrivateTransaction } from "./transaction";
+import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
 
 /** Anything that signs a 32-byte digest with secp256k1: a KMS, an HSM, a remote signer. */
 export interface DigestSigner {
@@ -264,7 +265,7 @@ export class PrivateSigner {
       PrivateTransaction.from({
         nonce,
         gasPrice: request.gasPrice ?? this.#options.gasPrice ?? 0,
-        gasLimit: request.gasLimit ?? this.#options.gasLimit ?? 3_000_000,
+        gasLimit: request.gasLimit ?? this.#options.gasLimit ?? DEFAULT_PRIVATE_GAS_LIMIT,
         to: request.to ?? null,
         value: 0,
         data: request.data ?? "0x",

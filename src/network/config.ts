@@ -14,6 +14,7 @@ import type {
   NetworkConfig,
   NodeConfig,
 } from "./types";
+import { GROUP_ADDRESSES } from "../core/constants";
 
 /**
  * The one error a wrong configuration raises: `field` is the path inside the JSON file
@@ -33,8 +34,6 @@ export const ACCESS_RULES: readonly AccessRules[] = ["documented", "besu-25.5"];
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 /** Besu's default for --rpc-http-authentication-jwt-algorithm. */
 const DEFAULT_JWT_ALGORITHM: JwtAlgorithm = "RS256";
-const MANAGEMENT_ADDRESS = "0x000000000000000000000000000000000000007b";
-const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
 const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const EC_CURVES: Record<string, string> = { ES256: "prime256v1", ES384: "secp384r1", ES512: "secp521r1" };
 
@@ -399,7 +398,7 @@ class ConfigReader {
         this.fail(`${field}["${address}"]`, "repeats an address in another case; list each account once");
       genesis[normalized] = this.genesisAccount(account, `${field}["${address}"]`);
     }
-    for (const required of [MANAGEMENT_ADDRESS, PROXY_ADDRESS]) {
+    for (const required of GROUP_ADDRESSES) {
       if (genesis[required] === undefined || genesis[required].code === "0x") {
         this.fail(
           field,

@@ -20,6 +20,7 @@ import { type Eip1193Provider, PublicChain } from "./public-chain";
 import { RpcError } from "./rpc-error";
 import { SerialQueue } from "./serial-queue";
 import type { NetworkConfig } from "./types";
+import { GROUP_ADDRESSES } from "../core/constants";
 
 export type { NetworkConfig, NodeConfig, GroupGenesis, AccessRules, JwtConfig, JwtAlgorithm } from "./types";
 export { defaultNetworkConfig, DEFAULT_NODES, packageGroupGenesis } from "./defaults";
@@ -142,8 +143,7 @@ function privacyView(endpoint: NodeEndpoint): NodePrivacyView {
       const known = histories.get(groupId);
       if (known !== undefined && known.transactions === transactions) return known.history;
       // Only the group's own contracts speak for its membership: a private contract could emit look-alike events.
-      const addresses = ["0x000000000000000000000000000000000000007b", "0x000000000000000000000000000000000000007c"];
-      const logs = groupLogs(api.node, groupId, [0, Number.MAX_SAFE_INTEGER], { addresses, topics: [] });
+      const logs = groupLogs(api.node, groupId, [0, Number.MAX_SAFE_INTEGER], { addresses: [...GROUP_ADDRESSES], topics: [] });
       const history = membershipHistoryFromLogs(logs);
       if (transactions > 0) histories.set(groupId, { transactions, history });
       return history;

@@ -6,11 +6,12 @@ import { PrivateGroup, isAddParticipants, participantsFromCalldata, Selectors, Z
 import { type PrivateExecutor, toHex } from "./private-evm";
 import { decodePrivateTransaction, quantity, recoverSender } from "./private-transaction";
 import { type PrivacyNode, type PrivateRecord, privateContractAddress } from "./privacy-node";
-import { BLOCK_GAS_LIMIT, PRIVACY_PRECOMPILE, PublicChain } from "./public-chain";
+import { BLOCK_GAS_LIMIT, PublicChain } from "./public-chain";
 import { addressParam, blockParam, dataParam, enclaveKeyParam, groupIdParam, hashParam, isObject, requireCount } from "./params";
 import { Errors, RpcError, executionReverted, privateTimeout } from "./rpc-error";
 import type { SerialQueue } from "./serial-queue";
 import type { NetworkConfig } from "./types";
+import { PRIVACY_PRECOMPILE_ADDRESS } from "../core/constants";
 
 /**
  * Who a privacy method acts for: the enclave keys whose payloads it may see. A node's own keys
@@ -84,7 +85,7 @@ export class PrivacyApi {
       priv_uninstallFilter: (params) => this.uninstallFilter(params),
       priv_getPrivateTransaction: (params, caller) => this.getPrivateTransaction(params, caller),
       priv_getTransactionReceipt: (params, caller) => this.getTransactionReceipt(params, caller),
-      priv_getPrivacyPrecompileAddress: async () => PRIVACY_PRECOMPILE,
+      priv_getPrivacyPrecompileAddress: async () => PRIVACY_PRECOMPILE_ADDRESS,
       priv_debugGetStateRoot: (params) => this.debugGetStateRoot(params),
       priv_traceTransaction: (params) => this.node.traceTransaction(groupIdParam(params[0]), hashParam(params[1])),
       privx_findFlexiblePrivacyGroup: (params, caller) => this.findFlexiblePrivacyGroup(params, caller),

@@ -11,14 +11,14 @@ import {
   isAddParticipants,
   isAllZero,
   participantsFromCalldata,
-  PROXY_ADDRESS,
   EMPTY_TRIE_ROOT,
 } from "./private-group";
 import { traceCall } from "./private-trace";
 import { RAISE_TIMEOUT, privateTimeout } from "./rpc-error";
 import { type PrivateTransaction, decodePrivateTransaction, recoverSender, toMinimalHex } from "./private-transaction";
-import { type ChainBlock, PRIVACY_PRECOMPILE, type PublicChain } from "./public-chain";
+import { type ChainBlock, type PublicChain } from "./public-chain";
 import type { GroupGenesis } from "./types";
+import { GROUP_ADDRESSES, GROUP_PROXY_ADDRESS, PRIVACY_PRECOMPILE_ADDRESS } from "../core/constants";
 
 /** A log as the private EVM emitted it. */
 export interface PrivateLog {
@@ -133,7 +133,7 @@ export class PrivacyNode {
 
   /** Processes a new public block: first the add blobs it carries (rehydration), then each marker transaction. */
   async processBlock(block: ChainBlock): Promise<void> {
-    const markers = block.transactions.filter((tx) => tx.to === PRIVACY_PRECOMPILE);
+    const markers = block.transactions.filter((tx) => tx.to === PRIVACY_PRECOMPILE_ADDRESS);
     for (const marker of markers) {
       const bytes = getBytes(marker.input);
       if (bytes.length === 64) await this.survive(marker.hash, () => this.rehydrate(Buffer.from(bytes.subarray(32)).toString("base64")));
@@ -255,7 +255,7 @@ export class PrivacyNode {
     const canExecute = await group.simulate(Selectors.canExecute, block);
     const locked = isAllZero(canExecute.output);
     if (isAdd && !locked) return false;
-    if (locked && tx.to !== PROXY_ADDRESS) return false;
+    if (locked && tx.to !== GROUP_PROXY_ADDRESS) return false;
     const current = await group.simulate(Selectors.getVersion, block);
     if (current.output.length !== 66 || current.output !== version.toLowerCase()) return false;
     const participants = await group.simulate(Selectors.getParticipants, block);
@@ -396,10 +396,10 @@ export class PrivacyNode {
 
 /** Members can change only through the management contracts: a call to the proxy, or a log from 0x…7b/0x…7c. */
 function mayChangeMembers(record: PrivateRecord, outcome: PrivateOutcome): boolean {
-  return record.tx.to === PROXY_ADDRESS || outcome.logs.some((log) => MANAGEMENT_ADDRESSES.has(log.address.toLowerCase()));
+  return record.tx.to === GROUP_PROXY_ADDRESS || outcome.logs.some((log) => MANAGEMENT_ADDRESSES.has(log.address.toLowerCase()));
 }
 
-const MANAGEMENT_ADDRESSES = new Set([PROXY_ADDRESS, "0x000000000000000000000000000000000000007b"]);
+const MANAGEMENT_ADDRESSES = new Set(GROUP_ADDRESSES);
 
 /** Besu's Address.privateContractAddress: the last 20 bytes of keccak(RLP([sender, nonce, privacyGroupId])). */
 export function privateContractAddress(sender: string, nonce: bigint, privacyGroupId: string): string {

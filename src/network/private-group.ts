@@ -5,8 +5,9 @@ import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
 import { type BlockContext, type BlockHashLookup, DEFAULT_EXECUTION_LIMITS, type ExecutionLimits, PrivateExecutor, toHex } from "./private-evm";
 import { type BaseRead, ScratchState, readsStillHold } from "./scratch-state";
+import { GROUP_PROXY_ADDRESS } from "../core/constants";
 
-export const PROXY_ADDRESS = "0x000000000000000000000000000000000000007c";
+
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 export const EMPTY_TRIE_ROOT = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
 
@@ -172,7 +173,7 @@ export class PrivateGroup {
    * answers depend on: an answer that did not read its block is given again while every state read it
    * made would see the same value.
    */
-  async simulate(data: string, block: BlockContext, to = PROXY_ADDRESS): Promise<SimulationResult> {
+  async simulate(data: string, block: BlockContext, to = GROUP_PROXY_ADDRESS): Promise<SimulationResult> {
     const call = to + data;
     const { state, answers } = this.open;
     const known = answers.get(call);
@@ -294,12 +295,12 @@ export function decodeKeyList(encoded: string): string[] {
 
 /** The keys an addParticipants call adds (empty for any other call). */
 export function participantsFromCalldata(to: string | null, data: string): string[] {
-  if (to !== PROXY_ADDRESS || !data.startsWith(Selectors.addParticipants)) return [];
+  if (to !== GROUP_PROXY_ADDRESS || !data.startsWith(Selectors.addParticipants)) return [];
   return decodeKeyList(dataSlice(data, 4));
 }
 
 export function isAddParticipants(to: string | null, data: string): boolean {
-  return to === PROXY_ADDRESS && data.startsWith(Selectors.addParticipants);
+  return to === GROUP_PROXY_ADDRESS && data.startsWith(Selectors.addParticipants);
 }
 
 export function isAllZero(hex: string): boolean {

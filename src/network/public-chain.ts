@@ -4,6 +4,7 @@ import { type Eip1193Provider, startEngine } from "./engine";
 import { signWithFreshKey } from "./secp256k1";
 import type { BlockContext } from "./private-evm";
 import type { NetworkConfig } from "./types";
+import { PRIVACY_PRECOMPILE_ADDRESS } from "../core/constants";
 
 export type { Eip1193Provider } from "./engine";
 
@@ -120,10 +121,9 @@ export class PublicChain {
 
   /** Signs a marker transaction as Besu does without a signing-key file: a fresh key, no chain id. */
   static signMarker(data: string, gasPrice: bigint, gasLimit: bigint): string {
-    const marker = Transaction.from({ type: 0, to: PRIVACY_PRECOMPILE, data, gasPrice, gasLimit, nonce: 0, value: 0 });
+    const marker = Transaction.from({ type: 0, to: PRIVACY_PRECOMPILE_ADDRESS, data, gasPrice, gasLimit, nonce: 0, value: 0 });
     marker.signature = signWithFreshKey(marker.unsignedHash);
     return marker.serialized;
   }
 }
 
-export const PRIVACY_PRECOMPILE = "0x000000000000000000000000000000000000007d";
