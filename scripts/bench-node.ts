@@ -1,5 +1,5 @@
 /**
- * Benchmark of the development network (issue 8 item 9), on 127.0.0.1 only, bounded in count and time.
+ * Benchmark of the development network, on 127.0.0.1 only, bounded in count and time.
  * Prints each figure beside its goal. Not run in CI: figures depend on the machine. Every phase runs
  * against the built fpg-node in its own process, as users run it; the clients are this process.
  *   npm run bench:node                    builds the package, then measures every figure

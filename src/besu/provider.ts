@@ -16,6 +16,7 @@ import {
 } from "ethers";
 import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./errors";
 import { PrivateTransaction } from "./transaction";
+import { isPrivacyMethod } from "../access";
 
 /** A JWT for Besu's multi-tenancy, or a function that returns a fresh one (called before every request). */
 export type JwtSource = string | (() => string | Promise<string>);
@@ -364,10 +365,6 @@ export function toLog(raw: Raw, provider: JsonRpcProvider): Log {
     },
     provider,
   );
-}
-
-export function isPrivacyMethod(method: string): boolean {
-  return method.startsWith("priv_") || method.startsWith("privx_") || method.startsWith("eea_");
 }
 
 function serializedOf(signed: string | PrivateTransaction): string {

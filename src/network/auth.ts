@@ -1,10 +1,11 @@
 import crypto from "node:crypto";
 import { jwtVerify } from "jose";
 import { isPrivacyMethod } from "../access";
+import { Errors, type RpcError } from "./rpc-error";
 import type { JwtAlgorithm, JwtConfig } from "./types";
 
 /**
- * Multi-tenancy authentication as Besu 25.5 does it (reference §5): a Bearer JWT verified with the node's
+ * Multi-tenancy authentication as Besu 25.5 does it: a Bearer JWT verified with the node's
  * configured public key, `exp` required, method permissions from the `permissions` claim, and the tenant's
  * enclave key from `privacyUserId`, else `privacyPublicKey`.
  */
@@ -28,8 +29,10 @@ export interface AuthRefusal {
 
 export type CallAuthorization = { allowed: true; tenantKey?: string } | { allowed: false; refusal: AuthRefusal };
 
-const UNAUTHORIZED = { code: -40100, message: "Unauthorized", httpStatus: 401 } as const;
-const INVALID_REQUEST = { code: -32600, message: "Invalid Request", httpStatus: 400 } as const;
+/** A refusal from one of Besu's errors (rpc-error.ts, their one home). */
+function refusalOf(error: RpcError, keepsRequestId: boolean): AuthRefusal {
+  return { code: error.code, message: error.message, httpStatus: error.httpStatus as AuthRefusal["httpStatus"], keepsRequestId };
+}
 const BEARER = /^Bearer +(\S+)$/i;
 
 /** An `exp` at or past this many seconds (the year 5138) is a time in milliseconds: Besu's own example writes one. */
@@ -110,12 +113,12 @@ export class TokenVerifier {
  * `ns:*` or `ns:name`; privacy methods also need a tenant key in the token.
  */
 export function authorizeCall(session: Session, method: string): CallAuthorization {
-  if (session.kind === "anonymous") return refuse({ ...UNAUTHORIZED, keepsRequestId: false });
+  if (session.kind === "anonymous") return refuse(refusalOf(Errors.unauthorized(), false));
   if (session.kind === "rejected" || !isPermitted(session.permissions, method)) {
-    return refuse({ ...UNAUTHORIZED, keepsRequestId: true });
+    return refuse(refusalOf(Errors.unauthorized(), true));
   }
   if (isPrivacyMethod(method) && session.tenantKey === undefined)
-    return refuse({ ...INVALID_REQUEST, keepsRequestId: true });
+    return refuse(refusalOf(Errors.invalidRequest(), true));
   return { allowed: true, tenantKey: session.tenantKey };
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { type Caller, DISABLED_PRIVACY_METHODS, type NetworkCore, PrivacyApi } from "./privacy-api";
 import { Errors, RpcError } from "./rpc-error";
+import { isPrivacyMethod } from "../access";
 
 /** One JSON-RPC request as a node sees it: where it becomes (method, params, caller, headers). */
 export interface RpcContext {
@@ -24,7 +25,6 @@ export interface NodeHooks {
 }
 
 const ENGINE_PREFIXES = /^(eth|net|web3)_/;
-const PRIVACY_PREFIXES = /^(priv|privx|eea)_/;
 /** Engine methods that may mine a block: the privacy layer processes it before answering. */
 const MINING_METHODS = new Set(["eth_sendRawTransaction", "eth_sendTransaction"]);
 
@@ -43,7 +43,7 @@ export class NodeEndpoint {
   async dispatch(context: RpcContext): Promise<unknown> {
     const caller = await this.hooks.resolveCaller(context);
     const { method } = context;
-    if (PRIVACY_PREFIXES.test(method)) {
+    if (isPrivacyMethod(method)) {
       if (this.api.handles(method)) return this.privacyCall(context, caller);
       throw DISABLED_PRIVACY_METHODS.has(method) ? Errors.methodNotEnabled() : Errors.methodNotFound();
     }

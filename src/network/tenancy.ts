@@ -8,7 +8,7 @@ import type { AccessRules } from "./types";
 /**
  * Which privacy data a multi-tenancy tenant may reach, per group. "documented" applies the seed's rules
  * through the SDK's decideAccess/filtersToDrop, so the rules exist once; "besu-25.5" reproduces Besu 25.5's
- * checks (reference §5 table) where they differ. Refusals throw the RpcError Besu gives for that method.
+ * checks where they differ. Refusals throw the RpcError Besu gives for that method.
  * Parameters are read with the methods' own readers, so a value the rules cannot read is one the method
  * refuses too, with the same error.
  */

@@ -25,7 +25,7 @@ describe("the upgrade check (npx hardhat fpg:check-upgrade <Contract>)", functio
     });
   }
 
-  it("refuses the bricking contract of issue 7: a state variable at slot 0 and a setter that overwrites it", async function () {
+  it("refuses the bricking contract: a state variable at slot 0 and a setter that overwrites it", async function () {
     const { kinds, text } = await verdict("BrickingManagement");
     expect([...kinds].sort()).to.deep.equal(["storage-outside-namespace", "writes-slot-0"]);
     expect(text).to.include("`secondAdmin`").and.to.include("slot 0").and.to.include("setSecondAdmin(address)");

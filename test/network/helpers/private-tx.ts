@@ -1,6 +1,6 @@
 import { SigningKey, encodeRlp, keccak256, toBeArray, type BytesLike } from "ethers";
 
-/** A private transaction for tests (Besu's RLP, reference §2); the real client class lives in src/besu/. */
+/** A private transaction for tests (Besu's RLP); the real client class lives in src/besu/. */
 export interface TestPrivateTx {
   nonce: bigint | number;
   gasPrice?: bigint | number;
