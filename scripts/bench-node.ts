@@ -16,9 +16,19 @@ import { DEFAULT_NODES, defaultNetworkConfig } from "../src/network/defaults";
 import { ROOT } from "./lib/sources";
 import { startPrivacyNetwork } from "../src/network/index";
 import { runConformance } from "./conformance-web3js-quorum";
-import { KEY1, KEY2, PROXY, addData, lockData, newGroupId, randomSigner, unlockData } from "../test/network/helpers/group";
-import { signPrivateTx } from "../test/network/helpers/private-tx";
+import { SigningKey, Wallet } from "ethers";
+import { PrivateTransaction } from "../src/besu/transaction";
+import { GROUP_PROXY_ADDRESS as PROXY } from "../src/core/constants";
+import { generatePrivacyGroupId } from "../src/ids";
+import { tesseraKeyToBytes } from "../src/keys";
 import { privateContractAddress } from "../src/network/privacy-node";
+import { FlexiblePrivacyGroupManagement__factory } from "../src/typechain";
+
+const [KEY1, KEY2] = DEFAULT_NODES.map((node) => node.enclaveKey);
+const GROUP = FlexiblePrivacyGroupManagement__factory.createInterface();
+const addData = (keys: string[]) => GROUP.encodeFunctionData("addParticipants", [keys.map(tesseraKeyToBytes)]);
+const lockData = () => GROUP.encodeFunctionData("lock");
+const unlockData = () => GROUP.encodeFunctionData("unlock");
 
 const MEMORY_TXS = 10_000;
 const MEMORY_GROUPS = 10_000;
@@ -65,8 +75,8 @@ const COUNTER_INIT = "0x600c600a5f39600c5ff3" + COUNTER_RUNTIME;
 
 /** A client that owns one group and keeps its own private nonce, so it can send without asking the node. */
 class Sender {
-  readonly signer = randomSigner();
-  readonly groupId = newGroupId();
+  readonly signer = Wallet.createRandom();
+  readonly groupId = generatePrivacyGroupId();
   private nonce = 0;
   private locked = false;
 
@@ -89,7 +99,9 @@ class Sender {
     else if (this.workload === "management") data = this.nextLockToggle();
     else if (nonce === 1) [to, data] = [null, COUNTER_INIT];
     else [to, data] = [privateContractAddress(this.signer.address.toLowerCase(), 1n, this.groupId), "0x"];
-    return signPrivateTx({ nonce, to, data, privateFrom: KEY1, privacyGroupId: this.groupId, chainId: CHAIN_ID }, this.signer.privateKey);
+    const tx = PrivateTransaction.from({ nonce, to, data, gasLimit: 3_000_000, privateFrom: KEY1, privacyGroupId: this.groupId, chainId: CHAIN_ID });
+    tx.signature = new SigningKey(this.signer.privateKey).sign(tx.unsignedHash);
+    return tx.serialized;
   }
 
   /** Sends a signed transaction (by default the next one); returns the marker hash. */
