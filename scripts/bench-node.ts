@@ -124,9 +124,9 @@ class Sender {
   }
 }
 
-async function receiptOf(url: string, pmtHash: string, pollMs = 0): Promise<{ status: string }> {
+async function receiptOf(url: string, markerHash: string, pollMs = 0): Promise<{ status: string }> {
   for (;;) {
-    const receipt = await call<{ status: string } | null>(url, "priv_getTransactionReceipt", [pmtHash]);
+    const receipt = await call<{ status: string } | null>(url, "priv_getTransactionReceipt", [markerHash]);
     if (receipt !== null) return receipt;
     await new Promise((resolve) => setTimeout(resolve, pollMs || 20));
   }

@@ -93,7 +93,7 @@ export function describeStatus(entry: Pick<PrivateTransactionEntry, "status" | "
 /** One line per private transaction, like hardhat node's per-transaction log. */
 export function formatEntry(entry: PrivateTransactionEntry): string {
   return [
-    `private tx ${entry.pmtHash}`,
+    `private tx ${entry.markerHash}`,
     `  group ${entry.privacyGroupId ?? "(none)"}  from ${entry.sender}  ${methodName(entry)}  ${describeStatus(entry)}`,
   ].join("\n");
 }
@@ -131,8 +131,8 @@ export function entryPrinter(
 ): (entry: PrivateTransactionEntry) => void {
   const seen = new Set<string>();
   return (entry) => {
-    if (entry.replayed || seen.has(entry.pmtHash)) return;
-    seen.add(entry.pmtHash);
+    if (entry.replayed || seen.has(entry.markerHash)) return;
+    seen.add(entry.markerHash);
     // Forget the oldest so a long-running network keeps bounded memory.
     if (seen.size > remember) seen.delete(seen.values().next().value as string);
     print(formatEntry(entry));

@@ -145,7 +145,7 @@ export class PrivacyApi {
     if (blob !== undefined) data += base64ToHex(this.core.enclaves.send(this.node.enclave, blob, from, newKeys)).slice(2);
     if (distributeOnly) return data;
 
-    if (markerIntrinsicGas(data) > tx.gasLimit) throw Errors.pmtIntrinsicGas();
+    if (markerIntrinsicGas(data) > tx.gasLimit) throw Errors.markerGasTooLow();
     if (tx.gasLimit > BigInt(BLOCK_GAS_LIMIT)) throw Errors.exceedsBlockGasLimit();
     const marker = PublicChain.signMarker(data, tx.gasPrice, tx.gasLimit);
     let hash: string;
@@ -328,8 +328,8 @@ export class PrivacyApi {
 
   /** The record of a marker transaction, if this node has it and the caller's keys may see it. */
   private visibleRecord(params: unknown[], caller: Caller): PrivateRecord | undefined {
-    const pmtHash = hashParam(params[0]);
-    const record = this.node.records.get(pmtHash);
+    const markerHash = hashParam(params[0]);
+    const record = this.node.records.get(markerHash);
     if (record === undefined || !caller.keys.some((key) => record.visibleTo.has(key))) return undefined;
     if (caller.mayRead?.(record) === false) return undefined;
     return record;
@@ -366,7 +366,7 @@ export class PrivacyApi {
     receipt.from = record.sender;
     if (tx.to !== null) receipt.to = tx.to;
     receipt.output = outcome.output;
-    receipt.commitmentHash = record.pmtHash;
+    receipt.commitmentHash = record.markerHash;
     receipt.privateFrom = tx.privateFrom;
     receipt.privacyGroupId = tx.privacyGroupId;
     receipt.status = outcome.status;

@@ -37,7 +37,7 @@ export interface PrivateOutcome {
 
 /** A private transaction this node's enclave let it see, at its marker transaction's place in the chain. */
 export interface PrivateRecord {
-  pmtHash: string;
+  markerHash: string;
   tx: PrivateTransaction;
   /** Recovered signer, lower case. */
   sender: string;
@@ -93,7 +93,7 @@ export class ExecutionMemo {
 /** What each processed private transaction reports (the CLI prints one line per entry). */
 export interface PrivateTransactionEntry {
   node: string;
-  pmtHash: string;
+  markerHash: string;
   /** The marker's block (for a replayed transaction, its original block); always set by the network. */
   blockNumber?: number;
   privacyGroupId?: string;
@@ -147,15 +147,15 @@ export class PrivacyNode {
   }
 
   /** A failure inside one marker's processing (a bug, not input) must not stop the node's other markers. */
-  private async survive(pmtHash: string, work: () => Promise<void>): Promise<void> {
+  private async survive(markerHash: string, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (error) {
-      console.error(`${this.name}: processing marker ${pmtHash} failed:`, error);
+      console.error(`${this.name}: processing marker ${markerHash} failed:`, error);
     }
   }
 
-  private async processMarker(block: ChainBlock, pmtHash: string, transactionIndex: number, received: ReceivedPayload): Promise<void> {
+  private async processMarker(block: ChainBlock, markerHash: string, transactionIndex: number, received: ReceivedPayload): Promise<void> {
     let tx: PrivateTransaction;
     let version: string;
     let sender: string;
@@ -168,7 +168,7 @@ export class PrivacyNode {
       return; // Not a payload the precompile can read: nothing happens.
     }
     const record: PrivateRecord = {
-      pmtHash,
+      markerHash,
       tx,
       sender,
       blockNumber: block.number,
@@ -176,7 +176,7 @@ export class PrivacyNode {
       transactionIndex,
       visibleTo: new Set(received.parties),
     };
-    this.records.set(pmtHash, record);
+    this.records.set(markerHash, record);
     if (tx.privateFrom !== received.senderKey || tx.privacyGroupId === undefined) {
       this.emit(record, true, false);
       return;
@@ -200,7 +200,7 @@ export class PrivacyNode {
     block: BlockContext,
     gate?: (group: PrivateGroup) => Promise<boolean>,
   ): Promise<PrivateOutcome | undefined> {
-    const key = `${record.pmtHash}:${group.headRoot}:${gate === undefined ? "replay" : "gated"}`;
+    const key = `${record.markerHash}:${group.headRoot}:${gate === undefined ? "replay" : "gated"}`;
     const known = this.memo.get(key);
     if (known !== undefined) {
       if (known.outcome?.status === "0x1") {
@@ -216,7 +216,7 @@ export class PrivacyNode {
   }
 
   private async keepSuccess(group: PrivateGroup, record: PrivateRecord): Promise<void> {
-    await group.recordSuccess({ pmtHash: record.pmtHash, blockNumber: record.blockNumber, transactionIndex: record.transactionIndex });
+    await group.recordSuccess({ markerHash: record.markerHash, blockNumber: record.blockNumber, transactionIndex: record.transactionIndex });
     this.groups.set(group.id, group);
   }
 
@@ -275,7 +275,7 @@ export class PrivacyNode {
     await state.putAccount(senderAddress, account);
     const createAddressOf = tx.to === null ? privateContractAddress(sender, tx.nonce, tx.privacyGroupId!) : undefined;
     const result = await group.executor.run({ caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block);
-    if (group.executor.lastCallTimedOut) this.logTimeout(`private transaction ${record.pmtHash}`, group.id, group.executor.limits.timeoutMs);
+    if (group.executor.lastCallTimedOut) this.logTimeout(`private transaction ${record.markerHash}`, group.id, group.executor.limits.timeoutMs);
     const returned = toHex(result.execResult.returnValue);
     if (result.execResult.exceptionError !== undefined) {
       const outcome: PrivateOutcome = { status: "0x0", output: "0x", logs: [] };
@@ -299,17 +299,17 @@ export class PrivacyNode {
     if (blob === undefined) return;
     let entries: [string, string][];
     try {
-      entries = (decodeRlp(blob.payload) as [string, string, string][]).map(([raw, pmtHash]) => [raw, pmtHash.toLowerCase()]);
+      entries = (decodeRlp(blob.payload) as [string, string, string][]).map(([raw, markerHash]) => [raw, markerHash.toLowerCase()]);
     } catch {
       return;
     }
-    for (const [raw, pmtHash] of entries) {
-      const known = this.records.get(pmtHash);
+    for (const [raw, markerHash] of entries) {
+      const known = this.records.get(markerHash);
       if (known?.outcome?.status === "0x1") {
         blob.parties.forEach((key) => known.visibleTo.add(key));
         continue;
       }
-      const location = this.chain.locate(pmtHash);
+      const location = this.chain.locate(markerHash);
       if (location === undefined) continue;
       let tx: PrivateTransaction;
       try {
@@ -319,7 +319,7 @@ export class PrivacyNode {
       }
       if (tx.privacyGroupId === undefined) continue;
       const record: PrivateRecord = {
-        pmtHash,
+        markerHash,
         tx,
         sender: recoverSender(tx),
         blockNumber: location.block.number,
@@ -329,7 +329,7 @@ export class PrivacyNode {
       };
       const group = this.groups.get(tx.privacyGroupId) ?? this.freshGroup(tx.privacyGroupId);
       record.outcome = await this.executeInGroup(group, record, location.block);
-      this.records.set(pmtHash, record);
+      this.records.set(markerHash, record);
       this.emit(record, false, true);
     }
   }
@@ -338,8 +338,8 @@ export class PrivacyNode {
    * priv_traceTransaction: re-runs an executed private transaction on the group's state just before it,
    * recording every frame. Empty for what this node did not execute in that group.
    */
-  async traceTransaction(groupId: string, pmtHash: string): Promise<object[]> {
-    const record = this.records.get(pmtHash);
+  async traceTransaction(groupId: string, markerHash: string): Promise<object[]> {
+    const record = this.records.get(markerHash);
     const group = this.groups.get(groupId);
     const block = record === undefined ? undefined : this.chain.block(record.blockNumber);
     if (record === undefined || group === undefined || block === undefined || record.tx.privacyGroupId !== groupId) return [];
@@ -356,10 +356,10 @@ export class PrivacyNode {
     const trace = await traceCall(executor, { caller: sender, to: tx.to, data: tx.data, createAddress: createAddressOf }, block, {
       blockHash: record.blockHash,
       blockNumber: record.blockNumber,
-      transactionHash: pmtHash,
+      transactionHash: markerHash,
     });
     if (executor.lastCallTimedOut) {
-      this.logTimeout(`priv_traceTransaction of ${pmtHash}`, groupId, executor.limits.timeoutMs);
+      this.logTimeout(`priv_traceTransaction of ${markerHash}`, groupId, executor.limits.timeoutMs);
       throw privateTimeout("priv_traceTransaction", executor.limits.timeoutMs);
     }
     return trace;
@@ -374,14 +374,14 @@ export class PrivacyNode {
   addBlob(groupId: string): Uint8Array | undefined {
     const group = this.groups.get(groupId);
     if (group === undefined || group.isEmpty) return undefined;
-    const items = group.entries.map((entry: GroupEntry) => [this.records.get(entry.pmtHash)!.tx.raw, entry.pmtHash, entry.stateRoot]);
+    const items = group.entries.map((entry: GroupEntry) => [this.records.get(entry.markerHash)!.tx.raw, entry.markerHash, entry.stateRoot]);
     return getBytes(encodeRlp(items));
   }
 
   private emit(record: PrivateRecord, dropped: boolean, replayed: boolean): void {
     this.report({
       node: this.name,
-      pmtHash: record.pmtHash,
+      markerHash: record.markerHash,
       blockNumber: record.blockNumber,
       privacyGroupId: record.tx.privacyGroupId,
       sender: record.sender,

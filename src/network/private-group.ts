@@ -34,7 +34,7 @@ export interface SimulationResult {
 
 /** A successful private transaction of the group on this node, in chain order. */
 export interface GroupEntry {
-  pmtHash: string;
+  markerHash: string;
   blockNumber: number;
   transactionIndex: number;
   /** The private state root after this transaction (what Besu's add blob carries as metadata). */

@@ -92,7 +92,7 @@ export function groupLogs(node: PrivacyNode, groupId: string, range: [number, nu
       block = entry.blockNumber;
       logIndex = 0;
     }
-    const record = node.records.get(entry.pmtHash)!;
+    const record = node.records.get(entry.markerHash)!;
     for (const log of record.outcome?.logs ?? []) {
       const index = logIndex++;
       if (matches(log, filter)) results.push(logResult(log, record, index));
@@ -112,7 +112,7 @@ export function logResult(log: PrivateLog, record: PrivateRecord, logIndex: numb
     removed: false,
     blockNumber: quantity(record.blockNumber),
     blockHash: record.blockHash,
-    transactionHash: record.pmtHash,
+    transactionHash: record.markerHash,
     transactionIndex: quantity(record.transactionIndex),
     address: log.address.toLowerCase(),
     data: log.data,

@@ -68,7 +68,7 @@ export const Errors = {
   nonceUnknown: error(-50100, "Unable to determine nonce for account in group."),
   groupDoesNotExist: error(-50100, "Flexible Privacy group does not exist."),
   groupIdRequired: error(-50100, "Private transactions to flexible privacy groups must use privacyGroupId"),
-  pmtIntrinsicGas: error(
+  markerGasTooLow: error(
     -50100,
     "Privacy Marker Transaction failed due to intrinsic gas exceeding the limit. Gas limit used from the Private Transaction.",
   ),

@@ -25,8 +25,8 @@ async function groupWith(url: string, ...creations: string[]): Promise<{ groupId
   const { groupId } = await createGroup(url, SIGNER1, KEY1, [KEY1, KEY2]);
   const addresses: string[] = [];
   for (const data of creations) {
-    const pmtHash = await sendPrivate({ url, signer: SIGNER1, privateFrom: KEY1, groupId, to: null, data });
-    addresses.push((await receipt(url, pmtHash))!.contractAddress!);
+    const markerHash = await sendPrivate({ url, signer: SIGNER1, privateFrom: KEY1, groupId, to: null, data });
+    addresses.push((await receipt(url, markerHash))!.contractAddress!);
   }
   return { groupId, addresses };
 }
@@ -103,20 +103,20 @@ describe("network: an endless private call cannot freeze the network", function 
     });
 
     it("fails a private transaction that hits the budget as out of gas (status 0x0); the group goes on", async function () {
-      let pmtHash = "";
+      let markerHash = "";
       const lines = await logged(async () => {
-        pmtHash = await sendPrivate({ url: url1, signer: SIGNER2, privateFrom: KEY1, groupId, to: loop, data: "0x" });
+        markerHash = await sendPrivate({ url: url1, signer: SIGNER2, privateFrom: KEY1, groupId, to: loop, data: "0x" });
       });
-      expect((await receipt(url1, pmtHash))!.status).to.equal("0x0");
-      expect((await receipt(url2, pmtHash))!.status).to.equal("0x0");
+      expect((await receipt(url1, markerHash))!.status).to.equal("0x0");
+      expect((await receipt(url2, markerHash))!.status).to.equal("0x0");
       // Node 2 takes node 1's result for the same state, so only node 1 ran out of time.
       expect(lines).to.have.length(1);
-      expect(lines[0]).to.match(new RegExp(`^node1: private transaction ${pmtHash} in group .* stopped at the private execution budget of 3000 ms`));
+      expect(lines[0]).to.match(new RegExp(`^node1: private transaction ${markerHash} in group .* stopped at the private execution budget of 3000 ms`));
       const next = await sendPrivate({ url: url2, signer: SIGNER2, privateFrom: KEY2, groupId, to: burner, data: rounds(10) });
       expect((await receipt(url2, next))!.status).to.equal("0x1");
       // Its trace runs the loop again, and ends the same way.
       const traced = await logged(async () => {
-        expect(await rpcError(url1, "priv_traceTransaction", [groupId, pmtHash])).to.deep.include({ code: -32603, message: "Timeout expired" });
+        expect(await rpcError(url1, "priv_traceTransaction", [groupId, markerHash])).to.deep.include({ code: -32603, message: "Timeout expired" });
       });
       expect(traced).to.have.length(1);
       expect(traced[0]).to.match(/^node1: priv_traceTransaction of 0x[0-9a-f]{64} in group .* stopped at the private execution budget of 3000 ms/);
@@ -127,11 +127,11 @@ describe("network: an endless private call cannot freeze the network", function 
       const caller = deploying("5f5f5f5f5f73" + loop.slice(2) + "5af15000");
       const deployed = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to: null, data: caller });
       const to = (await receipt(url1, deployed))!.contractAddress!;
-      let pmtHash = "";
+      let markerHash = "";
       await logged(async () => {
-        pmtHash = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to, data: "0x" });
+        markerHash = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to, data: "0x" });
       });
-      expect((await receipt(url1, pmtHash))!.status).to.equal("0x0");
+      expect((await receipt(url1, markerHash))!.status).to.equal("0x0");
     });
   });
 
@@ -203,8 +203,8 @@ describe("network: an endless private call cannot freeze the network", function 
     });
 
     it("fails a private transaction that needs more than the cap (status 0x0)", async function () {
-      const pmtHash = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to: burner, data: rounds(50_000) });
-      expect((await receipt(url1, pmtHash))!.status).to.equal("0x0");
+      const markerHash = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to: burner, data: rounds(50_000) });
+      expect((await receipt(url1, markerHash))!.status).to.equal("0x0");
     });
 
     it("answers expensive batch items past the limit with a named error, without running them; the rest as usual", async function () {

@@ -18,7 +18,7 @@ function recorder(): { out: string[]; err: string[]; io: { out(line: string): vo
 function entry(overrides: Partial<PrivateTransactionEntry> = {}): PrivateTransactionEntry {
   return {
     node: "node1",
-    pmtHash: "0x" + "ab".repeat(32),
+    markerHash: "0x" + "ab".repeat(32),
     privacyGroupId: KEY1,
     sender: SIGNER1.address.toLowerCase(),
     to: "0x000000000000000000000000000000000000007c",
@@ -88,7 +88,7 @@ describe("fpg-node command line", function () {
     it("prints each transaction once although every node that processed it reports it, and skips history replays", function () {
       const lines: string[] = [];
       const print = entryPrinter((line) => lines.push(line), 2);
-      const [a, b, c] = ["0x01", "0x02", "0x03"].map((pmtHash) => entry({ pmtHash }));
+      const [a, b, c] = ["0x01", "0x02", "0x03"].map((markerHash) => entry({ markerHash }));
       print(a);
       print({ ...a, node: "node2" });
       print({ ...b, replayed: true });
@@ -181,11 +181,11 @@ describe("fpg-node command line", function () {
 
       it("then prints one line for a private transaction sent over HTTP", async function () {
         const printed = recorded.out.length;
-        const { groupId, pmtHash } = await createGroup(network.nodes[0].url, SIGNER1, KEY1, [KEY1, KEY2]);
-        await call(network.nodes[0].url, "priv_getTransactionReceipt", [pmtHash]);
+        const { groupId, markerHash } = await createGroup(network.nodes[0].url, SIGNER1, KEY1, [KEY1, KEY2]);
+        await call(network.nodes[0].url, "priv_getTransactionReceipt", [markerHash]);
         const lines = recorded.out.slice(printed);
         expect(lines).to.deep.equal([
-          `private tx ${pmtHash}\n  group ${groupId}  from ${SIGNER1.address.toLowerCase()}  addParticipants  success (0x1)`,
+          `private tx ${markerHash}\n  group ${groupId}  from ${SIGNER1.address.toLowerCase()}  addParticipants  success (0x1)`,
         ]);
       });
     });

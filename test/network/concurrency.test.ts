@@ -7,17 +7,17 @@ import { startTestNetwork } from "./helpers/network";
 type Network = Awaited<ReturnType<typeof startTestNetwork>>;
 
 /** Polls until the private receipt exists (with blockTime > 0 a send returns before its block). */
-async function waitForReceipt(url: string, pmtHash: string): Promise<PrivateReceipt> {
+async function waitForReceipt(url: string, markerHash: string): Promise<PrivateReceipt> {
   for (;;) {
-    const found = await receipt(url, pmtHash);
+    const found = await receipt(url, markerHash);
     if (found !== null) return found;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 async function groupWithCounter(url1: string, url2: string): Promise<{ groupId: string; counterAddress: string }> {
-  const { groupId, pmtHash } = await createGroup(url1, SIGNER1, KEY1, [KEY1, KEY2]);
-  await waitForReceipt(url1, pmtHash);
+  const { groupId, markerHash } = await createGroup(url1, SIGNER1, KEY1, [KEY1, KEY2]);
+  await waitForReceipt(url1, markerHash);
   const deploy = await sendPrivate({ url: url2, signer: SIGNER2, privateFrom: KEY2, groupId, to: null, data: counterCreationCode() });
   return { groupId, counterAddress: (await waitForReceipt(url2, deploy)).contractAddress! };
 }

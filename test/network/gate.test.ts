@@ -31,25 +31,25 @@ describe("network: the privacy precompile's gate (dropped, reverted, invalid)", 
   const root = (url: string, groupId: string) => call<string>(url, "priv_debugGetStateRoot", [groupId, "latest"]);
 
   /** A dropped transaction: Besu's synthesized FAILED receipt, and nothing changed. */
-  async function expectDropped(url: string, pmtHash: string): Promise<void> {
-    const dropped = await receipt(url, pmtHash);
+  async function expectDropped(url: string, markerHash: string): Promise<void> {
+    const dropped = await receipt(url, markerHash);
     expect(dropped).to.include({ status: "0x0", output: "0x" });
     expect(dropped).to.not.have.property("revertReason");
     expect(dropped!.logs).to.deep.equal([]);
-    const publicReceipt = await call<{ status: string }>(url, "eth_getTransactionReceipt", [pmtHash]);
+    const publicReceipt = await call<{ status: string }>(url, "eth_getTransactionReceipt", [markerHash]);
     expect(publicReceipt.status).to.equal("0x1");
   }
 
   async function newGroup(members = [KEY1, KEY2]): Promise<string> {
-    const { groupId, pmtHash } = await createGroup(url1, SIGNER1, KEY1, members);
-    expect((await receipt(url1, pmtHash))!.status).to.equal("0x1");
+    const { groupId, markerHash } = await createGroup(url1, SIGNER1, KEY1, members);
+    expect((await receipt(url1, markerHash))!.status).to.equal("0x1");
     return groupId;
   }
 
   it("ignores a marker whose payload no enclave holds, and marker data of other lengths", async function () {
     for (const size of [32, 64, 33]) {
-      const pmtHash = await sendMarker(url1, "0x" + randomBytes(size).toString("hex"));
-      for (const url of [url1, url2, url3]) expect(await receipt(url, pmtHash)).to.equal(null);
+      const markerHash = await sendMarker(url1, "0x" + randomBytes(size).toString("hex"));
+      for (const url of [url1, url2, url3]) expect(await receipt(url, markerHash)).to.equal(null);
     }
   });
 
@@ -102,8 +102,8 @@ describe("network: the privacy precompile's gate (dropped, reverted, invalid)", 
     await expectDropped(url1, await sendMarker(url1, key));
 
     const outsider = await createGroup(url1, SIGNER1, EXTRA, [KEY1, KEY2]);
-    await expectDropped(url1, outsider.pmtHash);
-    await expectDropped(url2, outsider.pmtHash);
+    await expectDropped(url1, outsider.markerHash);
+    await expectDropped(url2, outsider.markerHash);
     expect(await call(url1, "privx_findFlexiblePrivacyGroup", [[KEY1]])).to.not.deep.include({ privacyGroupId: outsider.groupId });
     expect(await participants(url1, outsider.groupId)).to.deep.equal([]);
   });
@@ -114,9 +114,9 @@ describe("network: the privacy precompile's gate (dropped, reverted, invalid)", 
     expect(await call(url1, "eea_sendRawTransaction", [raw]).catch((e: Error) => e.message)).to.equal(
       "eea_sendRawTransaction: -50100 Flexible Privacy group does not exist.", // no recipients decode, so the sender is not one
     );
-    const pmtHash = await sendMarker(url1, await call<string>(url1, "priv_distributeRawTransaction", [raw]));
-    await expectDropped(url1, pmtHash);
-    expect(await receipt(url2, pmtHash)).to.equal(null);
+    const markerHash = await sendMarker(url1, await call<string>(url1, "priv_distributeRawTransaction", [raw]));
+    await expectDropped(url1, markerHash);
+    expect(await receipt(url2, markerHash)).to.equal(null);
     const error = await call(url1, "priv_debugGetStateRoot", [groupId, "latest"]).catch((e: Error) => e.message);
     expect(error).to.equal("priv_debugGetStateRoot: -50100 Error finding privacy group");
   });

@@ -18,7 +18,7 @@ describe("network: bad input gets Besu's error and changes nothing", function ()
     url1 = network.nodes[0].url;
     const created = await createGroup(url1, SIGNER1, KEY1, [KEY1, KEY2]);
     groupId = created.groupId;
-    expect((await receipt(url1, created.pmtHash))!.status).to.equal("0x1");
+    expect((await receipt(url1, created.markerHash))!.status).to.equal("0x1");
   });
   after(async () => network.stop());
 
@@ -82,8 +82,8 @@ describe("network: bad input gets Besu's error and changes nothing", function ()
 
     it("takes the signed transaction with or without 0x, as web3js-quorum sends it", async function () {
       const raw = lockTx({ nonce: 3, data: "0x5aa68ac0" });
-      const pmtHash = await call<string>(url1, "eea_sendRawTransaction", [raw.slice(2)]);
-      expect((await receipt(url1, pmtHash))!.status).to.equal("0x1");
+      const markerHash = await call<string>(url1, "eea_sendRawTransaction", [raw.slice(2)]);
+      expect((await receipt(url1, markerHash))!.status).to.equal("0x1");
     });
 
     it("privateFor instead of a privacy group id, an unknown group", async function () {

@@ -29,7 +29,7 @@ describe("network: a group's whole life on the exported blob, across three nodes
   const setValue = async (url: string, signer: typeof SIGNER1, privateFrom: string, newValue: number) =>
     sendPrivate({ url, signer, privateFrom, groupId, to: counterAddress, data: counter.encodeFunctionData("set", [newValue]) });
   const owner = (url: string, data: string) => sendPrivate({ url, signer: SIGNER1, privateFrom: KEY1, groupId, to: PROXY, data });
-  const status = async (url: string, pmtHash: string) => (await receipt(url, pmtHash))?.status;
+  const status = async (url: string, markerHash: string) => (await receipt(url, markerHash))?.status;
 
   before(async function () {
     network = await startTestNetwork();
@@ -38,7 +38,7 @@ describe("network: a group's whole life on the exported blob, across three nodes
   after(async () => network.stop());
 
   it("creates a group: both members execute it, the third node sees nothing", async function () {
-    ({ groupId, pmtHash: creation } = await createGroup(url1, SIGNER1, KEY1, [KEY1, KEY2]));
+    ({ groupId, markerHash: creation } = await createGroup(url1, SIGNER1, KEY1, [KEY1, KEY2]));
     const created = await receipt(url1, creation);
     expect(created).to.include({ status: "0x1", privacyGroupId: groupId, commitmentHash: creation, to: PROXY });
     expect(created!.logs).to.have.length(2);

@@ -12,8 +12,8 @@ describe("network: a node's membership history of a group is built once per chan
       const view = network.nodes[0].privacy;
       const { groupId } = await createGroup(url, SIGNER1, KEY1, [KEY1, KEY2, KEY3]);
       const owner = async (data: string) => {
-        const pmtHash = await sendPrivate({ url, signer: SIGNER1, privateFrom: KEY1, groupId, to: PROXY, data });
-        expect((await receipt(url, pmtHash))?.status).to.equal("0x1");
+        const markerHash = await sendPrivate({ url, signer: SIGNER1, privateFrom: KEY1, groupId, to: PROXY, data });
+        expect((await receipt(url, markerHash))?.status).to.equal("0x1");
       };
       const rescan = async () => {
         const logs = await call<{ address: string; data: string; topics: string[]; blockNumber: string; logIndex: string }[]>(

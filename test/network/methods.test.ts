@@ -28,7 +28,7 @@ describe("network: Besu 25.5's privacy methods, their results and errors", funct
   before(async function () {
     network = await startTestNetwork();
     [url1, url2, url3] = network.nodes.map((node) => node.url);
-    ({ groupId, pmtHash: creation } = await createGroup(url1, SIGNER1, KEY1, [KEY1, KEY2]));
+    ({ groupId, markerHash: creation } = await createGroup(url1, SIGNER1, KEY1, [KEY1, KEY2]));
     creationBlock = Number((await receipt(url1, creation))!.blockNumber);
     deploy = await sendPrivate({ url: url2, signer: SIGNER2, privateFrom: KEY2, groupId, to: null, data: counterCreationCode() });
     counterAddress = (await receipt(url2, deploy))!.contractAddress!;

@@ -72,11 +72,11 @@ async function sendAs(url: string, jwt: string, privateFrom: string, groupId: st
     { nonce, to: PROXY, data, privateFrom, privacyGroupId: groupId, chainId: 1337 },
     from.privateKey,
   );
-  const pmtHash = await result<string>(url, jwt, "eea_sendRawTransaction", [raw]);
+  const markerHash = await result<string>(url, jwt, "eea_sendRawTransaction", [raw]);
   const receipt = await result<{ status: string; blockNumber: string }>(url, jwt, "priv_getTransactionReceipt", [
-    pmtHash,
+    markerHash,
   ]);
-  return { pmtHash, status: receipt.status, blockNumber: Number(receipt.blockNumber) };
+  return { markerHash, status: receipt.status, blockNumber: Number(receipt.blockNumber) };
 }
 
 /**
@@ -310,11 +310,11 @@ describe("multi-tenancy over HTTP", function () {
 
     it("reads its transactions and receipts up to and including the removal block", async function () {
       const { bob, created, removed } = story;
-      for (const { pmtHash } of [created, removed]) {
+      for (const { markerHash } of [created, removed]) {
         expect(
-          await result<{ status: string } | null>(net.tenants, bob, "priv_getTransactionReceipt", [pmtHash]),
+          await result<{ status: string } | null>(net.tenants, bob, "priv_getTransactionReceipt", [markerHash]),
         ).to.include({ status: "0x1" });
-        expect(await result<object | null>(net.tenants, bob, "priv_getPrivateTransaction", [pmtHash])).to.not.equal(
+        expect(await result<object | null>(net.tenants, bob, "priv_getPrivateTransaction", [markerHash])).to.not.equal(
           null,
         );
       }
@@ -322,9 +322,9 @@ describe("multi-tenancy over HTTP", function () {
 
     it("gets null for what came after, even a payload its key received before the removal", async function () {
       const { bob, carolAdded, locked, deliveredAfterRemoval } = story;
-      for (const pmtHash of [locked.pmtHash, carolAdded.pmtHash, deliveredAfterRemoval]) {
-        expect(await result(net.tenants, bob, "priv_getTransactionReceipt", [pmtHash])).to.equal(null);
-        expect(await result(net.tenants, bob, "priv_getPrivateTransaction", [pmtHash])).to.equal(null);
+      for (const markerHash of [locked.markerHash, carolAdded.markerHash, deliveredAfterRemoval]) {
+        expect(await result(net.tenants, bob, "priv_getTransactionReceipt", [markerHash])).to.equal(null);
+        expect(await result(net.tenants, bob, "priv_getPrivateTransaction", [markerHash])).to.equal(null);
       }
     });
 
@@ -424,7 +424,7 @@ describe("multi-tenancy over HTTP", function () {
 
     it("a tenant added later sees the group's history", async function () {
       const { carol, created } = story;
-      expect(await result(net.tenants, carol, "priv_getTransactionReceipt", [created.pmtHash])).to.include({
+      expect(await result(net.tenants, carol, "priv_getTransactionReceipt", [created.markerHash])).to.include({
         status: "0x1",
       });
     });
@@ -456,7 +456,7 @@ describe("multi-tenancy over HTTP", function () {
       expect(await result(net.tenants, bob, "priv_getTransactionReceipt", [deliveredAfterRemoval])).to.include({
         status: "0x0",
       });
-      expect(await result(net.tenants, bob, "priv_getTransactionReceipt", [locked.pmtHash])).to.equal(null);
+      expect(await result(net.tenants, bob, "priv_getTransactionReceipt", [locked.markerHash])).to.equal(null);
     });
 
     it("a priv_getLogs range is refused outright, not clamped", async function () {

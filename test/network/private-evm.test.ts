@@ -24,7 +24,7 @@ async function groupWith(
   await group.stateManager.checkpoint();
   await applyGroupGenesis(group.stateManager, Object.fromEntries(Object.entries(code).map(([address, hex]) => [address, { code: hex }])));
   await group.stateManager.commit();
-  await group.recordSuccess({ pmtHash: "0x" + "01".repeat(32), blockNumber: 1, transactionIndex: 0 });
+  await group.recordSuccess({ markerHash: "0x" + "01".repeat(32), blockNumber: 1, transactionIndex: 0 });
   return group;
 }
 
@@ -77,7 +77,7 @@ describe("network: private EVM", function () {
       await group.stateManager.putStorage(createAddressFromString(CONTRACT), new Uint8Array(32), hexToBytes("0x07"));
       expect(word((await group.simulate("0x", blockA, CONTRACT)).output), "pending write").to.equal(7n);
       await group.stateManager.commit();
-      await group.recordSuccess({ pmtHash: "0x" + "02".repeat(32), blockNumber: 2, transactionIndex: 0 });
+      await group.recordSuccess({ markerHash: "0x" + "02".repeat(32), blockNumber: 2, transactionIndex: 0 });
       expect(word((await group.simulate("0x", blockB, CONTRACT)).output), "new root").to.equal(7n);
     });
 
@@ -174,7 +174,7 @@ describe("network: private group history", function () {
     const genesisRoot = group.headRoot;
     const record = async (value: string, blockNumber: number, transactionIndex: number) => {
       await group.stateManager.putStorage(createAddressFromString(CONTRACT), new Uint8Array(32), hexToBytes(value as `0x${string}`));
-      return (await group.recordSuccess({ pmtHash: value.padEnd(66, "0"), blockNumber, transactionIndex })).stateRoot;
+      return (await group.recordSuccess({ markerHash: value.padEnd(66, "0"), blockNumber, transactionIndex })).stateRoot;
     };
     const root5Second = await record("0x01", 5, 1);
     const root3 = await record("0x02", 3, 0);

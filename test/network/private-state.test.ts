@@ -15,7 +15,7 @@ describe("network: private state pieces", function () {
       await applyGroupGenesis(group.stateManager, packageGroupGenesis());
       const created = await group.executor.run({ caller: "0x" + String(i + 1).repeat(40), to: "0x000000000000000000000000000000000000007c", data: addData([KEY1, KEY2]) }, block);
       expect(created.execResult.exceptionError).to.equal(undefined);
-      await group.recordSuccess({ pmtHash: "0x" + String(i).repeat(64), blockNumber: 1, transactionIndex: i });
+      await group.recordSuccess({ markerHash: "0x" + String(i).repeat(64), blockNumber: 1, transactionIndex: i });
     }
     expect(groups[0].headRoot).to.not.equal(EMPTY_TRIE_ROOT);
     const participants = await groups[0].simulate(Selectors.getParticipants, block); // reopened: b was the last open

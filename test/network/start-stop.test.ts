@@ -47,8 +47,8 @@ describe("network: starting and stopping", function () {
       const [node1, node2] = network.nodes;
       const groupId = newGroupId();
       const raw = signPrivateTx({ nonce: 0, to: PROXY, data: addData([KEY1, KEY2]), privateFrom: KEY1, privacyGroupId: groupId, chainId: 1337 }, SIGNER1.privateKey);
-      const pmtHash = await node1.provider.request({ method: "eea_sendRawTransaction", params: [raw] });
-      const found = (await node2.provider.request({ method: "priv_getTransactionReceipt", params: [pmtHash] })) as { status: string };
+      const markerHash = await node1.provider.request({ method: "eea_sendRawTransaction", params: [raw] });
+      const found = (await node2.provider.request({ method: "priv_getTransactionReceipt", params: [markerHash] })) as { status: string };
       expect(found.status).to.equal("0x1");
       await expect(node2.provider.request({ method: "priv_createPrivacyGroup", params: [] })).to.be.rejected.and.eventually.include({ code: -32604 });
       await expect(node2.provider.request({ method: "eea_sendRawTransaction", params: [raw] })).to.be.rejected.and.eventually.include({

@@ -61,8 +61,8 @@ export type PrivateReceipt = {
   privacyGroupId: string;
 } & Record<string, unknown>;
 
-export async function receipt(url: string, pmtHash: string): Promise<PrivateReceipt | null> {
-  return call<PrivateReceipt | null>(url, "priv_getTransactionReceipt", [pmtHash]);
+export async function receipt(url: string, markerHash: string): Promise<PrivateReceipt | null> {
+  return call<PrivateReceipt | null>(url, "priv_getTransactionReceipt", [markerHash]);
 }
 
 export const addData = (keys: string[]): string => management.encodeFunctionData("addParticipants", [keys.map(keyBytes)]);
@@ -79,10 +79,10 @@ export async function participants(url: string, groupId: string, block = "latest
 }
 
 /** Creates a group owned by `signer` from node `url`; returns its id and the creation's marker hash. */
-export async function createGroup(url: string, signer: Wallet, privateFrom: string, members: string[]): Promise<{ groupId: string; pmtHash: string }> {
+export async function createGroup(url: string, signer: Wallet, privateFrom: string, members: string[]): Promise<{ groupId: string; markerHash: string }> {
   const groupId = newGroupId();
-  const pmtHash = await sendPrivate({ url, signer, privateFrom, groupId, to: PROXY, data: addData(members) });
-  return { groupId, pmtHash };
+  const markerHash = await sendPrivate({ url, signer, privateFrom, groupId, to: PROXY, data: addData(members) });
+  return { groupId, markerHash };
 }
 
 /** Sends a marker transaction for an already distributed payload, as a client of priv_distributeRawTransaction does. */
