@@ -3,6 +3,7 @@
  * `fpg-node` / `npm run node`: runs the flexible-privacy development network in the foreground, like
  * `hardhat node`: prints each node's URL, enclave keys and accounts, then one line per private transaction.
  */
+import { type ParseArgsConfig, parseArgs as parseCommandLine } from "node:util";
 import v8 from "node:v8";
 import { Interface, computeAddress } from "ethers";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../typechain";
@@ -47,29 +48,49 @@ export class UsageError extends Error {
   }
 }
 
+/** The flags, for node:util's parser: every one but --help takes a value. */
+const FLAGS = {
+  help: { type: "boolean", short: "h" },
+  config: { type: "string" },
+  host: { type: "string" },
+  ...Object.fromEntries([...LIMIT_BY_FLAG.keys()].map((flag) => [flag.slice(2), { type: "string" }])),
+} as const satisfies ParseArgsConfig["options"];
+
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inlineValue] = argv[i].startsWith("--") && argv[i].includes("=") ? splitOnce(argv[i]) : [argv[i]];
-    const value = (): string => {
-      const given = inlineValue ?? argv[++i];
-      if (given === undefined || given === "" || (inlineValue === undefined && given.startsWith("--"))) {
-        throw new UsageError(`${flag} needs a value`);
-      }
-      return given;
-    };
-    if (flag === "--help" || flag === "-h") options.help = true;
-    else if (flag === "--config") options.config = value();
-    else if (flag === "--host") options.host = value();
-    else if (LIMIT_BY_FLAG.has(flag)) options.limits = { ...options.limits, [LIMIT_BY_FLAG.get(flag)!]: value() };
-    else throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}`);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseCommandLine({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(usageMessage(error as Error & { code?: string }));
+  }
+  // A value that is empty, or that is the next flag (`--config --host x`), is a missing value.
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value === "string" && (value === "" || (value.startsWith("--") && argv.includes(value)))) {
+      throw new UsageError(`--${name} needs a value`);
+    }
+  }
+  const options: CliOptions = { help: values.help === true };
+  if (typeof values.config === "string") options.config = values.config;
+  if (typeof values.host === "string") options.host = values.host;
+  for (const [flag, field] of LIMIT_BY_FLAG) {
+    const value = values[flag.slice(2)];
+    if (typeof value === "string") options.limits = { ...options.limits, [field]: value };
   }
   return options;
 }
 
-function splitOnce(arg: string): [string, string] {
-  const at = arg.indexOf("=");
-  return [arg.slice(0, at), arg.slice(at + 1)];
+/** node:util's parse errors in this CLI's words: which flag, and why. */
+function usageMessage(error: Error & { code?: string }): string {
+  const flag = /'(-[^'\s]*)/.exec(error.message)?.[1];
+  switch (error.code) {
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return `${flag?.split(" ")[0] ?? "a flag"} needs a value`;
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return `unknown argument ${JSON.stringify(/'([^']*)'/.exec(error.message)?.[1] ?? "")}`;
+    default:
+      return error.message;
+  }
 }
 
 /** The functions of the group's contracts by selector, so a line can say "addParticipants" instead of 0x965a25ef. */
