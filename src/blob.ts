@@ -77,7 +77,7 @@ function accountDifferences(address: string, found: unknown, shipped: AllocAccou
 
   if (codeSummary(account.code) !== codeSummary(shipped.code)) add("code", codeSummary(shipped.code), codeSummary(account.code));
   for (const field of ["balance", "nonce"] as const) {
-    const expected = quantity(shipped[field]) ?? 0n;
+    const expected = quantity(shipped[field]) as bigint; // the shipped alloc is the export's, well formed
     const value = quantity(account[field]);
     if (value !== expected) add(field, hexQuantity(expected), value === undefined ? shown(account[field]) : hexQuantity(value));
   }
