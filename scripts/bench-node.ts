@@ -21,7 +21,7 @@ import { PrivateTransaction } from "../src/besu/transaction";
 import { GROUP_PROXY_ADDRESS as PROXY } from "../src/core/constants";
 import { generatePrivacyGroupId } from "../src/ids";
 import { tesseraKeyToBytes } from "../src/keys";
-import { privateContractAddress } from "../src/network/privacy-node";
+import { privateContractAddress } from "../src/network/state/node";
 import { FlexiblePrivacyGroupManagement__factory } from "../src/typechain";
 
 const [KEY1, KEY2] = DEFAULT_NODES.map((node) => node.enclaveKey);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { blobDifferences, describeDifference } from "../blob";
 import { parseTesseraKey } from "../keys";
 import { defaultNetworkConfig, packageGroupGenesis } from "./defaults";
-import { MAX_BATCH_SIZE } from "./http-server";
+import { MAX_BATCH_SIZE } from "./rpc/http-server";
 import type {
   AccessRules,
   GroupGenesis,

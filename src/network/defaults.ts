@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { DEFAULT_MAX_EXPENSIVE_PER_BATCH } from "./http-server";
-import { DEFAULT_EXECUTION_LIMITS } from "./private-evm";
+import { DEFAULT_MAX_EXPENSIVE_PER_BATCH } from "./rpc/http-server";
+import { DEFAULT_EXECUTION_LIMITS } from "./state/evm";
 import type { GroupGenesis, NetworkConfig } from "./types";
 
 /**

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { expect } from "chai";
 import { type CryptoKey, SignJWT, type JWTPayload, exportSPKI, generateKeyPair } from "jose";
-import { type Session, TokenVerifier, authorizeCall, isPermitted, refusalResponse } from "../../src/network/auth";
+import { type Session, TokenVerifier, authorizeCall, isPermitted, refusalResponse } from "../../src/network/tenancy/auth";
 import type { JwtAlgorithm } from "../../src/network/types";
 
 const TENANT = Buffer.alloc(32, 7).toString("base64");

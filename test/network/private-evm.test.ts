@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { ZeroHash, getCreate2Address, keccak256 } from "ethers";
 import { Account, createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import { MerkleStateManager } from "@ethereumjs/statemanager";
-import { applyGroupGenesis, privateCommon, type BlockContext } from "../../src/network/private-evm";
-import { EMPTY_TRIE_ROOT, PrivateGroup, newPrivateStateContext } from "../../src/network/private-group";
-import { ScratchState } from "../../src/network/scratch-state";
+import { applyGroupGenesis, privateCommon, type BlockContext } from "../../src/network/state/evm";
+import { EMPTY_TRIE_ROOT, PrivateGroup, newPrivateStateContext } from "../../src/network/state/group";
+import { ScratchState } from "../../src/network/state/scratch-state";
 
 /** Code that returns one 32-byte word: `body` leaves it on the stack; then MSTORE at 0 and RETURN it. */
 const returning = (body: string) => "0x" + body + "5f52" + "60205ff3";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AbiCoder } from "ethers";
-import { applyGroupGenesis, privateCommon } from "../../src/network/private-evm";
-import { EMPTY_TRIE_ROOT, PrivateGroup, Selectors, decodeKeyList, newPrivateStateContext } from "../../src/network/private-group";
+import { applyGroupGenesis, privateCommon } from "../../src/network/state/evm";
+import { EMPTY_TRIE_ROOT, PrivateGroup, Selectors, decodeKeyList, newPrivateStateContext } from "../../src/network/state/group";
 import { packageGroupGenesis } from "../../src/network/defaults";
 import { KEY1, KEY2, addData } from "./helpers/group";
 

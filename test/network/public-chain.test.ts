@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { defaultNetworkConfig } from "../../src/network/defaults";
-import { type ChainBlock, PublicChain } from "../../src/network/public-chain";
+import { type ChainBlock, PublicChain } from "../../src/network/chain/public-chain";
 
 describe("network: public chain", function () {
   it("hands every block mined since the last call to the privacy layer, once each and in order", async function () {

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { Signature, SigningKey, Wallet, keccak256, randomBytes, recoverAddress as ethersRecover } from "ethers";
 
-type Secp = typeof import("../../src/network/secp256k1");
+type Secp = typeof import("../../src/network/chain/signatures");
 
-const MODULE = require.resolve("../../src/network/secp256k1");
+const MODULE = require.resolve("../../src/network/chain/signatures");
 const BINDING = require.resolve("secp256k1/bindings");
 
-/** Loads src/network/secp256k1.ts afresh, with or without libsecp256k1's binding. */
+/** Loads src/network/chain/signatures.ts afresh, with or without libsecp256k1's binding. */
 function load(withBinding: boolean): Secp {
   const saved = require.cache[BINDING];
   delete require.cache[MODULE];

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { MembershipChange } from "../../src";
-import { Errors, RpcError } from "../../src/network/rpc-error";
-import { type PrivateSend, TenantAccess } from "../../src/network/tenancy";
+import { Errors, RpcError } from "../../src/network/rpc/errors";
+import { type PrivateSend, TenantAccess } from "../../src/network/tenancy/rules";
 import type { AccessRules } from "../../src/network/types";
 
 const key = (seed: number) => Buffer.alloc(32, seed).toString("base64");

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Errors } from "./rpc-error";
+import { Errors } from "../rpc/errors";
 
 /** What an enclave gives back for a payload key: the payload and the key that sent it. */
 export interface ReceivedPayload {

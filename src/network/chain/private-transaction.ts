@@ -1,6 +1,6 @@
 import { Signature, decodeRlp, encodeRlp, getBytes, hexlify, keccak256, toBeHex } from "ethers";
-import { Errors, RpcError } from "./rpc-error";
-import { recoverAddress } from "./secp256k1";
+import { Errors, RpcError } from "../rpc/errors";
+import { recoverAddress } from "./signatures";
 
 /**
  * A private transaction as Besu 25.5 reads it (PrivateTransaction.readFrom): one RLP list of

@@ -1,10 +1,10 @@
 import { PRAGUE } from "@nomicfoundation/edr";
 import { Transaction } from "ethers";
 import { type Eip1193Provider, startEngine } from "./engine";
-import { signWithFreshKey } from "./secp256k1";
-import type { BlockContext } from "./private-evm";
-import type { NetworkConfig } from "./types";
-import { PRIVACY_PRECOMPILE_ADDRESS } from "../core/constants";
+import { signWithFreshKey } from "./signatures";
+import type { BlockContext } from "../state/evm";
+import type { NetworkConfig } from "../types";
+import { PRIVACY_PRECOMPILE_ADDRESS } from "../../core/constants";
 
 export type { Eip1193Provider } from "./engine";
 

@@ -1,6 +1,6 @@
 import http from "node:http";
-import type { RpcContext } from "./node-endpoint";
-import { Errors, RpcError, tooManyExpensiveInBatch } from "./rpc-error";
+import type { RpcContext } from "./endpoint";
+import { Errors, RpcError, tooManyExpensiveInBatch } from "./errors";
 
 /** Bodies above this are refused unparsed with HTTP 413 and -32600. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;

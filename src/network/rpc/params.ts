@@ -1,5 +1,5 @@
 import { isHexString } from "ethers";
-import { Errors, type RpcError } from "./rpc-error";
+import { Errors, type RpcError } from "./errors";
 
 /** Parameter readers: each refuses a wrong value with the -32602 error Besu gives for that parameter. */
 

@@ -1,17 +1,17 @@
 import { AbiCoder, encodeRlp, getBytes, hexlify, randomBytes as randomHex } from "ethers";
 import { createAddressFromString } from "@ethereumjs/util";
-import type { EnclaveNetwork } from "./enclave";
-import { type LogFilter, type LogResult, filterRange, groupLogs, logsBloom, parseLogFilter, receiptLog } from "./private-logs";
-import { PrivateGroup, isAddParticipants, participantsFromCalldata, Selectors, ZERO_ADDRESS } from "./private-group";
-import { type PrivateExecutor, toHex } from "./private-evm";
-import { decodePrivateTransaction, quantity, recoverSender } from "./private-transaction";
-import { type PrivacyNode, type PrivateRecord, privateContractAddress } from "./privacy-node";
-import { BLOCK_GAS_LIMIT, PublicChain } from "./public-chain";
+import type { EnclaveNetwork } from "../chain/enclave";
+import { type LogFilter, type LogResult, filterRange, groupLogs, logsBloom, parseLogFilter, receiptLog } from "../state/logs";
+import { PrivateGroup, isAddParticipants, participantsFromCalldata, Selectors, ZERO_ADDRESS } from "../state/group";
+import { type PrivateExecutor, toHex } from "../state/evm";
+import { decodePrivateTransaction, quantity, recoverSender } from "../chain/private-transaction";
+import { type PrivacyNode, type PrivateRecord, privateContractAddress } from "../state/node";
+import { BLOCK_GAS_LIMIT, PublicChain } from "../chain/public-chain";
 import { addressParam, blockParam, dataParam, enclaveKeyParam, groupIdParam, hashParam, isObject, requireCount } from "./params";
-import { Errors, RpcError, executionReverted, privateTimeout } from "./rpc-error";
-import type { SerialQueue } from "./serial-queue";
-import type { NetworkConfig } from "./types";
-import { PRIVACY_PRECOMPILE_ADDRESS } from "../core/constants";
+import { Errors, RpcError, executionReverted, privateTimeout } from "./errors";
+import type { SerialQueue } from "../serial-queue";
+import type { NetworkConfig } from "../types";
+import { PRIVACY_PRECOMPILE_ADDRESS } from "../../core/constants";
 
 /**
  * Who a privacy method acts for: the enclave keys whose payloads it may see. A node's own keys

@@ -2,8 +2,8 @@ import path from "node:path";
 import { Common, Hardfork, Mainnet, type StateManagerInterface, createCustomCommon } from "@ethereumjs/common";
 import { EVM, EVMError, type EVMResult, type EVMRunCallOpts, type Message, NobleBN254 } from "@ethereumjs/evm";
 import { Account, Address, createAddressFromString, hexToBytes } from "@ethereumjs/util";
-import { BLOCK_GAS_LIMIT } from "./public-chain";
-import type { GroupGenesis } from "./types";
+import { BLOCK_GAS_LIMIT } from "../chain/public-chain";
+import type { GroupGenesis } from "../types";
 
 /** The public block a private transaction runs in: Besu gives the EVM the marker transaction's block. */
 export interface BlockContext {

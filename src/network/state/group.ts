@@ -3,9 +3,9 @@ import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
 import { type DB, MapDB, ValueEncoding, hexToBytes } from "@ethereumjs/util";
 import { dataSlice } from "ethers";
 import type { Common } from "@ethereumjs/common";
-import { type BlockContext, type BlockHashLookup, DEFAULT_EXECUTION_LIMITS, type ExecutionLimits, PrivateExecutor, toHex } from "./private-evm";
+import { type BlockContext, type BlockHashLookup, DEFAULT_EXECUTION_LIMITS, type ExecutionLimits, PrivateExecutor, toHex } from "./evm";
 import { type BaseRead, ScratchState, readsStillHold } from "./scratch-state";
-import { GROUP_PROXY_ADDRESS } from "../core/constants";
+import { GROUP_PROXY_ADDRESS } from "../../core/constants";
 
 
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";

@@ -1,8 +1,8 @@
 import { getBytes, keccak256 } from "ethers";
-import { addressParam, blockParam, hashParam, isObject } from "./params";
-import { Errors } from "./rpc-error";
-import type { PrivacyNode, PrivateLog, PrivateRecord } from "./privacy-node";
-import { quantity } from "./private-transaction";
+import { addressParam, blockParam, hashParam, isObject } from "../rpc/params";
+import { Errors } from "../rpc/errors";
+import type { PrivacyNode, PrivateLog, PrivateRecord } from "./node";
+import { quantity } from "../chain/private-transaction";
 
 /** A log filter of priv_getLogs / priv_newFilter, tags unresolved (a filter's "latest" moves with the head). */
 export interface LogFilter {

@@ -1,7 +1,7 @@
 import { Account, createAddressFromString as createAddress } from "@ethereumjs/util";
 import { decodeRlp, encodeRlp, getBytes, keccak256 } from "ethers";
-import { Enclave, type ReceivedPayload } from "./enclave";
-import { type BlockContext, applyGroupGenesis, toHex } from "./private-evm";
+import { Enclave, type ReceivedPayload } from "../chain/enclave";
+import { type BlockContext, applyGroupGenesis, toHex } from "./evm";
 import {
   type GroupEntry,
   PrivateGroup,
@@ -12,13 +12,13 @@ import {
   isAllZero,
   participantsFromCalldata,
   EMPTY_TRIE_ROOT,
-} from "./private-group";
-import { traceCall } from "./private-trace";
-import { RAISE_TIMEOUT, privateTimeout } from "./rpc-error";
-import { type PrivateTransaction, decodePrivateTransaction, recoverSender, toMinimalHex } from "./private-transaction";
-import { type ChainBlock, type PublicChain } from "./public-chain";
-import type { GroupGenesis } from "./types";
-import { GROUP_ADDRESSES, GROUP_PROXY_ADDRESS, PRIVACY_PRECOMPILE_ADDRESS } from "../core/constants";
+} from "./group";
+import { traceCall } from "./trace";
+import { RAISE_TIMEOUT, privateTimeout } from "../rpc/errors";
+import { type PrivateTransaction, decodePrivateTransaction, recoverSender, toMinimalHex } from "../chain/private-transaction";
+import { type ChainBlock, type PublicChain } from "../chain/public-chain";
+import type { GroupGenesis } from "../types";
+import { GROUP_ADDRESSES, GROUP_PROXY_ADDRESS, PRIVACY_PRECOMPILE_ADDRESS } from "../../core/constants";
 
 /** A log as the private EVM emitted it. */
 export interface PrivateLog {

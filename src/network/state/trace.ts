@@ -1,7 +1,7 @@
 import type { EVMResult, Message } from "@ethereumjs/evm";
-import type { BlockContext, PrivateCall, PrivateExecutor } from "./private-evm";
-import { toHex } from "./private-evm";
-import { quantity } from "./private-transaction";
+import type { BlockContext, PrivateCall, PrivateExecutor } from "./evm";
+import { toHex } from "./evm";
+import { quantity } from "../chain/private-transaction";
 
 /** One call frame of a traced private transaction. */
 interface Frame {

@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import { jwtVerify } from "jose";
-import { isPrivacyMethod } from "../access";
-import { Errors, type RpcError } from "./rpc-error";
-import type { JwtAlgorithm, JwtConfig } from "./types";
+import { isPrivacyMethod } from "../../access";
+import { Errors, type RpcError } from "../rpc/errors";
+import type { JwtAlgorithm, JwtConfig } from "../types";
 
 /**
  * Multi-tenancy authentication as Besu 25.5 does it: a Bearer JWT verified with the node's
@@ -29,7 +29,7 @@ export interface AuthRefusal {
 
 export type CallAuthorization = { allowed: true; tenantKey?: string } | { allowed: false; refusal: AuthRefusal };
 
-/** A refusal from one of Besu's errors (rpc-error.ts, their one home). */
+/** A refusal from one of Besu's errors (rpc/errors.ts, their one home). */
 function refusalOf(error: RpcError, keepsRequestId: boolean): AuthRefusal {
   return { code: error.code, message: error.message, httpStatus: error.httpStatus as AuthRefusal["httpStatus"], keepsRequestId };
 }

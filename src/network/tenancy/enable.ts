@@ -1,14 +1,14 @@
-import { isTesseraKey } from "../keys";
+import { isTesseraKey } from "../../keys";
 import { TokenVerifier, authorizeCall } from "./auth";
-import type { NodeEndpoint, RpcContext } from "./node-endpoint";
-import type { Caller } from "./privacy-api";
-import type { PrivateRecord } from "./privacy-node";
-import { participantsFromCalldata } from "./private-group";
-import { decodePrivateTransaction } from "./private-transaction";
-import type { PublicChain } from "./public-chain";
-import { RpcError } from "./rpc-error";
-import { type TenancyView, TenantAccess } from "./tenancy";
-import type { AccessRules, JwtConfig, NodeConfig } from "./types";
+import type { NodeEndpoint, RpcContext } from "../rpc/endpoint";
+import type { Caller } from "../rpc/privacy-api";
+import type { PrivateRecord } from "../state/node";
+import { participantsFromCalldata } from "../state/group";
+import { decodePrivateTransaction } from "../chain/private-transaction";
+import type { PublicChain } from "../chain/public-chain";
+import { RpcError } from "../rpc/errors";
+import { type TenancyView, TenantAccess } from "./rules";
+import type { AccessRules, JwtConfig, NodeConfig } from "../types";
 
 /** What multi-tenancy needs of the node beyond its endpoint: membership and its filters. */
 export interface TenancyNode {

@@ -1,9 +1,9 @@
-import { type OwnedFilter, decideAccess, filtersToDrop } from "../access";
-import { type MembershipChange, membersAt } from "../history";
-import { blockParam, groupIdParam } from "./params";
-import { type LogFilter, filterRange, parseLogFilter } from "./private-logs";
-import { Errors, RpcError } from "./rpc-error";
-import type { AccessRules } from "./types";
+import { type OwnedFilter, decideAccess, filtersToDrop } from "../../access";
+import { type MembershipChange, membersAt } from "../../history";
+import { blockParam, groupIdParam } from "../rpc/params";
+import { type LogFilter, filterRange, parseLogFilter } from "../state/logs";
+import { Errors, RpcError } from "../rpc/errors";
+import type { AccessRules } from "../types";
 
 /**
  * Which privacy data a multi-tenancy tenant may reach, per group. "documented" applies the seed's rules
