@@ -9,7 +9,6 @@ import { membershipHistoryFromLogs, type MembershipChange } from "./history";
 import { bytesToTesseraKey, tesseraKeyToBytes } from "./keys";
 import { GROUP_PROXY_ADDRESS } from "./core/constants";
 
-export { GROUP_PROXY_ADDRESS } from "./core/constants";
 
 /** Every custom error the group can revert with: the management contract's and the proxy's. */
 const groupErrors = new Interface(

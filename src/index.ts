@@ -42,5 +42,6 @@ export {
   decideAccess,
   filtersToDrop,
 } from "./access";
-export { GROUP_PROXY_ADDRESS, PrivacyGroupClient, GroupRevertError, AddMembersError, decodeGroupError } from "./client";
+export { PrivacyGroupClient, GroupRevertError, AddMembersError, decodeGroupError } from "./client";
+export { GROUP_PROXY_ADDRESS } from "./core/constants";
 export * from "./besu";

@@ -12,8 +12,6 @@ import type { PrivacyGroupInfo, PrivacyProvider, PrivateLogFilter, PrivateTransa
 import { PrivateGroupRunner, decodeRevert, getPrivateContractAddress } from "./runner";
 import type { PrivateSigner, PrivateTransactionRequest } from "./signer";
 
-export { GROUP_MANAGEMENT_ADDRESS } from "../core/constants";
-
 /** The management and proxy ABI, with this project's custom errors; Besu's contracts share the 10 functions. */
 const GROUP_INTERFACE = new Interface([
   ...FlexiblePrivacyGroupManagement__factory.abi,

@@ -40,4 +40,5 @@ export {
   type SentPrivateTransaction,
 } from "./signer";
 export { PrivateGroupProvider, PrivateGroupRunner, getPrivateContractAddress, decodeRevert } from "./runner";
-export { FlexiblePrivacyGroup, GROUP_MANAGEMENT_ADDRESS } from "./group";
+export { FlexiblePrivacyGroup } from "./group";
+export { GROUP_MANAGEMENT_ADDRESS } from "../core/constants";

@@ -55,6 +55,23 @@ describe("client: PrivacyProvider's typed methods and Besu's errors, over HTTP",
     expect(await net.providers[1].debugGetStateRoot(id, "latest")).to.equal(after);
   });
 
+  it("priv_call with from and gas, an unknown marker's transaction, and logs filtered by a list of addresses", async function () {
+    const provider = net.providers[0];
+    const address = await counter.getAddress();
+    const value = await provider.privCall(id, {
+      to: address,
+      from: WALLET1.address,
+      gasLimit: 100_000,
+      data: counterInterface.encodeFunctionData("value"),
+    });
+    expect(BigInt(value)).to.equal(await counter.value());
+    expect(await provider.getPrivateTransaction("0x" + "12".repeat(32))).to.equal(null);
+    await (await counter.increment()).wait();
+    const logs = await provider.privGetLogs(id, { address: [address, "0x" + "34".repeat(20)] });
+    expect(logs.length).to.be.greaterThan(0);
+    expect(logs.every((log) => log.address.toLowerCase() === address.toLowerCase())).to.equal(true);
+  });
+
   it("filters: new, changes as ethers Logs, all logs, uninstall", async function () {
     const provider = net.providers[1];
     const filterId = await provider.privNewFilter(id, { address: await counter.getAddress() });
