@@ -127,6 +127,13 @@ describe("multi-tenancy authentication", function () {
       expect(warnings, "a token in seconds brings no warning").to.have.length(1);
     });
 
+    it("verifies a token exactly maxTokenAge old once, though its remembered time has run out", async function () {
+      const { verifier, sign } = await fresh({ maxTokenAge: 60 });
+      const jwt = await sign(valid({ iat: Math.floor(Date.now() / 1000) - 60 }));
+      await verifier.session(`Bearer ${jwt}`);
+      expect(verifier.verifications).to.equal(1);
+    });
+
     it("with maxTokenAge, refuses a token without iat or older than that, even with an exp in milliseconds", async function () {
       const { verifier, sign } = await fresh({ maxTokenAge: 60 });
       const now = Math.floor(Date.now() / 1000);

@@ -67,17 +67,18 @@ export class TokenVerifier {
   async session(authorization: string | undefined): Promise<Session> {
     const token = authorization === undefined ? undefined : BEARER.exec(authorization.trim())?.[1];
     if (token === undefined) return { kind: "anonymous" };
-    let pending = this.verified.get(token);
-    if (pending === undefined) {
-      // Remembered at once, so the items of one batch, which arrive together, share one verification.
-      pending = this.verify(token);
-      if (this.verified.size >= REMEMBERED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, pending);
+    const remembered = this.verified.get(token);
+    if (remembered !== undefined) {
+      const { session, until } = await remembered;
+      if (Date.now() / 1000 < until) return session;
+      if (this.verified.get(token) === remembered) this.verified.delete(token);
     }
-    const { session, until } = await pending;
-    if (Date.now() / 1000 < until) return session;
-    if (this.verified.get(token) === pending) this.verified.delete(token);
-    return this.session(authorization);
+    // Remembered at once, so the items of one batch, which arrive together, share one verification. The
+    // answer of a check just made stands even if its second has run out (jose counts whole seconds).
+    const pending = this.verify(token);
+    if (this.verified.size >= REMEMBERED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, pending);
+    return (await pending).session;
   }
 
   private async verify(token: string): Promise<{ session: Session; until: number }> {
