@@ -52,53 +52,74 @@ const JAVA_CONSTANTS: Record<string, BlobPart> = {
 };
 
 /**
- * Java source with its `//` and `/* *\/` comments blanked (newlines kept, so line numbers hold), string and
- * char literals left as they are: what javac compiles, so a constant in a comment is not read.
+ * Java source as javac reads it, in two texts of the source's length (newlines kept, so line numbers hold):
+ * `code` with its `//` and `/* *\/` comments blanked and string, char and text block literals left as
+ * they are; `skeleton` with those literals' contents blanked too, so text inside a literal is not taken
+ * for a definition.
  */
-export function stripJavaComments(text: string): string {
-  let out = "";
+function scanJava(text: string): { code: string; skeleton: string } {
+  let code = "";
+  let skeleton = "";
+  const blank = (part: string) => part.replace(/[^\n]/g, " ");
   let i = 0;
   while (i < text.length) {
     const two = text.slice(i, i + 2);
+    let stop: number;
     if (two === "//" || two === "/*") {
       const end = two === "//" ? text.indexOf("\n", i) : text.indexOf("*/", i + 2);
-      const stop = end === -1 ? text.length : two === "//" ? end : end + 2;
-      out += text.slice(i, stop).replace(/[^\n]/g, " ");
-      i = stop;
-    } else if (text[i] === '"' || text[i] === "'") {
-      // A literal runs to its unescaped closing quote; comment markers inside it are text.
-      let j = i + 1;
-      while (j < text.length && text[j] !== text[i] && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
+      stop = end === -1 ? text.length : two === "//" ? end : end + 2;
+      code += blank(text.slice(i, stop));
+      skeleton += blank(text.slice(i, stop));
+    } else if (text.startsWith('"""', i) || text[i] === '"' || text[i] === "'") {
+      // A literal runs to its unescaped closing delimiter (a text block's may be lines away); comment markers
+      // inside it are text.
+      const quote = text.startsWith('"""', i) ? '"""' : text[i];
+      let j = i + quote.length;
+      while (j < text.length && !text.startsWith(quote, j) && (quote === '"""' || text[j] !== "\n")) j += text[j] === "\\" ? 2 : 1;
+      stop = Math.min(j + quote.length, text.length);
+      code += text.slice(i, stop);
+      skeleton += quote + blank(text.slice(i + quote.length, j)) + text.slice(j, stop);
     } else {
-      out += text[i++];
+      stop = i + 1;
+      code += text[i];
+      skeleton += text[i];
     }
+    i = stop;
   }
-  return out;
+  return { code, skeleton };
 }
+
+/** Java source with its comments blanked, literals kept: what javac compiles, so a constant in a comment is not read. */
+export const stripJavaComments = (text: string): string => scanJava(text).code;
 
 /** `= Bytes.fromHexString("…" + "…");`: hex string literals only, possibly split and concatenated. */
 const LITERAL_DEFINITION = /^\s*Bytes\.fromHexString\(\s*("(?:0x)?[0-9a-fA-F]*"(?:\s*\+\s*"[0-9a-fA-F]*")*)\s*\)\s*$/;
 
 function javaCodes(text: string, name: string): FoundCode {
-  const code = stripJavaComments(text);
+  const line = (index: number) => text.slice(0, index).split("\n").length;
+  // javac turns \uXXXX into its character before it sees comments or names (a \u000a ends a // comment,
+  // \u0045 spells E), so the text read here would not be what it compiles. Besu's file has none.
+  const escape = [...text.matchAll(/(\\+)u/g)].find((m) => m[1].length % 2 === 1);
+  if (escape !== undefined) {
+    throw new UserError(`${name} has a Unicode escape (\\u…) at line ${line(escape.index)}, which javac reads before comments and names; Besu's file has none`);
+  }
+  const { code, skeleton } = scanJava(text);
   const found: FoundCode = {};
   for (const [constant, part] of Object.entries(JAVA_CONSTANTS)) {
-    const definitions = [...code.matchAll(new RegExp(`\\b${constant}\\s*=(?!=)([^;]*);`, "g"))];
-    const line = (index: number) => code.slice(0, index).split("\n").length;
+    const definitions = [...skeleton.matchAll(new RegExp(`\\b${constant}\\s*=(?!=)[^;]*;`, "g"))];
     if (definitions.length === 0) {
-      throw new UserError(`${name} defines no ${constant} outside comments; Besu's file defines it once`);
+      throw new UserError(`${name} defines no ${constant} outside comments and literals; Besu's file defines it once`);
     }
     if (definitions.length > 1) {
       const lines = definitions.map((m) => line(m.index)).join(", ");
       throw new UserError(`${name} defines ${constant} ${definitions.length} times (lines ${lines}); Besu's file defines it once`);
     }
-    const literal = LITERAL_DEFINITION.exec(definitions[0][1]);
+    const [{ index, 0: match }] = definitions;
+    // The same span of `code`, whose literals are whole: from after the `=` to before the `;`.
+    const value = code.slice(index + match.indexOf("=") + 1, index + match.length - 1);
+    const literal = LITERAL_DEFINITION.exec(value);
     if (literal === null) {
-      throw new UserError(
-        `${name}: ${constant} (line ${line(definitions[0].index)}) is not Bytes.fromHexString("<hex>") of string literals`,
-      );
+      throw new UserError(`${name}: ${constant} (line ${line(index)}) is not Bytes.fromHexString("<hex>") of string literals`);
     }
     found[part] = hexCode([...literal[1].matchAll(/"([^"]*)"/g)].map((m) => m[1]).join(""));
   }

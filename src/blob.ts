@@ -57,10 +57,14 @@ function storageWords(storage: unknown): Map<bigint, bigint> | string {
   if (storage === undefined) return new Map();
   if (typeof storage !== "object" || storage === null || Array.isArray(storage)) return `not storage: ${shown(storage)}`;
   const words = new Map<bigint, bigint>();
+  const keys = new Map<bigint, string>();
   for (const [slot, word] of Object.entries(storage as Record<string, unknown>)) {
     const key = /^0x[0-9a-fA-F]{1,64}$/.test(slot) ? BigInt(slot) : undefined;
     const value = typeof word === "string" && /^0x[0-9a-fA-F]{1,64}$/.test(word) ? BigInt(word) : undefined;
     if (key === undefined || value === undefined) return `not storage: slot ${shown(slot)} = ${shown(word)}`;
+    // "0x0" and "0x00…0" are one slot: which word a reader keeps depends on its key order, so both are refused.
+    if (keys.has(key)) return `not storage: slot ${hexQuantity(key)} given twice (${shown(keys.get(key))} and ${shown(slot)})`;
+    keys.set(key, slot);
     if (value !== 0n) words.set(key, value);
   }
   return words;
@@ -84,7 +88,7 @@ function accountDifferences(address: string, found: unknown, shipped: AllocAccou
   const expectedWords = storageWords(shipped.storage) as Map<bigint, bigint>;
   const foundWords = storageWords(account.storage);
   if (typeof foundWords === "string") {
-    add("storage", "slot: word pairs in hex", foundWords);
+    add("storage", "slot: word pairs in hex, each slot once", foundWords);
     return differences;
   }
   const slots = [...new Set([...expectedWords.keys(), ...foundWords.keys()])].sort((a, b) => (a < b ? -1 : 1));
@@ -107,6 +111,13 @@ export function blobDifferences(found: Record<string, unknown>, shipped: AllocLi
   const foundByAddress = new Map(Object.entries(found).map(([key, account]) => [normalAddress(key), account]));
   const shippedByAddress = new Map(Object.entries(shipped).map(([key, account]) => [normalAddress(key), account]));
   const differences: BlobDifference[] = [];
+  // One account under two keys ("0x…7c" and "0x…7C"): which one a reader keeps depends on its key order.
+  for (const address of foundByAddress.keys()) {
+    const keys = Object.keys(found).filter((key) => normalAddress(key) === address);
+    if (keys.length > 1) {
+      differences.push({ account: address, field: "account", expected: "listed once", found: `listed ${keys.length} times (${keys.join(", ")})` });
+    }
+  }
   for (const [address, account] of shippedByAddress) {
     if (!foundByAddress.has(address)) {
       differences.push({ account: address, field: "account", expected: "present", found: "absent" });

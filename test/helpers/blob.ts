@@ -38,6 +38,13 @@ export function tamperedAllocs(): Record<string, { alloc: GenesisAlloc; names: R
       alloc: edit((a) => (a[PROXY_ADDRESS].storage[IMPLEMENTATION_SLOT] = zeroPadValue(OTHER, 32))),
       names: new RegExp(`${PROXY_ADDRESS} storage\\[0x0\\]: expected 0x7b, found ${OTHER}`),
     },
+    "the proxy's slot 0 under two keys, another address first": {
+      alloc: edit((a) => {
+        const shipped = a[PROXY_ADDRESS].storage[IMPLEMENTATION_SLOT];
+        a[PROXY_ADDRESS].storage = { "0x0": zeroPadValue(OTHER, 32), [IMPLEMENTATION_SLOT]: shipped };
+      }),
+      names: new RegExp(`${PROXY_ADDRESS} storage: expected slot: word pairs in hex, each slot once, found not storage: slot 0x0 given twice`),
+    },
     "an extra account": {
       alloc: edit((a) => (a[OTHER] = { balance: "0x0", code: "0x00", storage: {} })),
       names: new RegExp(`${OTHER} account: expected absent \\(the blob has exactly 2 accounts\\), found present`),

@@ -453,6 +453,19 @@ describe("network config", function () {
         const network = await startPrivacyNetwork({ ...config, customGroupGenesis: true });
         await network.stop();
       });
+
+      it("startPrivacyNetwork refuses the proxy under two keys, the tampered one first, which a file config cannot hold", async function () {
+        const { alloc } = tamperedAllocs()["a preset group header (another owner, locked)"];
+        const shipped = packageGroupGenesis();
+        const proxy = Object.keys(shipped).find((address) => address.endsWith("7c"))!;
+        const groupGenesis = { [proxy.replace(/7c$/, "7C")]: alloc[proxy], ...shipped };
+        const config = { ...defaultNetworkConfig(), groupGenesis };
+        for (const node of config.nodes) node.rpcPort = 0;
+        let caught: unknown;
+        await startPrivacyNetwork(config).then((network) => network.stop(), (error: unknown) => (caught = error));
+        expect(caught).to.be.instanceOf(NetworkConfigError);
+        expect((caught as Error).message).to.contain(`${proxy} account: expected listed once, found listed 2 times`);
+      });
     });
 
     it("a config file that is missing or not JSON, naming the file", function () {

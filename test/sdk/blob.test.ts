@@ -80,6 +80,30 @@ describe("src/blob.ts: an alloc is the blob only in every account and field", fu
     expect(fields(emptied)).to.deep.equal(["7c storage[0x0]"]);
   });
 
+  it("names an account under two keys and a slot under two keys, whichever of them holds the shipped value", function () {
+    const other = "0x" + "99".repeat(20);
+    for (const order of ["tampered first", "tampered last"]) {
+      const tampered = { ...copy()[key(GROUP_PROXY_ADDRESS)], storage: { "0x0": other } };
+      const twice: Record<string, unknown> = { ...copy() };
+      delete twice[key(GROUP_PROXY_ADDRESS)];
+      const keys = [GROUP_PROXY_ADDRESS.toUpperCase().replace(/^0X/, "0x"), GROUP_PROXY_ADDRESS];
+      if (order === "tampered last") keys.reverse();
+      twice[keys[0]] = tampered;
+      twice[keys[1]] = copy()[key(GROUP_PROXY_ADDRESS)];
+      expect(blobDifferences(twice, SHIPPED).map(describeDifference), order).to.include(
+        `${GROUP_PROXY_ADDRESS} account: expected listed once, found listed 2 times (${keys.join(", ")})`,
+      );
+
+      const slotTwice = copy();
+      const [shippedSlot, shippedWord] = Object.entries(slotTwice[key(GROUP_PROXY_ADDRESS)].storage as object)[0];
+      const slots: [string, string][] = [["0x0", other], [shippedSlot, shippedWord]];
+      if (order === "tampered last") slots.reverse();
+      slotTwice[key(GROUP_PROXY_ADDRESS)].storage = Object.fromEntries(slots);
+      expect(fields(slotTwice), order).to.deep.equal(["7c storage"]);
+      expect(blobDifferences(slotTwice, SHIPPED)[0].found).to.match(/^not storage: slot 0x0 given twice/);
+    }
+  });
+
   it("reads the shipped proxy's implementation slot, and zero for a slot or account it does not have", function () {
     expect(shippedStorageWord(SHIPPED, GROUP_PROXY_ADDRESS, 0n)).to.equal(BigInt(GROUP_MANAGEMENT_ADDRESS));
     expect(shippedStorageWord(SHIPPED, GROUP_PROXY_ADDRESS, 1n)).to.equal(0n);

@@ -209,9 +209,36 @@ describe("the Hardhat tasks and their errors", function () {
         expect(message).to.match(new RegExp(`${MANAGEMENT} \\(line \\d+\\) is not Bytes\\.fromHexString`));
       });
 
+      it("a text block is a literal: a comment marker in one hides no code, a definition in one is text", function () {
+        const file = copy("FlexibleGroupManagement.java", (text) => {
+          const shipped = statement(text, MANAGEMENT);
+          const block = (lines: string) => `  static final String DOC${lines.length} = """\n${lines}\n      """;`;
+          return text.replace(shipped, [block("      /*"), flipFirstPush(shipped), block(`      */\n${shipped.trim()}`)].join("\n"));
+        });
+        const rows = compareWithManifest(codesFromFile(file), manifest());
+        expect(rows.map((r) => [r.part, r.matches])).to.deep.equal([
+          ["management", false],
+          ["proxy", true],
+        ]);
+      });
+
+      it("a Unicode escape is refused, naming its line, since javac reads it before comments and names", function () {
+        const message = refusal((text) => {
+          const shipped = statement(text, PROXY);
+          const other = flipFirstPush(shipped).replace(`${PROXY} =`, `${PROXY.slice(0, -1)}\\u0045 =`);
+          return text.replace(shipped, `${other}\n  static final String DOC = """\n${shipped.trim()}\n      """;`);
+        });
+        expect(message).to.match(/has a Unicode escape \(\\u…\) at line \d+, which javac reads before comments and names/);
+        expect(refusal((text) => `// \\u000a ${statement(text, PROXY).trim()}\n${text}`)).to.contain("Unicode escape (\\u…) at line 1,");
+        const escapedBackslash = copy("FlexibleGroupManagement.java", (text) => `${text}\n// "\\\\u0045" is a backslash and u0045\n`);
+        expect(compareWithManifest(codesFromFile(escapedBackslash), manifest()).every((r) => r.matches)).to.equal(true);
+      });
+
       it("comment markers inside string and char literals are text; line numbers hold", function () {
         const java = 'String a = "// x /* y"; char c = \'"\'; // gone\n/* also\ngone */ int b = 1;';
         expect(stripJavaComments(java)).to.equal('String a = "// x /* y"; char c = \'"\';        \n       \n        int b = 1;');
+        const block = 'String t = """\n  // kept "quote\\""" */\n  """; // gone';
+        expect(stripJavaComments(block)).to.equal('String t = """\n  // kept "quote\\""" */\n  """;        ');
       });
     });
 
