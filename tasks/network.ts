@@ -11,13 +11,15 @@ task("privacy-node", "Runs the local flexible-privacy development network (Besu 
   .addOptionalParam("privateGasCap", "gas of every private execution (default the block gas limit)", undefined, types.string)
   .addOptionalParam("privateTimeoutMs", "wall-clock budget of every private execution (default 5000)", undefined, types.string)
   .addOptionalParam("maxExpensivePerBatch", "expensive methods one JSON-RPC batch may hold (default 16)", undefined, types.string)
-  .setAction(async ({ networkConfig, host, ...limits }: Record<string, string | undefined>) => {
+  .addOptionalParam("maxTokenAge", "seconds: multi-tenancy nodes refuse a token whose iat is older, or missing", undefined, types.string)
+  .setAction(async ({ networkConfig, host, maxTokenAge, ...limits }: Record<string, string | undefined>) => {
     // Loaded on use: every other Hardhat command stays free of the network's engine.
     const { run, stopOnSignals } = await import("../src/network/cli");
     const { LIMITS } = await import("../src/network/config");
     const argv = [
       ...(networkConfig === undefined ? [] : ["--config", networkConfig]),
       ...(host === undefined ? [] : ["--host", host]),
+      ...(maxTokenAge === undefined ? [] : ["--max-token-age", maxTokenAge]),
       ...Object.entries(LIMITS).flatMap(([field, { flag }]) => (limits[field] === undefined ? [] : [flag, limits[field]!])),
     ];
     const outcome = await run(argv);

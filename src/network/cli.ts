@@ -12,7 +12,7 @@ import { type PrivacyNetwork, type PrivateTransactionEntry, startPrivacyNetwork 
 import type { NetworkConfig } from "./types";
 
 export const USAGE = `Usage: fpg-node [--config FILE] [--host HOST] [--private-gas-cap GAS] [--private-timeout-ms MS]
-                [--max-expensive-per-batch N]
+                [--max-expensive-per-batch N] [--max-token-age SECONDS]
 
 Runs a local Besu 25.5-compatible flexible-privacy network until Ctrl-C.
 
@@ -28,6 +28,8 @@ Options:
   --max-filter-topics N        topics one private filter may name (default 1000)
   --filter-timeout-ms MS       an unpolled private filter is uninstalled after this (default 600000)
                  Each overrides the config field of the same name (privateGasCap, filterTimeoutMs, …).
+  --max-token-age SECONDS      every multi-tenancy node refuses a token whose iat is older, or that has
+                               no iat (sets each node's jwt.maxTokenAge)
   --help         show this help`;
 
 export interface CliOptions {
@@ -35,6 +37,7 @@ export interface CliOptions {
   host?: string;
   /** The limit flags' text, by config field (absent without any). */
   limits?: Partial<Record<LimitField, string>>;
+  maxTokenAge?: string;
   help: boolean;
 }
 
@@ -53,6 +56,7 @@ const FLAGS = {
   help: { type: "boolean", short: "h" },
   config: { type: "string" },
   host: { type: "string" },
+  "max-token-age": { type: "string" },
   ...Object.fromEntries([...LIMIT_BY_FLAG.keys()].map((flag) => [flag.slice(2), { type: "string" }])),
 } as const satisfies ParseArgsConfig["options"];
 
@@ -72,6 +76,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = { help: values.help === true };
   if (typeof values.config === "string") options.config = values.config;
   if (typeof values.host === "string") options.host = values.host;
+  if (typeof values["max-token-age"] === "string") options.maxTokenAge = values["max-token-age"];
   for (const [flag, field] of LIMIT_BY_FLAG) {
     const value = values[flag.slice(2)];
     if (typeof value === "string") options.limits = { ...options.limits, [field]: value };
@@ -198,7 +203,7 @@ export async function run(argv: readonly string[], io: Io = consoleIo): Promise<
       io.out(USAGE);
       return 0;
     }
-    config = loadNetworkConfig(options.config, { host: options.host, limits: options.limits });
+    config = loadNetworkConfig(options.config, { host: options.host, limits: options.limits, maxTokenAge: options.maxTokenAge });
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`Error: ${error.message}\n\n${USAGE}`);
@@ -211,7 +216,10 @@ export async function run(argv: readonly string[], io: Io = consoleIo): Promise<
     throw error;
   }
   try {
-    const network = await startPrivacyNetwork(config, { onPrivateTransaction: entryPrinter(printAfterTurn(io.out)) });
+    const network = await startPrivacyNetwork(config, {
+      onPrivateTransaction: entryPrinter(printAfterTurn(io.out)),
+      onWarning: (line) => io.err(`Warning: ${line}`),
+    });
     io.out(formatBanner(config, network));
     return network;
   } catch (error) {

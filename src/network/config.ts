@@ -52,6 +52,8 @@ export type LimitField = keyof typeof LIMITS;
 const TOP_LEVEL_FIELDS = ["chainId", "blockTime", "host", "groupGenesis", "accessRules", "accounts", "nodes", ...Object.keys(LIMITS)];
 const NODE_FIELDS = ["name", "rpcPort", "enclaveKeys", "multiTenancy", "jwt"];
 const JWT_FIELDS = ["publicKeyFile", "algorithm", "maxTokenAge"];
+/** The longest jwt.maxTokenAge, in seconds (a year). */
+const MAX_TOKEN_AGE = 31_536_000;
 const GENESIS_ACCOUNT_FIELDS = ["balance", "code", "storage"];
 const CUSTOM_GENESIS_FIELDS = ["file", "custom"];
 
@@ -76,6 +78,8 @@ export interface ConfigOptions {
   host?: string;
   /** Override the file's limits, as the flags' text (`--private-timeout-ms 20000`). */
   limits?: Partial<Record<LimitField, string>>;
+  /** Sets jwt.maxTokenAge on every multi-tenancy node, as the flag's text (`--max-token-age 300`). */
+  maxTokenAge?: string;
   /** Names the config in error messages, usually the file name. */
   source?: string;
 }
@@ -84,7 +88,10 @@ export interface ConfigOptions {
  * Reads and validates a JSON config file (relative paths resolve against its folder).
  * Without a file, returns the default network. Throws NetworkConfigError on anything wrong.
  */
-export function loadNetworkConfig(file?: string, options: Pick<ConfigOptions, "host" | "limits"> = {}): NetworkConfig {
+export function loadNetworkConfig(
+  file?: string,
+  options: Pick<ConfigOptions, "host" | "limits" | "maxTokenAge"> = {},
+): NetworkConfig {
   if (file === undefined) return parseNetworkConfig({}, options);
   const text = readConfigFile(file);
   let json: unknown;
@@ -99,7 +106,9 @@ export function loadNetworkConfig(file?: string, options: Pick<ConfigOptions, "h
 /** Validates a parsed config object and fills in every default. Throws NetworkConfigError. */
 export function parseNetworkConfig(json: unknown, options: ConfigOptions = {}): NetworkConfig {
   const reader = new ConfigReader(options.baseDir ?? process.cwd(), options.source);
-  return reader.network(json, options.host, options.limits ?? {});
+  const config = reader.network(json, options.host, options.limits ?? {});
+  if (options.maxTokenAge !== undefined) reader.setMaxTokenAge(config, options.maxTokenAge);
+  return config;
 }
 
 function readConfigFile(file: string): string {
@@ -149,6 +158,15 @@ class ConfigReader {
       if (flagValue !== undefined) config[field] = this.integer(/^[0-9]+$/.test(flagValue) ? Number(flagValue) : flagValue, flag, min, max);
     }
     return config;
+  }
+
+  /** The --max-token-age flag: every multi-tenancy node's jwt.maxTokenAge; a flag no node would use is refused. */
+  setMaxTokenAge(config: NetworkConfig, text: string): void {
+    const flag = "--max-token-age";
+    const seconds = this.integer(/^[0-9]+$/.test(text) ? Number(text) : text, flag, 1, MAX_TOKEN_AGE);
+    const jwts = config.nodes.flatMap((node) => (node.jwt === undefined ? [] : [node.jwt]));
+    if (jwts.length === 0) this.fail(flag, "applies to multi-tenancy nodes, and no node has multiTenancy: true; remove the flag");
+    for (const jwt of jwts) jwt.maxTokenAge = seconds;
   }
 
   private fail(field: string, problem: string): never {
@@ -316,7 +334,7 @@ class ConfigReader {
     const publicKeyPem = this.readFile(raw.publicKeyFile, keyField);
     this.checkPublicKey(publicKeyPem, algorithm as JwtAlgorithm, keyField);
     const jwt: JwtConfig = { publicKeyPem, algorithm: algorithm as JwtAlgorithm };
-    if (raw.maxTokenAge !== undefined) jwt.maxTokenAge = this.integer(raw.maxTokenAge, `${field}.maxTokenAge`, 1, 31_536_000);
+    if (raw.maxTokenAge !== undefined) jwt.maxTokenAge = this.integer(raw.maxTokenAge, `${field}.maxTokenAge`, 1, MAX_TOKEN_AGE);
     return jwt;
   }
 

@@ -57,6 +57,8 @@ export interface PrivacyNetwork {
 export interface StartOptions {
   /** Called once per private transaction per node that processed it (the CLI prints these). */
   onPrivateTransaction?: (entry: PrivateTransactionEntry) => void;
+  /** Where the nodes' warnings go, such as a token whose exp is in milliseconds (default: stderr). */
+  onWarning?: (line: string) => void;
 }
 
 /** Starts the network: one public chain, then one enclave, private state and HTTP server per node. */
@@ -88,7 +90,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   };
   const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));
   const afterBlockHooks = config.nodes.flatMap((nodeConfig, i) =>
-    nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i]), chain, { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules)] : [],
+    nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i]), chain, { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules, options.onWarning)] : [],
   );
   const servers: http.Server[] = [];
   let timer: NodeJS.Timeout | undefined;

@@ -3,11 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { computeAddress } from "ethers";
+import { SignJWT, exportSPKI, generateKeyPair } from "jose";
 import { USAGE, UsageError, entryPrinter, formatEntry, methodName, parseArgs, printAfterTurn, run } from "../../src/network/cli";
 import type { PrivacyNetwork, PrivateTransactionEntry } from "../../src/network";
 import { DEFAULT_NODES } from "../../src/network/defaults";
 import { KEY1, KEY2, SIGNER1, addData, createGroup, lockData } from "./helpers/group";
-import { call } from "./helpers/rpc";
+import { call, post } from "./helpers/rpc";
 
 function recorder(): { out: string[]; err: string[]; io: { out(line: string): void; err(line: string): void } } {
   const out: string[] = [];
@@ -57,6 +58,11 @@ describe("fpg-node command line", function () {
         limits: { privateGasCap: "60000000", privateTimeoutMs: "250", maxExpensivePerBatch: "x" },
       });
       expect(() => parseArgs(["--private-timeout-ms"])).to.throw(UsageError, "--private-timeout-ms needs a value");
+    });
+
+    it("reads --max-token-age as text for the config reader to check", function () {
+      expect(parseArgs(["--max-token-age=300"])).to.deep.equal({ help: false, maxTokenAge: "300" });
+      expect(() => parseArgs(["--max-token-age"])).to.throw(UsageError, "--max-token-age needs a value");
     });
 
     it("refuses unknown arguments and flags without a value", function () {
@@ -136,6 +142,38 @@ describe("fpg-node command line", function () {
       expect(out).to.deep.equal([]);
       expect(err).to.have.length(1);
       expect(err[0]).to.match(/^Error in configuration: .*: --private-timeout-ms: must be an integer from 10 to 3600000, got "5s"$/);
+    });
+
+    it("--max-token-age reaches a multi-tenancy node over HTTP; a millisecond exp is warned of once, for a batch and every later request", async function () {
+      const { privateKey, publicKey } = await generateKeyPair("RS256");
+      const file = freePortConfig();
+      fs.writeFileSync(path.join(path.dirname(file), "jwt.pem"), await exportSPKI(publicKey));
+      const tenancyNode = { name: "t", rpcPort: 0, enclaveKeys: [KEY1], multiTenancy: true, jwt: { publicKeyFile: "jwt.pem" } };
+      fs.writeFileSync(file, JSON.stringify({ nodes: [tenancyNode] }));
+      const { err, io } = recorder();
+      const outcome = await run(["--config", file, "--max-token-age", "60"], io);
+      if (typeof outcome === "number") expect.fail(`run exited ${outcome}: ${err.join("\n")}`);
+      try {
+        const sign = (claims: Record<string, unknown>) =>
+          new SignJWT({ permissions: ["*:*"], ...claims }).setProtectedHeader({ alg: "RS256" }).sign(privateKey);
+        const send = async (jwt: string, count = 1) => {
+          const items = Array.from({ length: count }, (_, id) => ({ jsonrpc: "2.0", id, method: "eth_chainId", params: [] }));
+          const body = JSON.stringify(count === 1 ? items[0] : items);
+          return post(outcome.nodes[0].url, body, { authorization: `Bearer ${jwt}` });
+        };
+        const now = Math.floor(Date.now() / 1000);
+        expect((await send(await sign({ exp: now + 3600 }))).status, "no iat").to.equal(401);
+        expect((await send(await sign({ exp: now + 3600, iat: now - 120 }))).status, "iat too old").to.equal(401);
+        const inMilliseconds = await sign({ exp: Date.now() + 3_600_000, iat: now });
+        const batch = await send(inMilliseconds, 5);
+        expect((batch.json as { result: string }[]).map((item) => item.result)).to.deep.equal(Array(5).fill("0x539"));
+        for (let i = 0; i < 2; i++) expect((await send(inMilliseconds)).status).to.equal(200);
+        // The node warns when it verifies the token: once for the batch and the requests after it.
+        expect(err).to.have.length(1);
+        expect(err[0]).to.match(/^Warning: t: a tenant's token has exp \d+, a time in milliseconds/);
+      } finally {
+        await outcome.stop();
+      }
     });
 
     it("a port in use prints one message and exits 1", async function () {

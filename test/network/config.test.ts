@@ -189,6 +189,17 @@ describe("network config", function () {
       expectConfigError(() => withAge("1h"), "nodes[0].jwt.maxTokenAge", /integer from 1/);
     });
 
+    it("the --max-token-age flag sets every multi-tenancy node's jwt.maxTokenAge, and is refused where no node would use it", function () {
+      const ws = workspace();
+      ws.write("rsa.pem", RSA_PEM);
+      const jwt = { publicKeyFile: "rsa.pem", maxTokenAge: 3600 };
+      const nodes = [node({ multiTenancy: true, jwt }), node({ name: "plain", enclaveKeys: [KEY_B] })];
+      const config = parseNetworkConfig({ nodes }, { baseDir: ws.dir, maxTokenAge: "60" });
+      expect(config.nodes.map((each) => each.jwt?.maxTokenAge)).to.deep.equal([60, undefined]);
+      expectConfigError(() => parseNetworkConfig({ nodes }, { baseDir: ws.dir, maxTokenAge: "1h" }), "--max-token-age", /integer from 1 to 31536000, got "1h"/);
+      expectConfigError(() => parseNetworkConfig({}, { maxTokenAge: "60" }), "--max-token-age", /no node has multiTenancy: true/);
+    });
+
     it("two nodes may both ask for a free port (0)", function () {
       const config = parseNetworkConfig({ nodes: [node(), node({ name: "beta", enclaveKeys: [KEY_B] })] });
       expect(config.nodes.map((n) => n.rpcPort)).to.deep.equal([0, 0]);

@@ -29,8 +29,9 @@ export function enableMultiTenancy(
   chain: PublicChain,
   nodeConfig: NodeConfig & { jwt: JwtConfig },
   rules: AccessRules,
+  warn: (line: string) => void = (line) => console.error(line),
 ): (blockNumber: number) => void {
-  const verifier = new TokenVerifier(nodeConfig.jwt, (message) => console.error(`${nodeConfig.name}: ${message}`));
+  const verifier = new TokenVerifier(nodeConfig.jwt, (message) => warn(`${nodeConfig.name}: ${message}`));
   const access = new TenantAccess(rules, {
     membershipHistory: (groupId) => node.membershipHistory(groupId),
     headBlockNumber: () => node.headBlockNumber(),
