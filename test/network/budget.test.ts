@@ -7,17 +7,18 @@ import { call, post, rpc, rpcError } from "./helpers/rpc";
 
 type Network = Awaited<ReturnType<typeof startTestNetwork>>;
 
-/** Creation code that deploys `runtime` (at most 32 bytes): PUSHn runtime, MSTORE at 0, RETURN its last n bytes. */
+/** Creation code that deploys `runtime`: PUSH2 size, PUSH1 12, PUSH0, CODECOPY, PUSH2 size, PUSH0, RETURN, then the runtime. */
 function deploying(runtime: string): string {
-  const size = runtime.length / 2;
-  const hex = (n: number) => n.toString(16).padStart(2, "0");
-  return "0x" + hex(0x5f + size) + runtime + "5f52" + "60" + hex(size) + "60" + hex(32 - size) + "f3";
+  const size = (runtime.length / 2).toString(16).padStart(4, "0");
+  return "0x61" + size + "600c5f3961" + size + "5ff3" + runtime;
 }
 
 /** JUMPDEST PUSH1 0 JUMP: an endless loop, the ordinary mistake. */
 const LOOP = deploying("5b600056");
 /** Counts the first calldata word down to 0, 26 gas a round: CALLDATALOAD(0) JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH1 2 JUMPI STOP. */
 const BURNER = deploying("5f355b600190038060025700");
+/** No loop and no call: 150 × (PUSH3 8 MB, PUSH0, KECCAK256, POP), each hash a large share of a second. */
+const HASHER = deploying("628000005f2050".repeat(150) + "00");
 const rounds = (n: number) => "0x" + n.toString(16).padStart(64, "0");
 
 /** Deploys private contracts from node 1 into a new group of nodes 1 and 2; returns the group and their addresses. */
@@ -69,7 +70,7 @@ describe("network: an endless private call cannot freeze the network", function 
     const BUDGET_MS = 3000;
     let network: Network;
     let url1: string, url2: string;
-    let groupId: string, loop: string, burner: string;
+    let groupId: string, loop: string, burner: string, hasher: string;
 
     before(async function () {
       network = await startTestNetwork((config) => {
@@ -77,7 +78,7 @@ describe("network: an endless private call cannot freeze the network", function 
         config.privateGasCap = 10 ** 12;
       });
       [url1, url2] = network.nodes.map((node) => node.url);
-      ({ groupId, addresses: [loop, burner] } = await groupWith(url1, LOOP, BURNER));
+      ({ groupId, addresses: [loop, burner, hasher] } = await groupWith(url1, LOOP, BURNER, HASHER));
     });
     after(async () => network.stop());
 
@@ -100,6 +101,22 @@ describe("network: an endless private call cannot freeze the network", function 
         () => logged(async () => void (await rpc(url1, "priv_call", [groupId, { to: loop, data: "0x" }, "latest"]))),
         () => call(url2, "eth_blockNumber"),
       );
+    });
+
+    it("ends straight-line code of large KECCAK256s (no jump, no call) at the budget too, answering another node meanwhile", async function () {
+      let error: Awaited<ReturnType<typeof rpcError>> | undefined;
+      let took = 0;
+      await probeDuring(
+        () =>
+          logged(async () => {
+            const started = performance.now();
+            error = await rpcError(url1, "priv_call", [groupId, { to: hasher, data: "0x" }, "latest"]);
+            took = performance.now() - started;
+          }),
+        () => call(url2, "eth_blockNumber"),
+      );
+      expect(error).to.deep.include({ code: -32603, message: "Timeout expired" });
+      expect(took).to.be.within(BUDGET_MS - 100, BUDGET_MS + 3000);
     });
 
     it("fails a private transaction that hits the budget as out of gas (status 0x0); the group goes on", async function () {

@@ -35,8 +35,6 @@ export const DEFAULT_EXECUTION_LIMITS: ExecutionLimits = { gasCap: BigInt(BLOCK_
 
 /** Until the budget runs out, the EVM hands the event loop back this often, so other requests are served meanwhile. */
 const YIELD_EVERY_MS = 10;
-/** Jumps and calls between two looks at the clock: reading it on each would cost more than the loop body. */
-const TICKS_PER_CHECK = 256;
 
 export const PRIVATE_HARDFORK = Hardfork.Prague;
 
@@ -50,10 +48,13 @@ type Frame = { interpreter: unknown };
 /** The opcodes that read the block a call runs in (BLOCKHASH, COINBASE, TIMESTAMP, NUMBER, PREVRANDAO, GASLIMIT, BASEFEE, BLOBBASEFEE). */
 const BLOCK_OPCODES = [0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x48, 0x4a];
 /**
- * Every long execution passes through one of these: a loop needs JUMP or JUMPI, and code without loops
- * runs long only through many CALLs or CREATEs (JUMP, JUMPI, CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL).
+ * Every long execution passes through one of these, each of which reads the clock: a loop needs JUMP or
+ * JUMPI, and code without loops runs long only through many CALLs or CREATEs or KECCAK256s of large
+ * memory, the one opcode whose time per gas is high enough for a few to take seconds (KECCAK256, JUMP,
+ * JUMPI, CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL). A clock read costs far less than a
+ * loop round, so a few costly rounds cannot run between two reads.
  */
-const TICK_OPCODES = [0x56, 0x57, 0xf0, 0xf1, 0xf2, 0xf4, 0xf5, 0xfa];
+const TICK_OPCODES = [0x20, 0x56, 0x57, 0xf0, 0xf1, 0xf2, 0xf4, 0xf5, 0xfa];
 
 /**
  * An EVM whose top-level CREATE uses Besu's private address, keccak(RLP([sender, nonce, groupId])), and
@@ -67,7 +68,6 @@ class PrivateEVM extends EVM {
   /** When the running call must stop and when it last let the event loop run (performance.now() times). */
   private deadline = Infinity;
   private lastYield = 0;
-  private ticks = 0;
 
   constructor(options: ConstructorParameters<typeof EVM>[0]) {
     super(options);
@@ -88,9 +88,8 @@ class PrivateEVM extends EVM {
       const info = entry.opcodeInfo;
       entry.opcodeInfo = new (info.constructor as new (fields: typeof info) => typeof info)({ ...info, isAsync: true });
       entry.opHandler = ((frame: Frame, common: Common) => {
-        const evm = runningEvm(frame);
-        if (evm.timedOut || ++evm.ticks % TICKS_PER_CHECK === 0) return evm.checkBudget().then(() => original(frame, common));
-        return original(frame, common);
+        const pause = runningEvm(frame).checkBudget();
+        return pause === undefined ? original(frame, common) : pause.then(() => original(frame, common));
       }) as typeof entry.opHandler;
     }
   }
@@ -99,25 +98,25 @@ class PrivateEVM extends EVM {
   startBudget(timeoutMs: number): void {
     this.lastYield = performance.now();
     this.deadline = this.lastYield + timeoutMs;
-    this.ticks = 0;
     this.timedOut = false;
   }
 
   /**
    * Past the deadline, halts the frame as out of gas (and every frame above it at its next tick); before,
-   * lets the event loop run if the EVM has held it for a while: the interpreter otherwise awaits only
-   * settled promises, which never let a request in.
+   * returns a pause that lets the event loop run if the EVM has held it for a while: the interpreter
+   * otherwise awaits only settled promises, which never let a request in. Most ticks need no pause and
+   * get none, so they cost a clock read and no promise.
    */
-  private async checkBudget(): Promise<void> {
+  private checkBudget(): Promise<void> | undefined {
     const now = performance.now();
     if (this.timedOut || now >= this.deadline) {
       this.timedOut = true;
       throw new EVMError(EVMError.errorMessages.OUT_OF_GAS);
     }
-    if (now - this.lastYield >= YIELD_EVERY_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
+    if (now - this.lastYield < YIELD_EVERY_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       this.lastYield = performance.now();
-    }
+    });
   }
 
   protected override async _generateAddress(message: Parameters<EVM["_generateAddress"]>[0]): Promise<Address> {
