@@ -17,10 +17,10 @@ import { ROOT } from "./lib/sources";
 import { startPrivacyNetwork } from "../src/network/index";
 import { runConformance } from "./conformance-web3js-quorum";
 import { SigningKey, Wallet } from "ethers";
-import { PrivateTransaction } from "../src/besu/transaction";
+import { PrivateTransaction } from "../src/core/codec";
 import { GROUP_PROXY_ADDRESS as PROXY } from "../src/core/constants";
-import { generatePrivacyGroupId } from "../src/ids";
-import { tesseraKeyToBytes } from "../src/keys";
+import { generatePrivacyGroupId } from "../src/core/ids";
+import { tesseraKeyToBytes } from "../src/core/keys";
 import { privateContractAddress } from "../src/network/state/node";
 import { FlexiblePrivacyGroupManagement__factory } from "../src/typechain";
 

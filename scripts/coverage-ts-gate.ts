@@ -17,13 +17,16 @@ const DEFAULT_FLOOR: Floor = FULL;
 /** Per file, in percent; every floor under 100 says which lines are left and why (docs/security.md too). */
 const FLOORS: Record<string, Floor> = {
   // The multi-tenancy access rules: every line and branch.
-  "src/access.ts": FULL,
+  "src/core/access.ts": FULL,
   // `error instanceof Error ? error.message : "bad key"`, four times: what a non-Error throw would say.
   // The key parsers only throw Errors, so the right-hand sides cannot run.
-  "src/history.ts": { lines: 100, branches: 95, functions: 100, statements: 100 },
+  "src/core/history.ts": { lines: 100, branches: 95, functions: 100, statements: 100 },
   // `if (receipt === null)`: a private transaction that Besu drops has no receipt, but Hardhat's network
   // mines every transaction, so the SDK tests can not reach that branch.
   "src/client.ts": { lines: 100, branches: 98, functions: 100, statements: 100 },
+  // The private-transaction codec, measured by the client's tests (it was src/besu/transaction.ts, under
+  // that folder's floor): what is left is defensive decoding of fields a signed transaction always has.
+  "src/core/codec.ts": { lines: 98, branches: 94, functions: 98, statements: 98 },
   // TypeScript emits one getter per re-export; tests import the SDK's modules directly, so some getters
   // of the barrel never run. Every line runs.
   "src/index.ts": { lines: 100, branches: 100, functions: 80, statements: 100 },

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Interface, keccak256, toBeHex } from "ethers";
-import { type AllocLike, blobDifferences, describeDifference, shippedStorageWord } from "../src/blob";
+import { type AllocLike, blobDifferences, describeDifference, shippedStorageWord } from "../src/core/blob";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./lib/addresses";
 import { UserError } from "./lib/cli";
 import { displayPath, readJsonFile } from "./lib/genesis-file";

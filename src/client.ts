@@ -5,8 +5,8 @@ import {
   type FlexiblePrivacyGroupManagement,
   type FlexiblePrivacyGroupProxy,
 } from "./typechain";
-import { membershipHistoryFromLogs, type MembershipChange } from "./history";
-import { bytesToTesseraKey, tesseraKeyToBytes } from "./keys";
+import { membershipHistoryFromLogs, type MembershipChange } from "./core/history";
+import { bytesToTesseraKey, tesseraKeyToBytes } from "./core/keys";
 import { GROUP_PROXY_ADDRESS } from "./core/constants";
 
 

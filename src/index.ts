@@ -5,8 +5,8 @@ export {
   InvalidPrivacyGroupIdError,
   InvalidTesseraKeyError,
   InvalidMembershipHistoryError,
-} from "./errors";
-export { PRIVACY_GROUP_ID_BYTES, generatePrivacyGroupId, parsePrivacyGroupId } from "./ids";
+} from "./core/errors";
+export { PRIVACY_GROUP_ID_BYTES, generatePrivacyGroupId, parsePrivacyGroupId } from "./core/ids";
 export {
   TESSERA_KEY_LENGTHS,
   type Base64Decoding,
@@ -17,7 +17,7 @@ export {
   parseTesseraKey,
   tesseraKeyToBytes,
   bytesToTesseraKey,
-} from "./keys";
+} from "./core/keys";
 export {
   type MembershipChange,
   type MembershipChangeKind,
@@ -30,7 +30,7 @@ export {
   membershipHistory,
   historyByKey,
   membersAt,
-} from "./history";
+} from "./core/history";
 export {
   AccessRefusal,
   type AccessRequest,
@@ -41,7 +41,7 @@ export {
   membershipStatus,
   decideAccess,
   filtersToDrop,
-} from "./access";
+} from "./core/access";
 export { PrivacyGroupClient, GroupRevertError, AddMembersError, decodeGroupError } from "./client";
 export { GROUP_PROXY_ADDRESS } from "./core/constants";
 export * from "./besu";

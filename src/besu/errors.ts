@@ -1,4 +1,4 @@
-import { PrivacySdkError } from "../errors";
+import { PrivacySdkError } from "../core/errors";
 
 /**
  * Stable codes of the errors Besu's JSON-RPC returns for privacy methods, and of what can happen to a

@@ -4,9 +4,9 @@ import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types/f
 import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types/factories/contracts/proxy/FlexiblePrivacyGroupProxy__factory";
 import { AddMembersError } from "../client";
 import { GROUP_PROXY_ADDRESS } from "../core/constants";
-import { generatePrivacyGroupId, parsePrivacyGroupId } from "../ids";
-import { membershipEventsInterface, membershipHistoryFromLogs, type MembershipChange } from "../history";
-import { bytesToTesseraKey, tesseraKeyToBytes } from "../keys";
+import { generatePrivacyGroupId, parsePrivacyGroupId } from "../core/ids";
+import { membershipEventsInterface, membershipHistoryFromLogs, type MembershipChange } from "../core/history";
+import { bytesToTesseraKey, tesseraKeyToBytes } from "../core/keys";
 import { BesuErrorCode, PrivateTransactionFailedError } from "./errors";
 import type { PrivacyGroupInfo, PrivacyProvider, PrivateLogFilter, PrivateTransactionReceipt } from "./provider";
 import { PrivateGroupRunner, decodeRevert, getPrivateContractAddress } from "./runner";

@@ -4,7 +4,7 @@ export {
   PrivateTransactionError,
   type PrivateTransactionLike,
   type Restriction,
-} from "./transaction";
+} from "../core/codec";
 export {
   BesuErrorCode,
   BesuRpcError,

@@ -15,8 +15,8 @@ import {
   toQuantity,
 } from "ethers";
 import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./errors";
-import { PrivateTransaction } from "./transaction";
-import { isPrivacyMethod } from "../access";
+import { PrivateTransaction } from "../core/codec";
+import { isPrivacyMethod } from "../core/access";
 
 /** A JWT for Besu's multi-tenancy, or a function that returns a fresh one (called before every request). */
 export type JwtSource = string | (() => string | Promise<string>);

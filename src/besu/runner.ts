@@ -16,12 +16,12 @@ import {
   toQuantity,
   dataSlice,
 } from "ethers";
-import { SdkErrorCode } from "../errors";
-import { parsePrivacyGroupId } from "../ids";
+import { SdkErrorCode } from "../core/errors";
+import { parsePrivacyGroupId } from "../core/ids";
 import { PrivateTransactionRevertedError } from "./errors";
 import { PrivacyProvider, type PrivateTransactionReceipt } from "./provider";
 import type { PrivateSigner } from "./signer";
-import { PrivateTransactionError } from "./transaction";
+import { PrivateTransactionError } from "../core/codec";
 import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
 
 const MAX_TRACKED = 10_000;

@@ -1,7 +1,7 @@
 import { type BigNumberish, type BytesLike, type SignatureLike, SigningKey, computeAddress, getAddress } from "ethers";
-import { PrivacySdkError } from "../errors";
-import { parsePrivacyGroupId } from "../ids";
-import { parseTesseraKey } from "../keys";
+import { PrivacySdkError } from "../core/errors";
+import { parsePrivacyGroupId } from "../core/ids";
+import { parseTesseraKey } from "../core/keys";
 import {
   BesuErrorCode,
   NonceTooLowError,
@@ -11,7 +11,7 @@ import {
   PrivateTransactionRevertedError,
 } from "./errors";
 import type { PrivacyProvider, PrivateTransactionReceipt } from "./provider";
-import { PrivateTransaction } from "./transaction";
+import { PrivateTransaction } from "../core/codec";
 import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
 
 /** Anything that signs a 32-byte digest with secp256k1: a KMS, an HSM, a remote signer. */

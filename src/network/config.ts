@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { blobDifferences, describeDifference } from "../blob";
-import { parseTesseraKey } from "../keys";
+import { blobDifferences, describeDifference } from "../core/blob";
+import { parseTesseraKey } from "../core/keys";
 import { defaultNetworkConfig, packageGroupGenesis } from "./defaults";
 import { MAX_BATCH_SIZE } from "./rpc/http-server";
 import type {

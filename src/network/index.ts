@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from "node:net";
 import type http from "node:http";
-import { type MembershipChange, membershipHistoryFromLogs } from "../history";
+import { type MembershipChange, membershipHistoryFromLogs } from "../core/history";
 import { checkGroupGenesis } from "./config";
 import { defaultNetworkConfig } from "./defaults";
 import { EnclaveNetwork } from "./chain/enclave";

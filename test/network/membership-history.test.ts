@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { membershipHistoryFromLogs } from "../../src/history";
+import { membershipHistoryFromLogs } from "../../src/core/history";
 import { KEY1, KEY2, KEY3, PROXY, SIGNER1, addData, createGroup, lockData, receipt, removeData, sendPrivate } from "./helpers/group";
 import { startTestNetwork } from "./helpers/network";
 import { call } from "./helpers/rpc";

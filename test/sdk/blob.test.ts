@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import { type AllocLike, blobDifferences, describeDifference, shippedStorageWord } from "../../src/blob";
+import { type AllocLike, blobDifferences, describeDifference, shippedStorageWord } from "../../src/core/blob";
 import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
 
 const SHIPPED = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "genesis", "alloc.json"), "utf8")) as AllocLike;
@@ -9,7 +9,7 @@ const copy = (): Record<string, Record<string, unknown>> => JSON.parse(JSON.stri
 const key = (address: string) => Object.keys(SHIPPED).find((k) => k.toLowerCase().endsWith(address.slice(2)))!;
 const fields = (found: Record<string, unknown>) => blobDifferences(found, SHIPPED).map((d) => `${d.account.slice(-2)} ${d.field}`);
 
-describe("src/blob.ts: an alloc is the blob only in every account and field", function () {
+describe("src/core/blob.ts: an alloc is the blob only in every account and field", function () {
   it("finds no difference in the shipped alloc, with checksummed, lowercase or unprefixed keys and zero words", function () {
     expect(blobDifferences(copy(), SHIPPED)).to.deep.equal([]);
     const reKeyed: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { type Caller, DISABLED_PRIVACY_METHODS, type NetworkCore, PrivacyApi } from "./privacy-api";
 import { Errors, RpcError } from "./errors";
-import { isPrivacyMethod } from "../../access";
+import { isPrivacyMethod } from "../../core/access";
 
 /** One JSON-RPC request as a node sees it: where it becomes (method, params, caller, headers). */
 export interface RpcContext {

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { jwtVerify } from "jose";
-import { isPrivacyMethod } from "../../access";
+import { isPrivacyMethod } from "../../core/access";
 import { Errors, type RpcError } from "../rpc/errors";
 import type { JwtAlgorithm, JwtConfig } from "../types";
 

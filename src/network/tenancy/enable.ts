@@ -1,4 +1,4 @@
-import { isTesseraKey } from "../../keys";
+import { isTesseraKey } from "../../core/keys";
 import { TokenVerifier, authorizeCall } from "./auth";
 import type { NodeEndpoint, RpcContext } from "../rpc/endpoint";
 import type { Caller } from "../rpc/privacy-api";

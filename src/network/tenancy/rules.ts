@@ -1,5 +1,5 @@
-import { type OwnedFilter, decideAccess, filtersToDrop } from "../../access";
-import { type MembershipChange, membersAt } from "../../history";
+import { type OwnedFilter, decideAccess, filtersToDrop } from "../../core/access";
+import { type MembershipChange, membersAt } from "../../core/history";
 import { blockParam, groupIdParam } from "../rpc/params";
 import { type LogFilter, filterRange, parseLogFilter } from "../state/logs";
 import { Errors, RpcError } from "../rpc/errors";

@@ -1,7 +1,7 @@
 import { SigningKey, encodeRlp, type BytesLike } from "ethers";
-import { PrivateTransaction, type Restriction } from "../../../src/besu/transaction";
+import { PrivateTransaction, type Restriction } from "../../../src/core/codec";
 
-/** The fields of a private transaction a test signs; the encoding is the client's (src/besu/transaction.ts). */
+/** The fields of a private transaction a test signs; the encoding is the client's (src/core/codec.ts). */
 export interface TestPrivateTx {
   nonce: bigint | number;
   gasPrice?: bigint | number;
@@ -17,7 +17,7 @@ export interface TestPrivateTx {
   chainId?: bigint | number;
 }
 
-/** Signs with the client's codec (src/besu/transaction.ts), as Besu's PrivateTransaction signs. */
+/** Signs with the client's codec (src/core/codec.ts), as Besu's PrivateTransaction signs. */
 export function signPrivateTx(tx: TestPrivateTx, privateKey: string): string {
   const unsigned = PrivateTransaction.from({
     ...tx,

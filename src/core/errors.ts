@@ -13,7 +13,7 @@ export const SdkErrorCode = {
   AmbiguousOrder: "AMBIGUOUS_ORDER",
   DuplicatePosition: "DUPLICATE_POSITION",
   MalformedLog: "MALFORMED_LOG",
-  // Private transactions (src/besu/transaction.ts): each names one thing Besu would refuse.
+  // Private transactions (src/core/codec.ts): each names one thing Besu would refuse.
   MalformedTransaction: "MALFORMED_TRANSACTION",
   LeadingZero: "LEADING_ZERO",
   InvalidField: "INVALID_FIELD",

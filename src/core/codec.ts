@@ -16,9 +16,9 @@ import {
   toUtf8Bytes,
   toUtf8String,
 } from "ethers";
-import { PrivacySdkError, SdkErrorCode } from "../errors";
-import { parsePrivacyGroupId } from "../ids";
-import { bytesToTesseraKey, encodeBase64, parseTesseraKey } from "../keys";
+import { PrivacySdkError, SdkErrorCode } from "./errors";
+import { parsePrivacyGroupId } from "./ids";
+import { bytesToTesseraKey, encodeBase64, parseTesseraKey } from "./keys";
 
 export type Restriction = "restricted" | "unrestricted";
 

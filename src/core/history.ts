@@ -1,7 +1,7 @@
 import { EventFragment, Interface } from "ethers";
 import { InvalidMembershipHistoryError, SdkErrorCode } from "./errors";
 import { bytesToTesseraKey, describeType, parseTesseraKey } from "./keys";
-import { GROUP_ADDRESSES } from "./core/constants";
+import { GROUP_ADDRESSES } from "./constants";
 
 export type MembershipChangeKind = "added" | "removed";
 
