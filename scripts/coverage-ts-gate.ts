@@ -35,7 +35,7 @@ const FLOORS: Record<string, Floor> = {
 };
 
 /**
- * The client and the development network, measured by their HTTP tests (test/client, test/network):
+ * The client and the development network, measured by their HTTP tests (test/besu, test/network):
  * floors just under the lowest file of each folder when first gated (2026-11-26), so coverage can only
  * grow. What is left is mostly transport failures (a node that dies mid-request), the CLI's signal
  * handling, and defensive branches for answers a conforming node never gives.

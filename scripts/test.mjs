@@ -1,5 +1,5 @@
-// `npm test [-- <files and mocha options>]`: the suite at London (the blob's EVM), then the genesis and
-// management suites again at the newest hardfork Hardhat runs. Files given on the command line narrow
+// `npm test [-- <files and mocha options>]`: the suite at London (the blob's EVM), then the contract
+// suites (test/contracts/) again at the newest hardfork Hardhat runs. Files given on the command line narrow
 // both passes; the second pass runs only those of them that belong to it.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -9,13 +9,13 @@ import { URL, fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
 
-/** The suites whose contracts behaviour must not depend on the hardfork. */
+/** The suites whose contracts behaviour must not depend on the hardfork: every suite of test/contracts/. */
 function newestPassFiles() {
-  const management = fs
-    .readdirSync(path.join(ROOT, "test", "management"))
+  return fs
+    .readdirSync(path.join(ROOT, "test", "contracts"))
     .filter((name) => name.endsWith(".test.ts"))
-    .map((name) => path.join("test", "management", name));
-  return ["test/genesis.test.ts", ...management.sort()];
+    .map((name) => path.join("test", "contracts", name))
+    .sort();
 }
 
 function hardhatTest(args, env) {

@@ -22,7 +22,7 @@ export function coverageRunning(): boolean {
 
 /**
  * The alloc the genesis fixture injects: the blob built from the current source, exactly as
- * `npm run export` builds it (so an edited contract is tested before it is exported; test/genesis.test.ts
+ * `npm run export` builds it (so an edited contract is tested before it is exported; test/contracts/genesis.test.ts
  * says when genesis/ is behind). Under coverage, the same injection uses the instrumented build so that
  * coverage sees the genesis path.
  */

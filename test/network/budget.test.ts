@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { SignJWT, exportSPKI, generateKeyPair } from "jose";
-import { KEY1, KEY2, PROXY, SIGNER1, SIGNER2, addData, createGroup, receipt, sendPrivate } from "./helpers/group";
-import { startTestNetwork } from "./helpers/network";
-import { signPrivateTx } from "./helpers/private-tx";
-import { call, post, rpc, rpcError } from "./helpers/rpc";
+import { KEY1, KEY2, PROXY, SIGNER1, SIGNER2, addData, createGroup, receipt, sendPrivate } from "../helpers/network/group";
+import { startTestNetwork } from "../helpers/network/network";
+import { signPrivateTx } from "../helpers/network/private-tx";
+import { call, post, rpc, rpcError } from "../helpers/network/rpc";
 
 type Network = Awaited<ReturnType<typeof startTestNetwork>>;
 

@@ -7,8 +7,8 @@ import { SignJWT, exportSPKI, generateKeyPair } from "jose";
 import { USAGE, UsageError, entryPrinter, formatEntry, methodName, parseArgs, printAfterTurn, run } from "../../src/network/cli";
 import type { PrivacyNetwork, PrivateTransactionEntry } from "../../src/network";
 import { DEFAULT_NODES } from "../../src/network/defaults";
-import { KEY1, KEY2, SIGNER1, addData, createGroup, lockData } from "./helpers/group";
-import { call, post } from "./helpers/rpc";
+import { KEY1, KEY2, SIGNER1, addData, createGroup, lockData } from "../helpers/network/group";
+import { call, post } from "../helpers/network/rpc";
 
 function recorder(): { out: string[]; err: string[]; io: { out(line: string): void; err(line: string): void } } {
   const out: string[] = [];

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { call } from "./helpers/rpc";
-import { counter, counterCreationCode } from "./helpers/contracts";
-import { KEY1, KEY2, SIGNER1, SIGNER2, type PrivateReceipt, createGroup, randomSigner, receipt, sendPrivate } from "./helpers/group";
-import { startTestNetwork } from "./helpers/network";
+import { call } from "../helpers/network/rpc";
+import { counter, counterCreationCode } from "../helpers/network/contracts";
+import { KEY1, KEY2, SIGNER1, SIGNER2, type PrivateReceipt, createGroup, randomSigner, receipt, sendPrivate } from "../helpers/network/group";
+import { startTestNetwork } from "../helpers/network/network";
 
 type Network = Awaited<ReturnType<typeof startTestNetwork>>;
 

@@ -3,9 +3,9 @@ import { type CryptoKey, SignJWT, exportSPKI, generateKeyPair } from "jose";
 import { type PrivacyNetwork, startPrivacyNetwork } from "../../src/network";
 import { defaultNetworkConfig } from "../../src/network/defaults";
 import type { NetworkConfig } from "../../src/network/types";
-import { KEY1, KEY2, PROXY, SIGNER1, addData, createGroup, newGroupId, signFor } from "./helpers/group";
-import { startTestNetwork } from "./helpers/network";
-import { call, post, rpcError } from "./helpers/rpc";
+import { KEY1, KEY2, PROXY, SIGNER1, addData, createGroup, newGroupId, signFor } from "../helpers/network/group";
+import { startTestNetwork } from "../helpers/network/network";
+import { call, post, rpcError } from "../helpers/network/rpc";
 
 const address = (i: number) => "0x" + i.toString(16).padStart(40, "0");
 const topic = (i: number) => "0x" + i.toString(16).padStart(64, "0");

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { call, post } from "./helpers/rpc";
-import { KEY1, KEY2, SIGNER1, createGroup } from "./helpers/group";
-import { startTestNetwork } from "./helpers/network";
+import { call, post } from "../helpers/network/rpc";
+import { KEY1, KEY2, SIGNER1, createGroup } from "../helpers/network/group";
+import { startTestNetwork } from "../helpers/network/network";
 
 type Network = Awaited<ReturnType<typeof startTestNetwork>>;
 

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "chai";
-import { call } from "./helpers/rpc";
-import { counter, counterCreationCode } from "./helpers/contracts";
+import { call } from "../helpers/network/rpc";
+import { counter, counterCreationCode } from "../helpers/network/contracts";
 import {
   KEY1, KEY2, KEY3, PROXY, SIGNER1, SIGNER2,
   addData, createGroup, lockData, participants, receipt, removeData, sendMarker, sendPrivate, signFor, unlockData,
-} from "./helpers/group";
-import { startTestNetwork } from "./helpers/network";
+} from "../helpers/network/group";
+import { startTestNetwork } from "../helpers/network/network";
 
 type Network = Awaited<ReturnType<typeof startTestNetwork>>;
 

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { Signature, SigningKey, decodeRlp, keccak256 } from "ethers";
-import { call, post, rpc, rpcError } from "./helpers/rpc";
-import { encodeItems, signPrivateTx } from "./helpers/private-tx";
-import { KEY1, KEY2, PROXY, SIGNER1, addData, createGroup, lockData, newGroupId, receipt, signFor } from "./helpers/group";
-import { startTestNetwork } from "./helpers/network";
+import { call, post, rpc, rpcError } from "../helpers/network/rpc";
+import { encodeItems, signPrivateTx } from "../helpers/network/private-tx";
+import { KEY1, KEY2, PROXY, SIGNER1, addData, createGroup, lockData, newGroupId, receipt, signFor } from "../helpers/network/group";
+import { startTestNetwork } from "../helpers/network/network";
 
 type Network = Awaited<ReturnType<typeof startTestNetwork>>;
 

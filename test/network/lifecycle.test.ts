@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { getAddress, keccak256, encodeRlp, toBeArray } from "ethers";
-import { call } from "./helpers/rpc";
-import { counter, counterCreationCode, managementV2CreationCode } from "./helpers/contracts";
+import { call } from "../helpers/network/rpc";
+import { counter, counterCreationCode, managementV2CreationCode } from "../helpers/network/contracts";
 import {
   KEY1, KEY2, KEY3, PROXY, SIGNER1, SIGNER2,
   addData, createGroup, lockData, management, participants, receipt, removeData, sendPrivate,
-} from "./helpers/group";
-import { startTestNetwork } from "./helpers/network";
+} from "../helpers/network/group";
+import { startTestNetwork } from "../helpers/network/network";
 
 type Network = Awaited<ReturnType<typeof startTestNetwork>>;
 

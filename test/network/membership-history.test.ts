@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { membershipHistoryFromLogs } from "../../src/core/history";
-import { KEY1, KEY2, KEY3, PROXY, SIGNER1, addData, createGroup, lockData, receipt, removeData, sendPrivate } from "./helpers/group";
-import { startTestNetwork } from "./helpers/network";
-import { call } from "./helpers/rpc";
+import { KEY1, KEY2, KEY3, PROXY, SIGNER1, addData, createGroup, lockData, receipt, removeData, sendPrivate } from "../helpers/network/group";
+import { startTestNetwork } from "../helpers/network/network";
+import { call } from "../helpers/network/rpc";
 
 describe("network: a node's membership history of a group is built once per change, not per request", function () {
   it("answers the same history while the group is unchanged, and after a removal and a re-add matches a full rescan", async function () {

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { getAddress } from "ethers";
-import { call, rpc, rpcError } from "./helpers/rpc";
-import { counter, counterCreationCode } from "./helpers/contracts";
-import { KEY1, KEY2, KEY3, PROXY, SIGNER1, SIGNER2, SIGNER3, createGroup, lockData, receipt, sendPrivate } from "./helpers/group";
-import { startTestNetwork } from "./helpers/network";
+import { call, rpc, rpcError } from "../helpers/network/rpc";
+import { counter, counterCreationCode } from "../helpers/network/contracts";
+import { KEY1, KEY2, KEY3, PROXY, SIGNER1, SIGNER2, SIGNER3, createGroup, lockData, receipt, sendPrivate } from "../helpers/network/group";
+import { startTestNetwork } from "../helpers/network/network";
 
 type Network = Awaited<ReturnType<typeof startTestNetwork>>;
 type Log = { logIndex: string; blockNumber: string; blockHash: string; transactionHash: string; address: string; topics: string[]; data: string; removed: boolean };

@@ -4,9 +4,9 @@ import { type CryptoKey, SignJWT, type JWTPayload, exportSPKI, generateKeyPair }
 import { type PrivacyNetwork, startPrivacyNetwork } from "../../src/network";
 import { defaultNetworkConfig } from "../../src/network/defaults";
 import type { AccessRules, JwtAlgorithm } from "../../src/network/types";
-import { PROXY, SIGNER1, SIGNER2, addData, lockData, management, newGroupId, removeData } from "./helpers/group";
-import { signPrivateTx } from "./helpers/private-tx";
-import { post } from "./helpers/rpc";
+import { PROXY, SIGNER1, SIGNER2, addData, lockData, management, newGroupId, removeData } from "../helpers/network/group";
+import { signPrivateTx } from "../helpers/network/private-tx";
+import { post } from "../helpers/network/rpc";
 
 const tenant = (seed: number) => Buffer.alloc(32, seed).toString("base64");
 const ALICE = tenant(0xa1); // owns the group

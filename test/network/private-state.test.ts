@@ -3,7 +3,7 @@ import { AbiCoder } from "ethers";
 import { applyGroupGenesis, privateCommon } from "../../src/network/state/evm";
 import { EMPTY_TRIE_ROOT, PrivateGroup, Selectors, decodeKeyList, newPrivateStateContext } from "../../src/network/state/group";
 import { packageGroupGenesis } from "../../src/network/defaults";
-import { KEY1, KEY2, addData } from "./helpers/group";
+import { KEY1, KEY2, addData } from "../helpers/network/group";
 
 const block = { number: 1, timestamp: 1n, coinbase: "0x" + "11".repeat(20), gasLimit: 30_000_000n, mixHash: "0x" + "00".repeat(32) };
 

@@ -2,10 +2,10 @@ import net from "node:net";
 import { expect } from "chai";
 import { startPrivacyNetwork } from "../../src/network";
 import { defaultNetworkConfig } from "../../src/network/defaults";
-import { call } from "./helpers/rpc";
-import { KEY1, KEY2, SIGNER1, addData, newGroupId, PROXY } from "./helpers/group";
-import { signPrivateTx } from "./helpers/private-tx";
-import { startTestNetwork } from "./helpers/network";
+import { call } from "../helpers/network/rpc";
+import { KEY1, KEY2, SIGNER1, addData, newGroupId, PROXY } from "../helpers/network/group";
+import { signPrivateTx } from "../helpers/network/private-tx";
+import { startTestNetwork } from "../helpers/network/network";
 
 /** Resolves when something can listen on the port again. */
 function canListen(port: number): Promise<boolean> {

@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import { Wallet } from "ethers";
 import { BesuErrorCode, FlexiblePrivacyGroup, PrivacyProvider, PrivateSigner, UnauthorizedError } from "../../src";
 import { PrivateCounter__factory } from "../../typechain-types";
-import { KEY1, KEY2, rejection, startClientNetwork, type ClientNetwork } from "./network";
+import { KEY1, KEY2, rejection, startClientNetwork, type ClientNetwork } from "../helpers/client-network";
 
 const { privateKey: TOKEN_KEY, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
 const TENANT_B = Buffer.alloc(32, 0x5b).toString("base64"); // a second tenant on node 1's enclave

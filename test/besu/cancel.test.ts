@@ -10,7 +10,7 @@ import {
 } from "../../src";
 import { PrivateCounter__factory, type PrivateCounter } from "../../typechain-types";
 import { DEFAULT_NODES } from "../../src/network/defaults";
-import { KEY1, KEY2, rejection, startClientNetwork, type ClientNetwork } from "./network";
+import { KEY1, KEY2, rejection, startClientNetwork, type ClientNetwork } from "../helpers/client-network";
 
 const counterInterface = PrivateCounter__factory.createInterface();
 const INCREMENT = counterInterface.encodeFunctionData("increment");

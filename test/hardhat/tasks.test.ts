@@ -273,7 +273,7 @@ describe("the Hardhat tasks and their errors", function () {
 
   it("npm test -- <file> runs only that file, and names a file that does not exist", async function () {
     const node = process.execPath;
-    const one = await sh(`"${node}" scripts/test.mjs test/sdk/ids.test.ts`);
+    const one = await sh(`"${node}" scripts/test.mjs test/core/ids.test.ts`);
     expect(one.status, one.stderr).to.equal(0);
     expect(one.stdout).to.match(/^\s+\d+ passing/m);
     expect(one.stdout).to.not.contain("genesis injection");

@@ -9,7 +9,7 @@ import {
 } from "../../src";
 import { DEFAULT_NODES } from "../../src/network/defaults";
 import type { NetworkConfig } from "../../src/network/types";
-import { startTestNetwork } from "../network/helpers/network";
+import { startTestNetwork } from "./network/network";
 
 export const [KEY1, KEY2, KEY3] = DEFAULT_NODES.map((node) => node.enclaveKey);
 export const [WALLET1, WALLET2, WALLET3] = DEFAULT_NODES.map((node) => new Wallet(node.privateKey));

@@ -2,11 +2,11 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { compileForGenesis, currentBlob } from "../scripts/lib/build";
-import { readCommittedAlloc } from "../scripts/lib/genesis-file";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../scripts/lib/addresses";
-import { BLOB_CONTRACTS, readSource } from "../scripts/lib/sources";
-import { driftReport, writeGenesis } from "../scripts/export";
+import { compileForGenesis, currentBlob } from "../../scripts/lib/build";
+import { readCommittedAlloc } from "../../scripts/lib/genesis-file";
+import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
+import { BLOB_CONTRACTS, readSource } from "../../scripts/lib/sources";
+import { driftReport, writeGenesis } from "../../scripts/export";
 
 const MISFITS = "contracts/test/GenesisMisfits.sol";
 

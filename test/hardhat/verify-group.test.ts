@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
 import type { FlexiblePrivacyGroup } from "../../src";
 import { FlexiblePrivacyGroupManagementV2__factory } from "../../typechain-types";
-import { type ClientNetwork, createGroup, startClientNetwork } from "../client/network";
+import { type ClientNetwork, createGroup, startClientNetwork } from "../helpers/client-network";
 import { hardhat } from "../helpers/cli";
 import { coverageRunning } from "../helpers/fixtures";
 

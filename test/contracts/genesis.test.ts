@@ -4,12 +4,12 @@ import hre from "hardhat";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../scripts/lib/addresses";
-import { currentBlob } from "../scripts/lib/build";
-import { driftLine, genesisFiles, writeGenesis } from "../scripts/export";
+import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
+import { currentBlob } from "../../scripts/lib/build";
+import { driftLine, genesisFiles, writeGenesis } from "../../scripts/export";
 import type { Interface } from "ethers";
-import { IFlexiblePrivacyGroupManagement__factory, IGroupOwnership__factory } from "../typechain-types";
-import { coverageRunning, genesisFixture } from "./helpers/fixtures";
+import { IFlexiblePrivacyGroupManagement__factory, IGroupOwnership__factory } from "../../typechain-types";
+import { coverageRunning, genesisFixture } from "../helpers/fixtures";
 
 /** ERC-165 interface id: the XOR of the interface's function selectors. */
 function interfaceId(abi: Interface): string {

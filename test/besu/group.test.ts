@@ -16,7 +16,7 @@ import {
   PrivateCounter__factory,
   type PrivateCounter,
 } from "../../typechain-types";
-import { KEY1, KEY2, KEY3, WALLET1, WALLET2, startClientNetwork, type ClientNetwork, rejection } from "./network";
+import { KEY1, KEY2, KEY3, WALLET1, WALLET2, startClientNetwork, type ClientNetwork, rejection } from "../helpers/client-network";
 
 describe("client: a flexible group's whole life from three nodes, over HTTP", function () {
   let net: ClientNetwork;

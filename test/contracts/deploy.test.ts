@@ -2,17 +2,17 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import hre from "hardhat";
 import { type Interface, ZeroAddress, ZeroHash } from "ethers";
-import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../scripts/lib/keys";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
 import {
   FlexiblePrivacyGroupManagement__factory,
   FlexiblePrivacyGroupManagementV2__factory,
   FlexiblePrivacyGroupProxy__factory,
-} from "../typechain-types";
-import ManagementUpgradeModule from "../ignition/modules/ManagementUpgrade";
-import { DEPLOYED_KEYS, coverageRunning, deployedFixture } from "./helpers/fixtures";
-import { snapshot, stateChangingFunctions } from "./helpers/matrix";
-import { decodedEvents, expectParticipants, mined } from "./helpers/model";
-import { nextVersion } from "./helpers/version";
+} from "../../typechain-types";
+import ManagementUpgradeModule from "../../ignition/modules/ManagementUpgrade";
+import { DEPLOYED_KEYS, coverageRunning, deployedFixture } from "../helpers/fixtures";
+import { snapshot, stateChangingFunctions } from "../helpers/matrix";
+import { decodedEvents, expectParticipants, mined } from "../helpers/model";
+import { nextVersion } from "../helpers/version";
 
 const [a, b, c] = DEPLOYED_KEYS;
 const [d] = pseudoRandomKeys("deployed", 3, 1, NACL_KEY_LENGTH);

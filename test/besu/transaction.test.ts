@@ -8,7 +8,7 @@ import {
   SdkErrorCode,
   type PrivateTransactionLike,
 } from "../../src";
-import { BESU_DOCS_SIGNED_EXAMPLE, WEB3JS_QUORUM_FIXTURE } from "./fixtures";
+import { BESU_DOCS_SIGNED_EXAMPLE, WEB3JS_QUORUM_FIXTURE } from "../helpers/signed-examples";
 
 // web3js-quorum 22.4.0 is the oracle: its own class signs and serializes, we compare bytes.
 type OracleTransaction = {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { FlexiblePrivacyGroup } from "../../src";
 import { FlexiblePrivacyGroupProxy__factory, FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
 import { DEFAULT_NODES } from "../../src/network/defaults";
-import { KEY1, KEY2, KEY3, startClientNetwork, type ClientNetwork } from "./network";
+import { KEY1, KEY2, KEY3, startClientNetwork, type ClientNetwork } from "../helpers/client-network";
 
 // web3js-quorum's npm release (22.4.0) still encodes the bytes32[] ABI that Besu 22.10+ rejects. Its fix
 // (PR #58) changed only solidity/PrivacyProxy.json to the bytes[]/bytes ABI, so the test gives it that ABI.

@@ -14,7 +14,7 @@ import {
   MembershipImpostor__factory,
   PrivateCounter__factory,
 } from "../../typechain-types";
-import { KEY1, KEY2, KEY3, WALLET1, startClientNetwork, type ClientNetwork, rejection } from "./network";
+import { KEY1, KEY2, KEY3, WALLET1, startClientNetwork, type ClientNetwork, rejection } from "../helpers/client-network";
 
 const MANAGEMENT = "0x000000000000000000000000000000000000007b";
 const PROXY = "0x000000000000000000000000000000000000007c";

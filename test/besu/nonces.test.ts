@@ -3,7 +3,7 @@ import { Wallet } from "ethers";
 import { FlexiblePrivacyGroup, PrivateTransactionDroppedError, tesseraKeyToBytes, type PrivateSigner } from "../../src";
 import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
 import { PrivateCounter__factory, type PrivateCounter } from "../../typechain-types";
-import { KEY1, KEY2, KEY3, rejection, startClientNetwork, type ClientNetwork } from "./network";
+import { KEY1, KEY2, KEY3, rejection, startClientNetwork, type ClientNetwork } from "../helpers/client-network";
 
 const counterInterface = PrivateCounter__factory.createInterface();
 const INCREMENT = counterInterface.encodeFunctionData("increment");

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { startClientNetwork, type ClientNetwork } from "./network";
+import { startClientNetwork, type ClientNetwork } from "../helpers/client-network";
 
 const ROOT = path.join(__dirname, "..", "..");
 

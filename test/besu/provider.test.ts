@@ -19,7 +19,7 @@ import {
 } from "../../src";
 import { DEFAULT_NODES } from "../../src/network/defaults";
 import { PrivateCounter__factory, type PrivateCounter } from "../../typechain-types";
-import { KEY1, KEY2, KEY3, WALLET1, startClientNetwork, type ClientNetwork, rejection } from "./network";
+import { KEY1, KEY2, KEY3, WALLET1, startClientNetwork, type ClientNetwork, rejection } from "../helpers/client-network";
 
 const counterInterface = PrivateCounter__factory.createInterface();
 
