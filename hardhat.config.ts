@@ -2,13 +2,10 @@ import path from "node:path";
 import { subtask, type HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
-import { COMPILER_SETTINGS, SOLC_VERSION } from "./scripts/lib/compiler";
+import { COMPILER_SETTINGS, SOLC_VERSION } from "./src/hardhat/compiler";
 import { HardforkSettingError, hardforkUnderTest } from "./scripts/lib/hardfork";
-import "./tasks/bench";
-import "./tasks/export";
-import "./tasks/verify";
-import "./tasks/check-upgrade";
-import "./tasks/network";
+import "./scripts/bench-task";
+import "./src/hardhat";
 
 // Compilers are never downloaded: Hardhat runs the `solc` npm package's soljson.js,
 // pinned in package.json, for compile, test and coverage alike.

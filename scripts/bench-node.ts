@@ -13,7 +13,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { DEFAULT_NODES, defaultNetworkConfig } from "../src/network/defaults";
-import { ROOT } from "./lib/sources";
+import { PACKAGE_ROOT } from "../src/hardhat/sources";
 import { startPrivacyNetwork } from "../src/network/index";
 import { runConformance } from "./conformance-web3js-quorum";
 import { SigningKey, Wallet } from "ethers";
@@ -143,7 +143,7 @@ interface NodeProcess {
 }
 
 async function startNodeProcess(blockTime = 0): Promise<NodeProcess> {
-  const cli = path.join(ROOT, "dist", "src", "network", "cli.js");
+  const cli = path.join(PACKAGE_ROOT, "dist", "src", "network", "cli.js");
   if (!fs.existsSync(cli)) throw new Error("bench:node measures the built fpg-node: run `npm run build` first");
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "fpg-bench-"));
   const config = path.join(folder, "network.json");

@@ -2,7 +2,7 @@
  * Gas benchmark of the blob built from the current source (the export's build), by the method of the
  * Besu gas anchor: Hardhat network at London, the two runtime codes injected as Besu injects them,
  * pseudo-random keys, every call through the proxy. Prints the figures beside Besu 25.5.0's and the
- * goals, and writes snapshots/gas.json. The `fpg:bench` task (tasks/bench.ts) runs it:
+ * goals, and writes snapshots/gas.json. The `fpg:bench` task (scripts/bench-task.ts) runs it:
  *   npm run bench             measure, print, write the snapshot
  *   npm run bench -- --check  measure, print, fail when genesis/ is behind the source, a goal is short
  *                             or the snapshot differs
@@ -11,15 +11,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { ZeroAddress, type ContractTransactionResponse } from "ethers";
-import { injectAlloc } from "./lib/alloc";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./lib/addresses";
-import { makeAlloc, type GenesisAlloc } from "./lib/alloc";
-import { currentBlob } from "./lib/build";
-import { UserError } from "./lib/cli";
+import { injectAlloc } from "../src/hardhat/alloc";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../src/core/constants";
+import { makeAlloc, type GenesisAlloc } from "../src/hardhat/alloc";
+import { currentBlob } from "../src/hardhat/build";
+import { UserError } from "../src/hardhat/user-error";
 import { TARGET_HARDFORK } from "./lib/hardfork";
-import { driftLine, genesisFiles } from "./export";
-import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKeys } from "./lib/keys";
-import { ROOT, toLf } from "./lib/sources";
+import { driftLine, genesisFiles } from "../src/hardhat/export";
+import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKeys } from "../src/hardhat/trial-keys";
+import { PACKAGE_ROOT, toLf } from "../src/hardhat/sources";
 import { decodeGroupError } from "../src/client";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../typechain-types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -29,7 +29,7 @@ import type {} from "@nomicfoundation/hardhat-toolbox";
 /** The environment of the running `fpg:bench` task. */
 let hre: HardhatRuntimeEnvironment;
 
-const SNAPSHOT_FILE = path.join(ROOT, "snapshots", "gas.json");
+const SNAPSHOT_FILE = path.join(PACKAGE_ROOT, "snapshots", "gas.json");
 const MANAGEMENT_ABI = FlexiblePrivacyGroupManagement__factory.createInterface();
 const BESU_VIEW_GAS = 3_000_000;
 const UPGRADE_TARGET = "0x00000000000000000000000000000000000b1ab0";
@@ -58,7 +58,7 @@ const ANCHOR: Record<string, { besu: number; goal: number; atLeast?: true; plusF
 
 async function group() {
   const [signer] = await hre.ethers.getSigners();
-  return FlexiblePrivacyGroupManagement__factory.connect(PROXY_ADDRESS, signer);
+  return FlexiblePrivacyGroupManagement__factory.connect(GROUP_PROXY_ADDRESS, signer);
 }
 
 /** The blob the bench measures: built from the current source, as the export builds it. */
@@ -106,15 +106,15 @@ async function removeFirst(keys: string[]): Promise<number> {
 
 async function upgradeToFreshCopy(): Promise<number> {
   const [signer] = await hre.ethers.getSigners();
-  const code = await hre.ethers.provider.getCode(MANAGEMENT_ADDRESS);
+  const code = await hre.ethers.provider.getCode(GROUP_MANAGEMENT_ADDRESS);
   await hre.network.provider.send("hardhat_setCode", [UPGRADE_TARGET, code]);
-  return gasOf(FlexiblePrivacyGroupProxy__factory.connect(PROXY_ADDRESS, signer).upgradeTo(UPGRADE_TARGET));
+  return gasOf(FlexiblePrivacyGroupProxy__factory.connect(GROUP_PROXY_ADDRESS, signer).upgradeTo(UPGRADE_TARGET));
 }
 
 /** Besu's membership read: getParticipants() through the proxy, from address(0). */
 const BESU_READ = {
   from: ZeroAddress,
-  to: PROXY_ADDRESS,
+  to: GROUP_PROXY_ADDRESS,
   data: MANAGEMENT_ABI.encodeFunctionData("getParticipants"),
 };
 
@@ -174,7 +174,7 @@ async function addGas(label: string, count: number, keyLength: number): Promise<
   ]);
   const [signer] = await hre.ethers.getSigners();
   try {
-    return Number(await hre.ethers.provider.estimateGas({ from: signer.address, to: PROXY_ADDRESS, data }));
+    return Number(await hre.ethers.provider.estimateGas({ from: signer.address, to: GROUP_PROXY_ADDRESS, data }));
   } catch {
     return Infinity;
   }
@@ -333,5 +333,5 @@ export async function bench(env: HardhatRuntimeEnvironment, { check }: { check: 
   }
   fs.mkdirSync(path.dirname(SNAPSHOT_FILE), { recursive: true });
   fs.writeFileSync(SNAPSHOT_FILE, snapshot);
-  console.log(`wrote ${path.relative(ROOT, SNAPSHOT_FILE)}`);
+  console.log(`wrote ${path.relative(PACKAGE_ROOT, SNAPSHOT_FILE)}`);
 }

@@ -3,7 +3,9 @@
 //   (a) plain TypeScript (node16 resolution, skipLibCheck false) on another ethers 6.x, using the SDK,
 //       the typed bindings, the genesis files and the ABI JSON (examples/consumer/);
 //   (b) a Hardhat project that imports the interfaces and compiles them with solc 0.8.28 from the npm
-//       `solc` package (examples/hardhat-consumer/).
+//       `solc` package, loads the package's Hardhat tasks (flexible-privacy-groups/hardhat) and runs the
+//       release tasks: fpg:export into a new folder (with the package's own pinned solc), fpg:verify on
+//       the shipped and the exported alloc (examples/hardhat-consumer/).
 // FPG_DIST_DIR points the "is it built?" check elsewhere (the tests use it); --keep keeps the projects.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -16,6 +18,9 @@ const DIST = process.env.FPG_DIST_DIR ?? path.join(ROOT, "dist");
 const CONSUMER_ETHERS = "6.13"; // another ethers 6.x than the repository's devDependency
 const OLDER_SOLC = "0.8.28";
 const HARDHAT = "2.29.1";
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+/** The optional peers the release tasks load, at the versions this repository tests. */
+const TASK_PEERS = ["@openzeppelin/upgrades-core", "diff"].map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
 
 /** A refusal; thrown, so that the temporary projects are removed on the way out. */
 class CheckFailure extends Error {}
@@ -93,6 +98,7 @@ function checkContents(files) {
     "dist/src/typechain.d.ts",
     "dist/abi/FlexiblePrivacyGroupManagement.json",
     "dist/abi/IFlexiblePrivacyGroupManagement.json",
+    "dist/src/hardhat/index.js",
     "genesis/alloc.json",
     "genesis/manifest.json",
     "contracts/interfaces/IFlexiblePrivacyGroupManagement.sol",
@@ -134,11 +140,21 @@ function checkTypeScriptConsumer(work, tarball) {
 function checkHardhatConsumer(work, tarball) {
   const dir = path.join(work, "hardhat-consumer");
   project(dir, "hardhat-consumer");
-  npmInstall(dir, [tarball, `hardhat@${HARDHAT}`, `solc@${OLDER_SOLC}`]);
-  run(process.execPath, [path.join("node_modules", "hardhat", "internal", "cli", "bootstrap.js"), "compile", "--quiet"], dir);
+  npmInstall(dir, [tarball, `hardhat@${HARDHAT}`, `solc@${OLDER_SOLC}`, ...TASK_PEERS]);
+  const hardhat = (...args) => run(process.execPath, [path.join("node_modules", "hardhat", "internal", "cli", "bootstrap.js"), ...args], dir);
+  hardhat("compile", "--quiet");
   const artifact = path.join(dir, "artifacts", "contracts", "GroupReader.sol", "GroupReader.json");
   if (!fs.existsSync(artifact)) fail(`the Hardhat project compiled, but ${artifact} is missing`);
   console.log(`  ok: a Hardhat project on solc ${OLDER_SOLC} imports and compiles the interfaces`);
+
+  const help = hardhat("help");
+  const missing = ["fpg:export", "fpg:verify", "fpg:check-upgrade", "privacy-node"].filter((name) => !help.includes(name));
+  if (missing.length > 0) fail(`flexible-privacy-groups/hardhat did not add ${missing.join(", ")} to the project's tasks:\n${help}`);
+  hardhat("fpg:verify", path.join("node_modules", "flexible-privacy-groups", "genesis", "alloc.json"));
+  hardhat("fpg:export", "--out", "exported");
+  hardhat("fpg:verify", path.join("exported", "alloc.json"));
+  hardhat("fpg:export", "--check", "--out", "exported");
+  console.log("  ok: the package's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
 }
 
 function main() {

@@ -4,13 +4,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT } from "./lib/sources";
+import { PACKAGE_ROOT } from "../src/hardhat/sources";
 
 const METRICS = ["statements", "branches", "functions", "lines"] as const;
 type Summary = Record<string, Record<(typeof METRICS)[number], { total: number; covered: number; pct: number }>>;
 
 function main(): number {
-  const file = path.join(ROOT, "coverage", "coverage-summary.json");
+  const file = path.join(PACKAGE_ROOT, "coverage", "coverage-summary.json");
   if (!fs.existsSync(file)) {
     console.error("coverage gate: coverage/coverage-summary.json is missing; run `hardhat coverage` first");
     return 1;
@@ -25,7 +25,7 @@ function main(): number {
   for (const name of files) {
     for (const metric of METRICS) {
       const { covered, total } = summary[name][metric];
-      if (covered < total) short.push(`${path.relative(ROOT, name)}: ${metric} ${covered}/${total}`);
+      if (covered < total) short.push(`${path.relative(PACKAGE_ROOT, name)}: ${metric} ${covered}/${total}`);
     }
   }
   if (short.length > 0) {

@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT } from "./lib/sources";
+import { PACKAGE_ROOT } from "../src/hardhat/sources";
 
 const METRICS = ["lines", "branches", "functions", "statements"] as const;
 type Metric = (typeof METRICS)[number];
@@ -51,7 +51,7 @@ function floorOf(file: string): Floor {
 }
 
 function main(): number {
-  const file = path.join(ROOT, "coverage", "ts", "coverage-summary.json");
+  const file = path.join(PACKAGE_ROOT, "coverage", "ts", "coverage-summary.json");
   if (!fs.existsSync(file)) {
     console.error("coverage:ts gate: coverage/ts/coverage-summary.json is missing; run `npm run coverage:ts`");
     return 1;
@@ -64,7 +64,7 @@ function main(): number {
   }
   const short: string[] = [];
   for (const name of files) {
-    const relative = path.relative(ROOT, name).split(path.sep).join("/");
+    const relative = path.relative(PACKAGE_ROOT, name).split(path.sep).join("/");
     const floor = floorOf(relative);
     for (const metric of METRICS) {
       const { pct, covered, total } = summary[name][metric];
@@ -72,7 +72,7 @@ function main(): number {
     }
   }
   for (const name of Object.keys(FLOORS)) {
-    if (!files.some((f) => path.relative(ROOT, f).split(path.sep).join("/") === name)) {
+    if (!files.some((f) => path.relative(PACKAGE_ROOT, f).split(path.sep).join("/") === name)) {
       short.push(`${name}: has a floor but no coverage; remove its row or cover it`);
     }
   }

@@ -21,7 +21,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT } from "./lib/sources";
+import { PACKAGE_ROOT } from "../src/hardhat/sources";
 import { bytecodeOf } from "./lib/mutation/bytecode";
 import {
   type MutantResult,
@@ -64,7 +64,7 @@ function testFiles(): string[] {
     return 50;
   };
   return fs
-    .readdirSync(path.join(ROOT, TEST_DIR))
+    .readdirSync(path.join(PACKAGE_ROOT, TEST_DIR))
     .filter((name) => name.endsWith(".test.ts") && !SKIPPED.includes(name.slice(0, -".test.ts".length)))
     .map((name) => `${TEST_DIR}/${name}`)
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
@@ -105,14 +105,14 @@ function parseOptions(argv: string[]): Options {
     throw new Error("mutation: --budget takes a number of minutes above 0");
   }
   for (const file of options.files) {
-    if (!fs.existsSync(path.join(ROOT, file))) throw new Error(`mutation: ${file} does not exist`);
+    if (!fs.existsSync(path.join(PACKAGE_ROOT, file))) throw new Error(`mutation: ${file} does not exist`);
   }
   return options;
 }
 
 function hardhat(args: string[]): { status: number | null; output: string; timedOut: boolean } {
   const run = spawnSync("npx", ["hardhat", ...args], {
-    cwd: ROOT,
+    cwd: PACKAGE_ROOT,
     encoding: "utf8",
     timeout: TIMEOUT_MS,
     maxBuffer: 64 * 1024 * 1024,
@@ -149,7 +149,7 @@ function sameBytecode(mutant: Mutant, original: string): boolean {
 }
 
 function runOne(mutant: Mutant): MutantResult {
-  const absolute = path.join(ROOT, mutant.file);
+  const absolute = path.join(PACKAGE_ROOT, mutant.file);
   const original = fs.readFileSync(absolute, "utf8");
   const started = Date.now();
   const restore = () => fs.writeFileSync(absolute, original);
@@ -184,7 +184,7 @@ function main(): number {
   }
   const previous = options.resume || options.only !== undefined ? readResults() : undefined;
   const files = [...new Set([...(previous?.files ?? []).map((f) => f.file), ...options.files])].filter((file) =>
-    fs.existsSync(path.join(ROOT, file)),
+    fs.existsSync(path.join(PACKAGE_ROOT, file)),
   );
   const all = generateMutants(files);
   const mutants = all.filter(
@@ -243,7 +243,7 @@ function main(): number {
   writeResults(results);
   const unexplained = writeReport(results);
   const notRun = results.mutants.filter((r) => r.status === "not run").length;
-  console.log(`mutation: results in ${path.relative(ROOT, RESULTS_FILE)}; report in reports/mutation/README.md`);
+  console.log(`mutation: results in ${path.relative(PACKAGE_ROOT, RESULTS_FILE)}; report in reports/mutation/README.md`);
   if (unexplained > 0) console.error(`mutation: ${unexplained} survivors are neither killed nor explained`);
   if (notRun > 0) console.error(`mutation: ${notRun} mutants not run yet (npm run mutation -- --resume)`);
   return unexplained > 0 || notRun > 0 ? 1 : 0;

@@ -17,3 +17,6 @@ export const GROUP_ADDRESSES: readonly string[] = [GROUP_MANAGEMENT_ADDRESS, GRO
  * sizes the marker transaction only.
  */
 export const DEFAULT_PRIVATE_GAS_LIMIT = 3_000_000;
+
+/** The proxy's one written slot: slot 0 holds the management contract's address. */
+export const IMPLEMENTATION_SLOT = "0x" + "00".repeat(32);

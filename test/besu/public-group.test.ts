@@ -2,7 +2,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { AbstractSigner, type Provider, type TransactionRequest, type TypedDataDomain, type TypedDataField } from "ethers";
 import hre from "hardhat";
-import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey } from "../../scripts/lib/keys";
+import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey } from "../../src/hardhat/trial-keys";
 import { AddMembersError, GroupRevertError, PrivacyGroupClient, decideAccess, decodeGroupError } from "../../src";
 import { genesisFixture } from "../helpers/fixtures";
 

@@ -3,8 +3,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { expect } from "chai";
 import { type BaseContract, type Interface, ZeroAddress, ZeroHash, getAddress } from "ethers";
 import hre from "hardhat";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { NACL_KEY_LENGTH, pseudoRandomKey } from "../../scripts/lib/keys";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { NACL_KEY_LENGTH, pseudoRandomKey } from "../../src/hardhat/trial-keys";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
 import { INITIAL_KEYS, createdGroupFixture, genesisFixture, upgradeTargets } from "../helpers/fixtures";
 import { latestBlockHash, nextVersion } from "../helpers/version";
@@ -177,7 +177,7 @@ describe("access control", function () {
           for (const account of others) {
             await expectRefused(
               f.group,
-              () => account.sendTransaction({ to: PROXY_ADDRESS, data }),
+              () => account.sendTransaction({ to: GROUP_PROXY_ADDRESS, data }),
               surface.unauthorized,
               [account.address],
               surface.contract(f),
@@ -189,7 +189,7 @@ describe("access control", function () {
           const { f, allowed, data } = await prepared();
           await expectRefused(
             f.group,
-            () => f.caller.connect(allowed).forward(PROXY_ADDRESS, data),
+            () => f.caller.connect(allowed).forward(GROUP_PROXY_ADDRESS, data),
             surface.unauthorized,
             [await f.caller.getAddress()],
             surface.contract(f),
@@ -201,7 +201,7 @@ describe("access control", function () {
           const { f, allowed, data } = await prepared();
           await expectRefused(
             f.group,
-            () => allowed.sendTransaction({ to: MANAGEMENT_ADDRESS, data }),
+            () => allowed.sendTransaction({ to: GROUP_MANAGEMENT_ADDRESS, data }),
             direct.name,
             direct.args,
             f.implementation,
@@ -214,7 +214,7 @@ describe("access control", function () {
           const before = await snapshot(f.group);
           const expected = row.expected(before, f, { data, parentHash: await latestBlockHash() });
           expect(expected, "the row expects no state change").to.not.deep.equal(before);
-          await expect(allowed.sendTransaction({ to: PROXY_ADDRESS, data }))
+          await expect(allowed.sendTransaction({ to: GROUP_PROXY_ADDRESS, data }))
             .to.emit(surface.contract(f), row.event.name)
             .withArgs(...row.event.args(f));
           expect(await snapshot(f.group)).to.deep.equal(expected);
@@ -236,7 +236,7 @@ describe("access control", function () {
       expect(await group.connect(hre.ethers.provider).canUpgrade({ from: callerAddress })).to.equal(false);
       const [throughCaller] = group.interface.decodeFunctionResult(
         "canUpgrade",
-        await caller.connect(owner).forward.staticCall(PROXY_ADDRESS, canUpgrade),
+        await caller.connect(owner).forward.staticCall(GROUP_PROXY_ADDRESS, canUpgrade),
       );
       expect(throughCaller, "a contract the owner calls may upgrade").to.equal(false);
     });
@@ -285,7 +285,7 @@ describe("access control", function () {
             canExecute: false,
             owner: ZeroAddress,
             pendingOwner: ZeroAddress,
-            implementation: getAddress(MANAGEMENT_ADDRESS),
+            implementation: getAddress(GROUP_MANAGEMENT_ADDRESS),
           },
         }),
       },
@@ -299,7 +299,7 @@ describe("access control", function () {
             canExecute: true,
             owner: f.owner.address,
             pendingOwner: ZeroAddress,
-            implementation: getAddress(MANAGEMENT_ADDRESS),
+            implementation: getAddress(GROUP_MANAGEMENT_ADDRESS),
           };
           return { f, state };
         },
@@ -316,7 +316,7 @@ describe("access control", function () {
             canExecute: false,
             owner: f.owner.address,
             pendingOwner: f.newOwner.address,
-            implementation: getAddress(MANAGEMENT_ADDRESS),
+            implementation: getAddress(GROUP_MANAGEMENT_ADDRESS),
           };
           return { f, state };
         },
@@ -338,7 +338,7 @@ describe("access control", function () {
           expect(view, `no entry for ${key}`).to.not.equal(undefined);
           for (const from of callers) {
             expect(
-              await callAs(from, PROXY_ADDRESS, surface.iface, fragment, view.args),
+              await callAs(from, GROUP_PROXY_ADDRESS, surface.iface, fragment, view.args),
               `${key} from ${from}`,
             ).to.deep.equal(view.expected(state, from));
           }
@@ -364,9 +364,9 @@ describe("access control", function () {
         const attempts = [
           ...[f.owner, f.other, f.newOwner, f.zero].map((account) => ({
             from: account.address,
-            send: () => account.sendTransaction({ to: PROXY_ADDRESS, data }),
+            send: () => account.sendTransaction({ to: GROUP_PROXY_ADDRESS, data }),
           })),
-          { from: callerAddress, send: () => f.caller.connect(f.owner).forward(PROXY_ADDRESS, data) },
+          { from: callerAddress, send: () => f.caller.connect(f.owner).forward(GROUP_PROXY_ADDRESS, data) },
         ];
         for (const { from, send } of attempts) {
           const name = FRESH_ERRORS[key] ?? surface.unauthorized;
@@ -394,10 +394,10 @@ describe("access control", function () {
       const { group, owner, caller } = await loadFixture(freshMatrixFixture);
       const data = group.interface.encodeFunctionData("addParticipants", [INITIAL_KEYS]);
       const callerAddress = await caller.getAddress();
-      await expectRefused(group, () => caller.connect(owner).forward(PROXY_ADDRESS, data), "GroupOwnerNotSigner", [
+      await expectRefused(group, () => caller.connect(owner).forward(GROUP_PROXY_ADDRESS, data), "GroupOwnerNotSigner", [
         callerAddress,
       ]);
-      await expect(owner.sendTransaction({ to: PROXY_ADDRESS, data })).to.emit(group, "ParticipantAdded");
+      await expect(owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data })).to.emit(group, "ParticipantAdded");
       expect(await group.owner()).to.equal(owner.address);
     });
   });

@@ -2,9 +2,9 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { zeroPadValue } from "ethers";
 import hre from "hardhat";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
-import { erc7201Slot } from "../../scripts/lib/storage-layout";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
+import { erc7201Slot } from "../../src/hardhat/storage-layout";
 import { AllowListManagement__factory, SecondAdminManagement__factory } from "../../typechain-types";
 import { INITIAL_KEYS, createdGroupFixture } from "../helpers/fixtures";
 import { expectRefused, snapshot } from "../helpers/matrix";
@@ -17,7 +17,7 @@ async function secondAdminFixture() {
   const fixture = await loadFixture(createdGroupFixture);
   const implementation = await (await new SecondAdminManagement__factory(fixture.owner).deploy()).getAddress();
   await (await fixture.proxy.upgradeTo(implementation)).wait();
-  const group = SecondAdminManagement__factory.connect(PROXY_ADDRESS, fixture.owner);
+  const group = SecondAdminManagement__factory.connect(GROUP_PROXY_ADDRESS, fixture.owner);
   await (await group.setSecondAdmin(fixture.other.address)).wait();
   return { ...fixture, group, implementation };
 }
@@ -27,7 +27,7 @@ async function allowListFixture() {
   const fixture = await loadFixture(createdGroupFixture);
   const implementation = await (await new AllowListManagement__factory(fixture.owner).deploy()).getAddress();
   await (await fixture.proxy.upgradeTo(implementation)).wait();
-  const group = AllowListManagement__factory.connect(PROXY_ADDRESS, fixture.owner);
+  const group = AllowListManagement__factory.connect(GROUP_PROXY_ADDRESS, fixture.owner);
   await (await group.setAllowed(n0, true)).wait();
   return { ...fixture, group, implementation };
 }
@@ -38,7 +38,7 @@ describe("custom management contracts built on the default one (contracts/exampl
       const { group, proxy, other, implementation } = await loadFixture(secondAdminFixture);
       expect(await group.secondAdmin()).to.equal(other.address);
       const slot = erc7201Slot("flexible-privacy-group.example.second-admin");
-      expect(await hre.ethers.provider.getStorage(PROXY_ADDRESS, slot)).to.equal(zeroPadValue(other.address, 32));
+      expect(await hre.ethers.provider.getStorage(GROUP_PROXY_ADDRESS, slot)).to.equal(zeroPadValue(other.address, 32));
       expect(await proxy.implementation()).to.equal(implementation);
       expect(await snapshot(group)).to.deep.include({ participants: INITIAL_KEYS, canExecute: true });
     });
@@ -79,7 +79,7 @@ describe("custom management contracts built on the default one (contracts/exampl
       ]);
       await expectRefused(
         group,
-        () => proxy.connect(other).upgradeTo(MANAGEMENT_ADDRESS),
+        () => proxy.connect(other).upgradeTo(GROUP_MANAGEMENT_ADDRESS),
         "ProxyUnauthorizedAccount",
         [other.address],
         proxy,
@@ -91,7 +91,7 @@ describe("custom management contracts built on the default one (contracts/exampl
       const callerAddress = await caller.getAddress();
       await (await group.setSecondAdmin(callerAddress)).wait();
       const lock = group.interface.encodeFunctionData("lock");
-      await expectRefused(group, () => caller.connect(other).forward(PROXY_ADDRESS, lock), "GroupUnauthorizedAccount", [
+      await expectRefused(group, () => caller.connect(other).forward(GROUP_PROXY_ADDRESS, lock), "GroupUnauthorizedAccount", [
         callerAddress,
       ]);
       await expectRefused(group, () => group.connect(newOwner).lock(), "GroupUnauthorizedAccount", [newOwner.address]);
@@ -123,7 +123,7 @@ describe("custom management contracts built on the default one (contracts/exampl
         .to.emit(group, "ParticipantAdded")
         .withArgs(true, n0, "");
       expect(await snapshot(group)).to.deep.include({ participants: [...INITIAL_KEYS, n0], canExecute: true });
-      expect(await hre.ethers.provider.getStorage(PROXY_ADDRESS, 0)).to.equal(zeroPadValue(implementation, 32));
+      expect(await hre.ethers.provider.getStorage(GROUP_PROXY_ADDRESS, 0)).to.equal(zeroPadValue(implementation, 32));
     });
 
     it("lets only the owner change the list, and a key taken off can not be added", async function () {

@@ -2,7 +2,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import hre from "hardhat";
 import { type Interface, ZeroAddress, ZeroHash } from "ethers";
-import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
 import {
   FlexiblePrivacyGroupManagement__factory,
   FlexiblePrivacyGroupManagementV2__factory,

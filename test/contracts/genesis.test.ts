@@ -4,9 +4,9 @@ import hre from "hardhat";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { currentBlob } from "../../scripts/lib/build";
-import { driftLine, genesisFiles, writeGenesis } from "../../scripts/export";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { currentBlob } from "../../src/hardhat/build";
+import { driftLine, genesisFiles, writeGenesis } from "../../src/hardhat/export";
 import type { Interface } from "ethers";
 import { IFlexiblePrivacyGroupManagement__factory, IGroupOwnership__factory } from "../../typechain-types";
 import { coverageRunning, genesisFixture } from "../helpers/fixtures";
@@ -52,16 +52,16 @@ describe("genesis injection", function () {
 
   it("the proxy points at the management address", async function () {
     const { proxy } = await loadFixture(genesisFixture);
-    expect(await proxy.implementation()).to.equal(hre.ethers.getAddress(MANAGEMENT_ADDRESS));
-    expect(PROXY_ADDRESS).to.equal(hre.ethers.getAddress(PROXY_ADDRESS).toLowerCase());
+    expect(await proxy.implementation()).to.equal(hre.ethers.getAddress(GROUP_MANAGEMENT_ADDRESS));
+    expect(GROUP_PROXY_ADDRESS).to.equal(hre.ethers.getAddress(GROUP_PROXY_ADDRESS).toLowerCase());
   });
 
   it("the blob built from source is what Hardhat compiles, so normal deployments test the same bytes", async function () {
     if (coverageRunning()) this.skip(); // coverage compiles instrumented code on purpose
     await loadFixture(genesisFixture);
     for (const [address, name] of [
-      [MANAGEMENT_ADDRESS, "FlexiblePrivacyGroupManagement"],
-      [PROXY_ADDRESS, "FlexiblePrivacyGroupProxy"],
+      [GROUP_MANAGEMENT_ADDRESS, "FlexiblePrivacyGroupManagement"],
+      [GROUP_PROXY_ADDRESS, "FlexiblePrivacyGroupProxy"],
     ]) {
       const artifact = await hre.artifacts.readArtifact(name);
       const injected = await hre.ethers.provider.getCode(address);

@@ -2,8 +2,8 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { concat, dataSlice, toBeHex } from "ethers";
 import hre from "hardhat";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
 import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
 import { INITIAL_KEYS, createdGroupFixture, genesisFixture } from "../helpers/fixtures";
 import { expectRefused, expectUnchanged, snapshot } from "../helpers/matrix";
@@ -311,7 +311,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       const data = group.interface.encodeFunctionData("getParticipants");
       const read = await hre.ethers.provider.call({
         from: hre.ethers.ZeroAddress,
-        to: PROXY_ADDRESS,
+        to: GROUP_PROXY_ADDRESS,
         data,
         gasLimit: 3_000_000,
       });
@@ -347,7 +347,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
     /** Sends raw calldata to the proxy from the owner. */
     async function sendRaw(data: string) {
       const { owner } = await loadFixture(genesisFixture);
-      return owner.sendTransaction({ to: PROXY_ADDRESS, data });
+      return owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data });
     }
 
     it("can not point a key's offset elsewhere: Besu, reading fixed offsets, would see another key", async function () {
@@ -438,12 +438,12 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       for (const extra of ["0x00", toBeHex(0, 32)]) {
         await expectRefused(
           group,
-          () => from.sendTransaction({ to: PROXY_ADDRESS, data: concat([data, extra]) }),
+          () => from.sendTransaction({ to: GROUP_PROXY_ADDRESS, data: concat([data, extra]) }),
           "GroupCalldataNotCanonical",
         );
       }
       // The canonical form of the same call goes through, so the refusal above was the extra bytes'.
-      await (await from.sendTransaction({ to: PROXY_ADDRESS, data })).wait();
+      await (await from.sendTransaction({ to: GROUP_PROXY_ADDRESS, data })).wait();
       await then?.();
     }
 
@@ -472,7 +472,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
     it("removeParticipant(bytes): nothing after the key, the standard offset, zero padding", async function () {
       const { group, owner } = await loadFixture(createdGroupFixture);
       const data = group.interface.encodeFunctionData("removeParticipant", [INITIAL_KEYS[0]]);
-      const send = (raw: string) => () => owner.sendTransaction({ to: PROXY_ADDRESS, data: raw });
+      const send = (raw: string) => () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data: raw });
       const offset = (value: number) =>
         concat([dataSlice(data, 0, 4), toBeHex(value, 32), toBeHex(0, value - 32), dataSlice(data, 36)]);
       await expectRefused(group, send(offset(64)), "GroupCalldataNotCanonical");
@@ -488,10 +488,10 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       const dirty = concat([dataSlice(data, 0, hre.ethers.dataLength(data) - 1), "0x01"]);
       await expectRefused(
         group,
-        () => owner.sendTransaction({ to: PROXY_ADDRESS, data: dirty }),
+        () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data: dirty }),
         "GroupCalldataNotCanonical",
       );
-      await expect(owner.sendTransaction({ to: PROXY_ADDRESS, data })).to.emit(group, "ParticipantRemoved");
+      await expect(owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data })).to.emit(group, "ParticipantRemoved");
     });
 
     it("addParticipants of 91-byte keys: each key's padding is zero", async function () {
@@ -500,10 +500,10 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       const dirty = concat([dataSlice(data, 0, hre.ethers.dataLength(data) - 1), "0x01"]);
       await expectRefused(
         group,
-        () => owner.sendTransaction({ to: PROXY_ADDRESS, data: dirty }),
+        () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data: dirty }),
         "GroupCalldataNotCanonical",
       );
-      await expect(owner.sendTransaction({ to: PROXY_ADDRESS, data })).to.emit(group, "ParticipantAdded");
+      await expect(owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data })).to.emit(group, "ParticipantAdded");
     });
   });
 
@@ -514,7 +514,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       for (const fixture of [genesisFixture, createdGroupFixture]) {
         const { group, owner } = await loadFixture(fixture);
         for (const data of [UNKNOWN, concat([UNKNOWN, toBeHex(1, 32)])]) {
-          await expectRefused(group, () => owner.sendTransaction({ to: PROXY_ADDRESS, data }), "GroupUnknownFunction", [
+          await expectRefused(group, () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data }), "GroupUnknownFunction", [
             UNKNOWN,
           ]);
         }
@@ -527,7 +527,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
         OBSOLETE_BYTES32_ADD,
         hre.ethers.AbiCoder.defaultAbiCoder().encode(["bytes32[]"], [NEW_KEYS]),
       ]);
-      await expectRefused(group, () => owner.sendTransaction({ to: PROXY_ADDRESS, data }), "GroupUnknownFunction", [
+      await expectRefused(group, () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data }), "GroupUnknownFunction", [
         OBSOLETE_BYTES32_ADD,
       ]);
     });
@@ -536,7 +536,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       const { group, implementation, owner } = await loadFixture(createdGroupFixture);
       await expectRefused(
         group,
-        () => owner.sendTransaction({ to: MANAGEMENT_ADDRESS, data: UNKNOWN }),
+        () => owner.sendTransaction({ to: GROUP_MANAGEMENT_ADDRESS, data: UNKNOWN }),
         "GroupUnknownFunction",
         [UNKNOWN],
         implementation,
@@ -547,13 +547,13 @@ describe("bad inputs: each gets its named error and changes nothing", function (
       const { group, owner } = await loadFixture(createdGroupFixture);
       await expectRefused(
         group,
-        () => owner.sendTransaction({ to: PROXY_ADDRESS, data: "0x" }),
+        () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data: "0x" }),
         "GroupUnknownFunction",
         ["0x00000000"],
       );
       await expectRefused(
         group,
-        () => owner.sendTransaction({ to: PROXY_ADDRESS, data: "0x0d8e6e" }),
+        () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data: "0x0d8e6e" }),
         "GroupUnknownFunction",
         ["0x0d8e6e00"],
       );
@@ -562,14 +562,14 @@ describe("bad inputs: each gets its named error and changes nothing", function (
 
   describe("ether", function () {
     async function expectNoEther() {
-      for (const address of [PROXY_ADDRESS, MANAGEMENT_ADDRESS]) {
+      for (const address of [GROUP_PROXY_ADDRESS, GROUP_MANAGEMENT_ADDRESS]) {
         expect(await hre.ethers.provider.getBalance(address), address).to.equal(0n);
       }
     }
 
     it("can not send ether to the group or to the implementation", async function () {
       const { group, owner } = await loadFixture(createdGroupFixture);
-      for (const to of [PROXY_ADDRESS, MANAGEMENT_ADDRESS]) {
+      for (const to of [GROUP_PROXY_ADDRESS, GROUP_MANAGEMENT_ADDRESS]) {
         await expectUnchanged(group, () =>
           expect(owner.sendTransaction({ to, value: 1n })).to.be.revertedWithoutReason(),
         );
@@ -579,7 +579,7 @@ describe("bad inputs: each gets its named error and changes nothing", function (
 
     it("can not send ether with a management call or an upgrade, creation included", async function () {
       const { group, owner, newOwner } = await loadFixture(genesisFixture);
-      const withEther = (data: string) => () => owner.sendTransaction({ to: PROXY_ADDRESS, data, value: 1n });
+      const withEther = (data: string) => () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data, value: 1n });
       const add = group.interface.encodeFunctionData("addParticipants", [INITIAL_KEYS]);
       await expectUnchanged(group, () => expect(withEther(add)()).to.be.revertedWithoutReason());
 
@@ -588,13 +588,13 @@ describe("bad inputs: each gets its named error and changes nothing", function (
         group.interface.encodeFunctionData("lock"),
         group.interface.encodeFunctionData("removeParticipant", [INITIAL_KEYS[0]]),
         group.interface.encodeFunctionData("transferOwnership", [newOwner.address]),
-        FlexiblePrivacyGroupProxy__factory.createInterface().encodeFunctionData("upgradeTo", [MANAGEMENT_ADDRESS]),
+        FlexiblePrivacyGroupProxy__factory.createInterface().encodeFunctionData("upgradeTo", [GROUP_MANAGEMENT_ADDRESS]),
         UNKNOWN,
       ];
       for (const data of calls) {
         await expectUnchanged(group, () => expect(withEther(data)()).to.be.revertedWithoutReason());
         // The same call without ether gets past that point (it succeeds or fails for its own reason).
-        await expect(owner.call({ to: PROXY_ADDRESS, data })).to.not.be.revertedWithoutReason();
+        await expect(owner.call({ to: GROUP_PROXY_ADDRESS, data })).to.not.be.revertedWithoutReason();
       }
       await expectNoEther();
     });
@@ -602,8 +602,8 @@ describe("bad inputs: each gets its named error and changes nothing", function (
     it("can not read with ether attached", async function () {
       const { group, owner } = await loadFixture(createdGroupFixture);
       const data = group.interface.encodeFunctionData("getParticipants");
-      await expect(owner.call({ to: PROXY_ADDRESS, data, value: 1n })).to.be.revertedWithoutReason();
-      expect(await owner.call({ to: PROXY_ADDRESS, data }), "the read itself works").to.not.equal("0x");
+      await expect(owner.call({ to: GROUP_PROXY_ADDRESS, data, value: 1n })).to.be.revertedWithoutReason();
+      expect(await owner.call({ to: GROUP_PROXY_ADDRESS, data }), "the read itself works").to.not.equal("0x");
     });
   });
 });

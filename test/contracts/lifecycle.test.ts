@@ -4,9 +4,9 @@ import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { AbiCoder, Interface, ZeroHash, dataLength, getBytes, hexlify, id, toBigInt, zeroPadValue } from "ethers";
-import { IMPLEMENTATION_SLOT, MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { ALLOC_FILE, readCommittedAlloc } from "../../scripts/lib/genesis-file";
-import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { IMPLEMENTATION_SLOT, GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { ALLOC_FILE, readCommittedAlloc } from "../../src/hardhat/genesis-file";
+import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
 import { genesisFixture } from "../helpers/fixtures";
 import { expectRefused } from "../helpers/matrix";
 import { decodedEvents, encodeParticipants, expectParticipants, mined, rawParticipants } from "../helpers/model";
@@ -52,7 +52,7 @@ for (const { label, length } of KEY_SIZES) {
       const { group, owner } = await loadFixture(genesisFixture);
       const receipt = await mined(group.addParticipants(FIVE));
       expect(receipt.logs).to.have.length(FIVE.length);
-      expect(decodedEvents(receipt, group.interface, PROXY_ADDRESS)).to.deep.equal(FIVE.map(added));
+      expect(decodedEvents(receipt, group.interface, GROUP_PROXY_ADDRESS)).to.deep.equal(FIVE.map(added));
       expect(await group.owner()).to.equal(owner.address);
       expect(await group.canExecute()).to.equal(true);
       expect(await group.getVersion()).to.not.equal(ZeroHash);
@@ -67,13 +67,13 @@ for (const { label, length } of KEY_SIZES) {
       await expect(group.addParticipants([f])).to.be.revertedWithCustomError(group, "GroupNotLocked");
 
       const lockReceipt = await mined(group.lock());
-      expect(decodedEvents(lockReceipt, group.interface, PROXY_ADDRESS)).to.deep.equal([{ name: "Locked", args: [] }]);
+      expect(decodedEvents(lockReceipt, group.interface, GROUP_PROXY_ADDRESS)).to.deep.equal([{ name: "Locked", args: [] }]);
       expect(await group.canExecute()).to.equal(false);
       await expect(group.lock()).to.be.revertedWithCustomError(group, "GroupLocked");
       await expect(group.removeParticipant(a)).to.be.revertedWithCustomError(group, "GroupLocked");
 
       const addReceipt = await mined(group.addParticipants([f, g]));
-      expect(decodedEvents(addReceipt, group.interface, PROXY_ADDRESS)).to.deep.equal([added(f), added(g)]);
+      expect(decodedEvents(addReceipt, group.interface, GROUP_PROXY_ADDRESS)).to.deep.equal([added(f), added(g)]);
       expect(await group.canExecute()).to.equal(true);
       await expectParticipants(group, [...FIVE, f, g]);
       const afterAdd = await group.getVersion();
@@ -81,7 +81,7 @@ for (const { label, length } of KEY_SIZES) {
 
       await mined(group.lock());
       const unlockReceipt = await mined(group.unlock());
-      expect(decodedEvents(unlockReceipt, group.interface, PROXY_ADDRESS)).to.deep.equal([
+      expect(decodedEvents(unlockReceipt, group.interface, GROUP_PROXY_ADDRESS)).to.deep.equal([
         { name: "Unlocked", args: [] },
       ]);
       expect(await group.canExecute()).to.equal(true);
@@ -92,21 +92,21 @@ for (const { label, length } of KEY_SIZES) {
     it("removing the first key moves the last key into its place", async function () {
       const { group } = await loadFixture(fiveMemberGroup);
       const receipt = await mined(group.removeParticipant(a));
-      expect(decodedEvents(receipt, group.interface, PROXY_ADDRESS)).to.deep.equal([removed(a)]);
+      expect(decodedEvents(receipt, group.interface, GROUP_PROXY_ADDRESS)).to.deep.equal([removed(a)]);
       await expectParticipants(group, [e, b, c, d]);
     });
 
     it("removing a middle key moves the last key into its place", async function () {
       const { group } = await loadFixture(fiveMemberGroup);
       const receipt = await mined(group.removeParticipant(c));
-      expect(decodedEvents(receipt, group.interface, PROXY_ADDRESS)).to.deep.equal([removed(c)]);
+      expect(decodedEvents(receipt, group.interface, GROUP_PROXY_ADDRESS)).to.deep.equal([removed(c)]);
       await expectParticipants(group, [a, b, e, d]);
     });
 
     it("removing the last key just drops it", async function () {
       const { group } = await loadFixture(fiveMemberGroup);
       const receipt = await mined(group.removeParticipant(e));
-      expect(decodedEvents(receipt, group.interface, PROXY_ADDRESS)).to.deep.equal([removed(e)]);
+      expect(decodedEvents(receipt, group.interface, GROUP_PROXY_ADDRESS)).to.deep.equal([removed(e)]);
       await expectParticipants(group, [a, b, c, d]);
     });
 
@@ -200,7 +200,7 @@ for (const { label, length } of KEY_SIZES) {
 
     it("getParticipants returns the canonical ABI encoding byte for byte, from address(0) as Besu calls it", async function () {
       const { group } = await loadFixture(genesisFixture);
-      const read = () => rawParticipants(hre.ethers.provider, PROXY_ADDRESS);
+      const read = () => rawParticipants(hre.ethers.provider, GROUP_PROXY_ADDRESS);
       expect(await read(), "fresh").to.equal(AbiCoder.defaultAbiCoder().encode(["bytes[]"], [[]]));
       await mined(group.addParticipants(FIVE));
       expect(await read(), "created").to.equal(AbiCoder.defaultAbiCoder().encode(["bytes[]"], [FIVE]));
@@ -260,7 +260,7 @@ describe("keys whose calldata padding bytes are not zero (91-byte EC keys): refu
 
   it("refuses a creation, an add and a removal whose key padding is not zero, and takes their canonical forms", async function () {
     const { group, owner } = await loadFixture(genesisFixture);
-    const send = (data: string) => () => owner.sendTransaction({ to: PROXY_ADDRESS, data });
+    const send = (data: string) => () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data });
     const [k0, k1, k2] = keys;
     await expectRefused(group, send(addWithDirtyPadding(group.interface, [k0, k1])), "GroupCalldataNotCanonical");
     await mined(group.addParticipants([k0, k1]));
@@ -286,7 +286,7 @@ describe("keys whose calldata padding bytes are not zero (91-byte EC keys): refu
     const changed = [...getBytes(data)].filter((byte, i) => byte !== getBytes(canonical)[i]);
     expect(changed, "only the first key's padding").to.deep.equal(Array(96 - EC_KEY_LENGTH).fill(0xff));
     expect(group.interface.decodeFunctionData("addParticipants", data)[0]).to.deep.equal([k0, k1, k2]);
-    await expectRefused(group, () => owner.sendTransaction({ to: PROXY_ADDRESS, data }), "GroupCalldataNotCanonical");
+    await expectRefused(group, () => owner.sendTransaction({ to: GROUP_PROXY_ADDRESS, data }), "GroupCalldataNotCanonical");
   });
 });
 
@@ -364,26 +364,26 @@ describe("the generated genesis files", function () {
 
   it("alloc.json holds exactly the two accounts, lowercase, empty balances, and only the proxy's slot 0", function () {
     const accounts = alloc();
-    expect(Object.keys(accounts)).to.deep.equal([MANAGEMENT_ADDRESS, PROXY_ADDRESS]);
+    expect(Object.keys(accounts)).to.deep.equal([GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS]);
     for (const [address, account] of Object.entries(accounts)) {
       expect(address, "lowercase address").to.equal(address.toLowerCase());
       expect(Object.keys(account).sort(), address).to.deep.equal(["balance", "code", "storage"]);
       expect(account.balance, address).to.equal("0x0");
       expect(account.code, address).to.match(/^0x(?:[0-9a-f]{2})+$/);
     }
-    expect(accounts[MANAGEMENT_ADDRESS].storage).to.deep.equal({});
-    expect(accounts[PROXY_ADDRESS].storage).to.deep.equal({
-      ["0x" + "0".repeat(64)]: zeroPadValue(MANAGEMENT_ADDRESS, 32),
+    expect(accounts[GROUP_MANAGEMENT_ADDRESS].storage).to.deep.equal({});
+    expect(accounts[GROUP_PROXY_ADDRESS].storage).to.deep.equal({
+      ["0x" + "0".repeat(64)]: zeroPadValue(GROUP_MANAGEMENT_ADDRESS, 32),
     });
     expect(IMPLEMENTATION_SLOT).to.equal("0x" + "0".repeat(64));
-    expect(zeroPadValue(MANAGEMENT_ADDRESS, 32)).to.equal("0x" + "0".repeat(62) + "7b");
+    expect(zeroPadValue(GROUP_MANAGEMENT_ADDRESS, 32)).to.equal("0x" + "0".repeat(62) + "7b");
   });
 
   it("the runtime hex files are alloc.json's code", function () {
     const accounts = alloc();
     const hexFile = (name: string) => fs.readFileSync(path.join(GENESIS, name), "utf8").trim();
-    expect(hexFile("FlexiblePrivacyGroupManagement.runtime.hex")).to.equal(accounts[MANAGEMENT_ADDRESS].code);
-    expect(hexFile("FlexiblePrivacyGroupProxy.runtime.hex")).to.equal(accounts[PROXY_ADDRESS].code);
+    expect(hexFile("FlexiblePrivacyGroupManagement.runtime.hex")).to.equal(accounts[GROUP_MANAGEMENT_ADDRESS].code);
+    expect(hexFile("FlexiblePrivacyGroupProxy.runtime.hex")).to.equal(accounts[GROUP_PROXY_ADDRESS].code);
   });
 
   it("FlexibleGroupManagement.java has Besu's constants: alloc.json's runtime code and Besu's selectors", function () {
@@ -398,8 +398,8 @@ describe("the generated genesis files", function () {
     );
     const accounts = alloc();
     expect(constants).to.deep.equal({
-      DEFAULT_GROUP_MANAGEMENT_RUNTIME_BYTECODE: accounts[MANAGEMENT_ADDRESS].code.slice(2),
-      PROXY_RUNTIME_BYTECODE: accounts[PROXY_ADDRESS].code.slice(2),
+      DEFAULT_GROUP_MANAGEMENT_RUNTIME_BYTECODE: accounts[GROUP_MANAGEMENT_ADDRESS].code.slice(2),
+      PROXY_RUNTIME_BYTECODE: accounts[GROUP_PROXY_ADDRESS].code.slice(2),
       ADD_PARTICIPANTS_METHOD_SIGNATURE: MANAGEMENT_SELECTORS.addParticipants,
       CAN_EXECUTE_METHOD_SIGNATURE: MANAGEMENT_SELECTORS.canExecute,
       GET_PARTICIPANTS_METHOD_SIGNATURE: MANAGEMENT_SELECTORS.getParticipants,

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import hre from "hardhat";
 import { type Interface, type TransactionResponse, ZeroAddress } from "ethers";
-import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
 import { genesisFixture } from "../helpers/fixtures";
 import { GroupModel, type Operation, encodeOperation, expectParticipants, observe } from "../helpers/model";
 

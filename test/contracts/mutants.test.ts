@@ -1,9 +1,9 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../../typechain-types";
-import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
 import { INITIAL_KEYS, createdGroupFixture, genesisFixture } from "../helpers/fixtures";
 import { impersonate } from "../helpers/matrix";
 import { expectParticipants, mined } from "../helpers/model";
@@ -53,7 +53,7 @@ describe("mutants: what the other suites left implicit", function () {
     const { group, caller } = await loadFixture(genesisFixture);
     const zero = await impersonate(ZeroAddress);
     const data = group.interface.encodeFunctionData("addParticipants", [INITIAL_KEYS]);
-    await expect(caller.connect(zero).forward(PROXY_ADDRESS, data))
+    await expect(caller.connect(zero).forward(GROUP_PROXY_ADDRESS, data))
       .to.be.revertedWithCustomError(group, "GroupOwnerNotSigner")
       .withArgs(await caller.getAddress());
     expect(await group.owner()).to.equal(ZeroAddress);
@@ -62,7 +62,7 @@ describe("mutants: what the other suites left implicit", function () {
   it("a proxy deployed with an initial addParticipants is created in the deployment, owned by the deployer", async function () {
     const { group, owner } = await loadFixture(genesisFixture);
     const initialCall = group.interface.encodeFunctionData("addParticipants", [NEW_KEYS]);
-    const proxy = await new FlexiblePrivacyGroupProxy__factory(owner).deploy(MANAGEMENT_ADDRESS, initialCall);
+    const proxy = await new FlexiblePrivacyGroupProxy__factory(owner).deploy(GROUP_MANAGEMENT_ADDRESS, initialCall);
     const deployed = FlexiblePrivacyGroupManagement__factory.connect(await proxy.getAddress(), owner);
     expect(await deployed.owner()).to.equal(owner.address);
     await expectParticipants(deployed, NEW_KEYS);
@@ -72,7 +72,7 @@ describe("mutants: what the other suites left implicit", function () {
   it("a proxy whose initial call is a single byte refuses to deploy, naming the unknown function", async function () {
     const { group, owner } = await loadFixture(genesisFixture);
     const factory = new FlexiblePrivacyGroupProxy__factory(owner);
-    await expect(factory.deploy(MANAGEMENT_ADDRESS, "0x01"))
+    await expect(factory.deploy(GROUP_MANAGEMENT_ADDRESS, "0x01"))
       .to.be.revertedWithCustomError(group, "GroupUnknownFunction")
       .withArgs("0x01000000");
   });

@@ -1,8 +1,8 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
-import { PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
 import { INITIAL_KEYS, createdGroupFixture, upgradeTargets } from "../helpers/fixtures";
 import { expectRefused, snapshot } from "../helpers/matrix";
 import { versionAfter } from "../helpers/version";
@@ -168,7 +168,7 @@ describe("two-step ownership transfer", function () {
       await group.transferOwnership(callerAddress);
       await expectRefused(
         group,
-        () => caller.connect(other).forward(PROXY_ADDRESS, group.interface.encodeFunctionData("acceptOwnership")),
+        () => caller.connect(other).forward(GROUP_PROXY_ADDRESS, group.interface.encodeFunctionData("acceptOwnership")),
         "GroupOwnerNotSigner",
         [callerAddress],
       );

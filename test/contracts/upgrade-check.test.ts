@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import hre from "hardhat";
-import { type ProblemKind, checkUpgrade } from "../../scripts/lib/upgrade-check";
-import { ROOT } from "../../scripts/lib/sources";
+import { type ProblemKind, checkUpgrade } from "../../src/hardhat/upgrade-check";
+import { PACKAGE_ROOT } from "../../src/hardhat/sources";
 import { coverageRunning } from "../helpers/fixtures";
 
 /** The problem kinds the check reports for `contract`, and the messages, one string. */
@@ -60,7 +60,7 @@ describe("the upgrade check (npx hardhat fpg:check-upgrade <Contract>)", functio
     if (coverageRunning()) this.skip();
     this.timeout(300_000);
     const run = (contract: string) =>
-      promisify(execFile)("npx", ["hardhat", "fpg:check-upgrade", contract], { cwd: ROOT }).then(
+      promisify(execFile)("npx", ["hardhat", "fpg:check-upgrade", contract], { cwd: PACKAGE_ROOT }).then(
         ({ stdout }) => ({ code: 0, stdout }),
         (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
       );

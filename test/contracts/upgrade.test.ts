@@ -1,8 +1,8 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ZeroAddress, getAddress } from "ethers";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
 import {
   FlexiblePrivacyGroupManagementV2__factory,
   FlexiblePrivacyGroupProxy__factory,
@@ -17,7 +17,7 @@ import { decodedEvents, expectParticipants, mined } from "../helpers/model";
 
 const [k0, k1, k2] = INITIAL_KEYS;
 const [n0, n1] = pseudoRandomKeys("upgrade", 0, 2, NACL_KEY_LENGTH);
-const DEFAULT_MANAGEMENT = getAddress(MANAGEMENT_ADDRESS);
+const DEFAULT_MANAGEMENT = getAddress(GROUP_MANAGEMENT_ADDRESS);
 
 /** The created genesis group (k0, k1, k2, unlocked, owned by `owner`) and the upgrade targets. */
 async function upgradableGroup() {
@@ -30,7 +30,7 @@ async function upgradableGroup() {
     erc165OnlyAddress: await targets.erc165Only.getAddress(),
     callerAddress: await fixture.caller.getAddress(),
     /** The group through V2's ABI. */
-    groupV2: FlexiblePrivacyGroupManagementV2__factory.connect(PROXY_ADDRESS, fixture.owner),
+    groupV2: FlexiblePrivacyGroupManagementV2__factory.connect(GROUP_PROXY_ADDRESS, fixture.owner),
   };
 }
 
@@ -48,7 +48,7 @@ describe("upgrading the management contract", function () {
   describe("to the example V2", function () {
     it("emits Upgraded(v2) and nothing else, and implementation() returns v2", async function () {
       const { proxy, v2Address, receipt } = await loadFixture(upgradedGroup);
-      expect(decodedEvents(receipt, proxy.interface, PROXY_ADDRESS)).to.deep.equal([
+      expect(decodedEvents(receipt, proxy.interface, GROUP_PROXY_ADDRESS)).to.deep.equal([
         { name: "Upgraded", args: [v2Address] },
       ]);
       expect(await proxy.implementation()).to.equal(v2Address);
@@ -141,7 +141,7 @@ describe("upgrading the management contract", function () {
   it("can go back to the default contract at 0x…7b, keeping the state, after which V2's functions are gone", async function () {
     const { group, groupV2, proxy, before } = await loadFixture(upgradedGroup);
     const receipt = await mined(proxy.upgradeTo(DEFAULT_MANAGEMENT));
-    expect(decodedEvents(receipt, proxy.interface, PROXY_ADDRESS)).to.deep.equal([
+    expect(decodedEvents(receipt, proxy.interface, GROUP_PROXY_ADDRESS)).to.deep.equal([
       { name: "Upgraded", args: [DEFAULT_MANAGEMENT] },
     ]);
     expect(await snapshot(group)).to.deep.equal(before);
@@ -209,7 +209,7 @@ describe("upgrading the management contract", function () {
       const data = proxy.interface.encodeFunctionData("upgradeTo", [v2Address]);
       await expectRefused(
         group,
-        () => caller.forward(PROXY_ADDRESS, data),
+        () => caller.forward(GROUP_PROXY_ADDRESS, data),
         "ProxyUnauthorizedAccount",
         [callerAddress],
         proxy,
@@ -246,7 +246,7 @@ describe("upgrading the management contract", function () {
       const anotherGroup = await (
         await new FlexiblePrivacyGroupProxy__factory(owner).deploy(v2Address, "0x")
       ).getAddress();
-      for (const target of [getAddress(PROXY_ADDRESS), anotherGroup]) {
+      for (const target of [getAddress(GROUP_PROXY_ADDRESS), anotherGroup]) {
         await expectUnchanged(group, () =>
           expect(proxy.upgradeTo(target), target)
             .to.be.revertedWithCustomError(proxy, "ProxyImplementationUnusable")
@@ -259,9 +259,9 @@ describe("upgrading the management contract", function () {
     it("is refused by the constructor", async function () {
       const { owner } = await loadFixture(upgradableGroup);
       const factory = new FlexiblePrivacyGroupProxy__factory(owner);
-      await expect(factory.deploy(PROXY_ADDRESS, "0x"))
+      await expect(factory.deploy(GROUP_PROXY_ADDRESS, "0x"))
         .to.be.revertedWithCustomError(factory, "ProxyImplementationUnusable")
-        .withArgs(getAddress(PROXY_ADDRESS));
+        .withArgs(getAddress(GROUP_PROXY_ADDRESS));
     });
   });
 

@@ -2,7 +2,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { type TransactionResponse, ZeroHash } from "ethers";
 import hre from "hardhat";
-import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
 import { genesisFixture } from "../helpers/fixtures";
 import { VERSION_BITS, latestBlockHash, nextVersion, versionAfter } from "../helpers/version";
 

@@ -4,10 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { getAddress, zeroPadValue } from "ethers";
 import hre from "hardhat";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { injectAlloc, makeAlloc } from "../../scripts/lib/alloc";
-import { currentBlob } from "../../scripts/lib/build";
-import { ROOT } from "../../scripts/lib/sources";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { injectAlloc, makeAlloc } from "../../src/hardhat/alloc";
+import { currentBlob } from "../../src/hardhat/build";
+import { PACKAGE_ROOT } from "../../src/hardhat/sources";
 import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
 
 import { freePort, hardhat, rpc, sh, startHardhatNode } from "../helpers/cli";
@@ -15,7 +15,7 @@ import { coverageRunning } from "../helpers/fixtures";
 
 /** The Ignition commands of docs/custom-management.md, exactly as written there. */
 function readmeDeployCommands(): string[] {
-  const readme = fs.readFileSync(path.join(ROOT, "docs", "custom-management.md"), "utf8");
+  const readme = fs.readFileSync(path.join(PACKAGE_ROOT, "docs", "custom-management.md"), "utf8");
   return [...readme.matchAll(/^(npx hardhat ignition deploy .+?)(?:\s+#.*)?$/gm)].map((m) => m[1].trim());
 }
 
@@ -57,7 +57,7 @@ describe("the deploy commands of docs/custom-management.md and fpg:verify --rpc,
     const proxyAddress = /FlexiblePrivacyGroup#FlexiblePrivacyGroupProxy - (0x[0-9a-fA-F]{40})/.exec(groupOutput)?.[1];
     expect(proxyAddress, groupOutput).to.be.a("string");
     const parameters = JSON.parse(
-      fs.readFileSync(path.join(ROOT, "ignition", "parameters", "FlexiblePrivacyGroup.json"), "utf8"),
+      fs.readFileSync(path.join(PACKAGE_ROOT, "ignition", "parameters", "FlexiblePrivacyGroup.json"), "utf8"),
     ) as { FlexiblePrivacyGroup: { participants: string[] } };
     const management = FlexiblePrivacyGroupManagement__factory.createInterface();
     const answer = await rpc(url, "eth_call", [
@@ -95,12 +95,12 @@ describe("the deploy commands of docs/custom-management.md and fpg:verify --rpc,
     await place({ management: management.runtime, proxy: proxy.runtime });
     const other = "0x" + "cd".repeat(20);
     await rpc(url, "hardhat_setCode", [getAddress(other), management.runtime]);
-    await rpc(url, "hardhat_setStorageAt", [getAddress(PROXY_ADDRESS), "0x0", zeroPadValue(other, 32)]);
+    await rpc(url, "hardhat_setStorageAt", [getAddress(GROUP_PROXY_ADDRESS), "0x0", zeroPadValue(other, 32)]);
     const upgraded = await hardhat(["fpg:verify", "--rpc", url]);
     expect(upgraded.status, upgraded.stdout + upgraded.stderr).to.equal(1);
     expect(upgraded.stdout).to.match(/management .* matches\nproxy .* matches/);
     expect(upgraded.stdout).to.contain(
-      `MISMATCH: ${PROXY_ADDRESS} storage slot 0: expected ${MANAGEMENT_ADDRESS}, found ${other}: the proxy was upgraded ` +
+      `MISMATCH: ${GROUP_PROXY_ADDRESS} storage slot 0: expected ${GROUP_MANAGEMENT_ADDRESS}, found ${other}: the proxy was upgraded ` +
         "to another implementation (a copy of the shipped management code)",
     );
     expect(upgraded.stderr).to.contain(`--rpc ${url} is not the blob of genesis/manifest.json`);

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT } from "../../scripts/lib/sources";
+import { PACKAGE_ROOT } from "../../src/hardhat/sources";
 
 /** The Markdown pages a reader follows links between. */
 function pages(): string[] {
-  const docs = fs.readdirSync(path.join(ROOT, "docs")).filter((name) => name.endsWith(".md"));
+  const docs = fs.readdirSync(path.join(PACKAGE_ROOT, "docs")).filter((name) => name.endsWith(".md"));
   return ["README.md", "CHANGELOG.md", "SECURITY.md", ...docs.map((name) => path.join("docs", name))];
 }
 
@@ -30,18 +30,18 @@ function anchorsOf(file: string): Set<string> {
 
 describe("the documentation's links", function () {
   it("README.md stays a page: at most 200 lines", function () {
-    const lines = fs.readFileSync(path.join(ROOT, "README.md"), "utf8").split("\n").length;
+    const lines = fs.readFileSync(path.join(PACKAGE_ROOT, "README.md"), "utf8").split("\n").length;
     expect(lines).to.be.at.most(200);
   });
 
   for (const page of pages()) {
     it(`every relative link of ${page} resolves, to a file and, with #, to a heading there`, function () {
-      const text = prose(fs.readFileSync(path.join(ROOT, page), "utf8"));
+      const text = prose(fs.readFileSync(path.join(PACKAGE_ROOT, page), "utf8"));
       const broken: string[] = [];
       for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
         if (/^[a-z]+:/i.test(target)) continue; // http:, https:, mailto:
         const [file, hash] = target.split("#");
-        const resolved = file === "" ? path.join(ROOT, page) : path.resolve(path.dirname(path.join(ROOT, page)), file);
+        const resolved = file === "" ? path.join(PACKAGE_ROOT, page) : path.resolve(path.dirname(path.join(PACKAGE_ROOT, page)), file);
         if (!fs.existsSync(resolved)) broken.push(`${target} (no such file)`);
         else if (hash !== undefined && resolved.endsWith(".md") && !anchorsOf(resolved).has(hash)) {
           broken.push(`${target} (no such heading)`);

@@ -2,11 +2,12 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { compileForGenesis, currentBlob } from "../../scripts/lib/build";
-import { readCommittedAlloc } from "../../scripts/lib/genesis-file";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { BLOB_CONTRACTS, readSource } from "../../scripts/lib/sources";
-import { driftReport, writeGenesis } from "../../scripts/export";
+import { compileForGenesis, currentBlob } from "../../src/hardhat/build";
+import { readCommittedAlloc } from "../../src/hardhat/genesis-file";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { BLOB_CONTRACTS, readSource } from "../../src/hardhat/sources";
+import { driftReport, writeGenesis } from "../../src/hardhat/export";
+import { UserError } from "../../src/hardhat/user-error";
 
 const MISFITS = "contracts/test/GenesisMisfits.sol";
 
@@ -19,8 +20,8 @@ describe("the export", function () {
       readSource(name).replace("pragma solidity", "// an auditor's note, which must not move a byte\npragma solidity");
     const { contracts } = compileForGenesis(BLOB_CONTRACTS, withComment);
     const alloc = readCommittedAlloc();
-    expect(contracts.management.runtime).to.equal(alloc[MANAGEMENT_ADDRESS].code);
-    expect(contracts.proxy.runtime).to.equal(alloc[PROXY_ADDRESS].code);
+    expect(contracts.management.runtime).to.equal(alloc[GROUP_MANAGEMENT_ADDRESS].code);
+    expect(contracts.proxy.runtime).to.equal(alloc[GROUP_PROXY_ADDRESS].code);
   });
 
   it("builds the same blob and source hashes from a checkout with CRLF line ends", function () {
@@ -97,6 +98,21 @@ describe("the export", function () {
       expect(writeGenesis(files, dir)).to.deep.equal({ written: Object.keys(files), removed: ["stray.txt"] });
       expect(fs.readdirSync(dir).sort()).to.deep.equal(Object.keys(files).sort());
       expect(driftReport(files, dir)).to.deep.equal([]);
+    });
+
+    it("outside the package's genesis/ (fpg:export --out), a file it does not make is refused and nothing is written", function () {
+      fs.writeFileSync(path.join(dir, "genesis.json"), "the user's own\n");
+      fs.writeFileSync(path.join(dir, "alloc.json"), "stale\n");
+      const before = Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name), "utf8")]));
+      expect(() => writeGenesis(files, dir, { removeStray: false })).to.throw(UserError, /holds genesis\.json, which the export does not make; give --out an empty or new folder/);
+      const after = Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name), "utf8")]));
+      expect(after).to.deep.equal(before);
+    });
+
+    it("writes a new folder for --out, and --check then passes on it", function () {
+      const out = path.join(dir, "nested", "fpg");
+      expect(writeGenesis(files, out, { removeStray: false }).removed).to.deep.equal([]);
+      expect(driftReport(files, out)).to.deep.equal([]);
     });
   });
 });

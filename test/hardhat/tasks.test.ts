@@ -3,11 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { keccak256 } from "ethers";
-import { GENESIS_DIR } from "../../scripts/export";
-import { GenesisFileError, readJsonFile } from "../../scripts/lib/genesis-file";
+import { GENESIS_DIR } from "../../src/hardhat/export";
+import { GenesisFileError, readJsonFile } from "../../src/hardhat/genesis-file";
 import { HardforkSettingError, hardforkUnderTest, newestHardfork } from "../../scripts/lib/hardfork";
-import { readCommittedAlloc } from "../../scripts/lib/genesis-file";
-import { UserError } from "../../scripts/lib/cli";
+import { readCommittedAlloc } from "../../src/hardhat/genesis-file";
+import { UserError } from "../../src/hardhat/user-error";
 import {
   blobFromFile,
   codesFromFile,
@@ -15,7 +15,7 @@ import {
   fileProblems,
   readManifestHashes,
   stripJavaComments,
-} from "../../scripts/verify";
+} from "../../src/hardhat/verify";
 import { tamperedAllocs } from "../helpers/blob";
 import { hardhat, sh, type Run } from "../helpers/cli";
 import { coverageRunning } from "../helpers/fixtures";

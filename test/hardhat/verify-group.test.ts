@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
 import type { FlexiblePrivacyGroup } from "../../src";
 import { FlexiblePrivacyGroupManagementV2__factory } from "../../typechain-types";
 import { type ClientNetwork, createGroup, startClientNetwork } from "../helpers/client-network";
@@ -32,7 +32,7 @@ describe("fpg:verify --rpc --privacy-group-id, against the development network",
     expect(run.status, run.stdout + run.stderr).to.equal(1);
     expect(run.stdout).to.match(/management .* matches\nproxy .* matches/);
     expect(run.stdout).to.contain(
-      `MISMATCH: ${PROXY_ADDRESS} implementation(): expected ${MANAGEMENT_ADDRESS}, found ${implementation}: ` +
+      `MISMATCH: ${GROUP_PROXY_ADDRESS} implementation(): expected ${GROUP_MANAGEMENT_ADDRESS}, found ${implementation}: ` +
         "the proxy was upgraded to another implementation (not the shipped management code)",
     );
     expect(run.stderr).to.contain("is not the blob of genesis/manifest.json");

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { toBeHex, zeroPadValue } from "ethers";
-import type { GenesisAlloc } from "../../scripts/lib/alloc";
-import { IMPLEMENTATION_SLOT, MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { GENESIS_DIR, readCommittedAlloc } from "../../scripts/lib/genesis-file";
+import type { GenesisAlloc } from "../../src/hardhat/alloc";
+import { IMPLEMENTATION_SLOT, GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { GENESIS_DIR, readCommittedAlloc } from "../../src/hardhat/genesis-file";
 
 const OTHER = "0x" + "ab".repeat(20);
 /** A number as the difference lines print it: 0x and its hex digits, no padding. */
@@ -35,15 +35,15 @@ export function tamperedAllocs(): Record<string, { alloc: GenesisAlloc; names: R
   const { ownerSlot, lockedWord } = groupHeader();
   return {
     "proxy slot 0 pointing at another address": {
-      alloc: edit((a) => (a[PROXY_ADDRESS].storage[IMPLEMENTATION_SLOT] = zeroPadValue(OTHER, 32))),
-      names: new RegExp(`${PROXY_ADDRESS} storage\\[0x0\\]: expected 0x7b, found ${OTHER}`),
+      alloc: edit((a) => (a[GROUP_PROXY_ADDRESS].storage[IMPLEMENTATION_SLOT] = zeroPadValue(OTHER, 32))),
+      names: new RegExp(`${GROUP_PROXY_ADDRESS} storage\\[0x0\\]: expected 0x7b, found ${OTHER}`),
     },
     "the proxy's slot 0 under two keys, another address first": {
       alloc: edit((a) => {
-        const shipped = a[PROXY_ADDRESS].storage[IMPLEMENTATION_SLOT];
-        a[PROXY_ADDRESS].storage = { "0x0": zeroPadValue(OTHER, 32), [IMPLEMENTATION_SLOT]: shipped };
+        const shipped = a[GROUP_PROXY_ADDRESS].storage[IMPLEMENTATION_SLOT];
+        a[GROUP_PROXY_ADDRESS].storage = { "0x0": zeroPadValue(OTHER, 32), [IMPLEMENTATION_SLOT]: shipped };
       }),
-      names: new RegExp(`${PROXY_ADDRESS} storage: expected slot: word pairs in hex, each slot once, found not storage: slot 0x0 given twice`),
+      names: new RegExp(`${GROUP_PROXY_ADDRESS} storage: expected slot: word pairs in hex, each slot once, found not storage: slot 0x0 given twice`),
     },
     "an extra account": {
       alloc: edit((a) => (a[OTHER] = { balance: "0x0", code: "0x00", storage: {} })),
@@ -51,18 +51,18 @@ export function tamperedAllocs(): Record<string, { alloc: GenesisAlloc; names: R
     },
     "a preset group header (another owner, locked)": {
       alloc: edit((a) => {
-        a[PROXY_ADDRESS].storage[toBeHex(ownerSlot, 32)] = zeroPadValue(OTHER, 32);
-        a[PROXY_ADDRESS].storage[toBeHex(ownerSlot + 1n, 32)] = toBeHex(lockedWord, 32);
+        a[GROUP_PROXY_ADDRESS].storage[toBeHex(ownerSlot, 32)] = zeroPadValue(OTHER, 32);
+        a[GROUP_PROXY_ADDRESS].storage[toBeHex(ownerSlot + 1n, 32)] = toBeHex(lockedWord, 32);
       }),
       names: new RegExp(
-        `${PROXY_ADDRESS} storage\\[${quantity(ownerSlot)}\\]: expected nothing, found ${OTHER}.*` +
-          `${PROXY_ADDRESS} storage\\[${quantity(ownerSlot + 1n)}\\]: expected nothing, found ${quantity(lockedWord)}`,
+        `${GROUP_PROXY_ADDRESS} storage\\[${quantity(ownerSlot)}\\]: expected nothing, found ${OTHER}.*` +
+          `${GROUP_PROXY_ADDRESS} storage\\[${quantity(ownerSlot + 1n)}\\]: expected nothing, found ${quantity(lockedWord)}`,
         "s",
       ),
     },
     "a non-zero balance": {
-      alloc: edit((a) => ((a[MANAGEMENT_ADDRESS] as { balance: string }).balance = "0x1")),
-      names: new RegExp(`${MANAGEMENT_ADDRESS} balance: expected 0x0, found 0x1`),
+      alloc: edit((a) => ((a[GROUP_MANAGEMENT_ADDRESS] as { balance: string }).balance = "0x1")),
+      names: new RegExp(`${GROUP_MANAGEMENT_ADDRESS} balance: expected 0x0, found 0x1`),
     },
   };
 }

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { ROOT } from "../../scripts/lib/sources";
+import { PACKAGE_ROOT } from "../../src/hardhat/sources";
 
-const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
+const HARDHAT = path.join(PACKAGE_ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
 
 export interface Run {
   status: number | null;
@@ -18,7 +18,7 @@ export interface Run {
  */
 function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, { cwd: PACKAGE_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -50,7 +50,7 @@ export async function freePort(): Promise<number> {
 /** `npx hardhat node` on 127.0.0.1:<port>, resolved once it serves JSON-RPC. */
 export async function startHardhatNode(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd: ROOT,
+    cwd: PACKAGE_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,10 +1,10 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroHash } from "ethers";
 import hre from "hardhat";
-import { injectAlloc, makeAlloc, type GenesisAlloc } from "../../scripts/lib/alloc";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "../../scripts/lib/addresses";
-import { currentBlob } from "../../scripts/lib/build";
-import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../scripts/lib/keys";
+import { injectAlloc, makeAlloc, type GenesisAlloc } from "../../src/hardhat/alloc";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
+import { currentBlob } from "../../src/hardhat/build";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "../../src/hardhat/trial-keys";
 import {
   ERC165Only__factory,
   FlexiblePrivacyGroupManagement__factory,
@@ -48,16 +48,16 @@ async function accounts() {
  * storage, so it must run once on a chain that never had a group, and later loads restore its snapshot.
  */
 export async function genesisFixture() {
-  if ((await hre.ethers.provider.getCode(PROXY_ADDRESS)) !== "0x") {
+  if ((await hre.ethers.provider.getCode(GROUP_PROXY_ADDRESS)) !== "0x") {
     throw new Error("genesisFixture ran on a chain that already has a group: call it through loadFixture");
   }
   await injectAlloc(hre.ethers.provider, await allocUnderTest());
   const signers = await accounts();
   return {
     ...signers,
-    group: FlexiblePrivacyGroupManagement__factory.connect(PROXY_ADDRESS, signers.owner),
-    proxy: FlexiblePrivacyGroupProxy__factory.connect(PROXY_ADDRESS, signers.owner),
-    implementation: FlexiblePrivacyGroupManagement__factory.connect(MANAGEMENT_ADDRESS, signers.owner),
+    group: FlexiblePrivacyGroupManagement__factory.connect(GROUP_PROXY_ADDRESS, signers.owner),
+    proxy: FlexiblePrivacyGroupProxy__factory.connect(GROUP_PROXY_ADDRESS, signers.owner),
+    implementation: FlexiblePrivacyGroupManagement__factory.connect(GROUP_MANAGEMENT_ADDRESS, signers.owner),
   };
 }
 

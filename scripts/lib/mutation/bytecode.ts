@@ -1,6 +1,6 @@
-import { compileStandardJson } from "../build";
-import { COMPILER_SETTINGS } from "../compiler";
-import { BLOB_CONTRACTS, readSource } from "../sources";
+import { compileStandardJson } from "../../../src/hardhat/build";
+import { COMPILER_SETTINGS } from "../../../src/hardhat/compiler";
+import { BLOB_CONTRACTS, readSource } from "../../../src/hardhat/sources";
 
 
 interface Output {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { ROOT } from "../sources";
+import { PACKAGE_ROOT } from "../../../src/hardhat/sources";
 
 /** What SuMo's operators return for one mutation (src/mutation.js). */
 interface SumoMutation {
@@ -58,7 +58,7 @@ export function codeHash(source: string): string {
 }
 
 // SuMo is CommonJS without types, and reads ./sumo-config.js (minimal rules) when loaded.
-const SUMO_DIR = path.dirname(require.resolve("@morenabarboni/sumo/package.json", { paths: [ROOT] }));
+const SUMO_DIR = path.dirname(require.resolve("@morenabarboni/sumo/package.json", { paths: [PACKAGE_ROOT] }));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const parser = require(require.resolve("@solidity-parser/parser", { paths: [SUMO_DIR] })) as SolidityParser;
 
@@ -76,7 +76,7 @@ export function generateMutants(files: readonly string[]): Mutant[] {
   const composite = new generator.CompositeOperator(operators);
   const mutants: Mutant[] = [];
   for (const file of files) {
-    const absolute = path.join(ROOT, file);
+    const absolute = path.join(PACKAGE_ROOT, file);
     const source = fs.readFileSync(absolute, "utf8");
     const sourceHash = codeHash(source);
     const ast = parser.parse(source, { range: true, loc: true });

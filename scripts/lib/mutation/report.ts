@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT } from "../sources";
+import { PACKAGE_ROOT } from "../../../src/hardhat/sources";
 import type { MutantDescription } from "./mutants";
 
-export const REPORT_DIR = path.join(ROOT, "reports", "mutation");
+export const REPORT_DIR = path.join(PACKAGE_ROOT, "reports", "mutation");
 export const RESULTS_FILE = path.join(REPORT_DIR, "results.json");
 /** Survivors argued equivalent by hand: mutant id → the mutant as text and why no test can tell. */
 export const EQUIVALENTS_FILE = path.join(REPORT_DIR, "equivalents.json");
@@ -67,7 +67,7 @@ const STATUSES: Status[] = ["killed", "refused", "stillborn", "equivalent", "tim
 
 /** Writes reports/mutation/README.md and returns how many survivors nobody has explained. */
 export function writeReport(results: Results | undefined): number {
-  if (results === undefined) throw new Error(`mutation: ${path.relative(ROOT, RESULTS_FILE)} does not exist; run npm run mutation`);
+  if (results === undefined) throw new Error(`mutation: ${path.relative(PACKAGE_ROOT, RESULTS_FILE)} does not exist; run npm run mutation`);
   const explanations = readExplanations();
   const count = (rows: MutantResult[], status: Status) => rows.filter((r) => r.status === status).length;
   const lines: string[] = [];

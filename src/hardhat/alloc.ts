@@ -1,5 +1,5 @@
 import { getAddress, toQuantity, zeroPadValue } from "ethers";
-import { IMPLEMENTATION_SLOT, MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./addresses";
+import { IMPLEMENTATION_SLOT, GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../core/constants";
 
 export interface AllocAccount {
   balance: "0x0";
@@ -12,11 +12,11 @@ export type GenesisAlloc = Record<string, AllocAccount>;
 
 export function makeAlloc(managementRuntime: string, proxyRuntime: string): GenesisAlloc {
   return {
-    [MANAGEMENT_ADDRESS]: { balance: "0x0", code: managementRuntime, storage: {} },
-    [PROXY_ADDRESS]: {
+    [GROUP_MANAGEMENT_ADDRESS]: { balance: "0x0", code: managementRuntime, storage: {} },
+    [GROUP_PROXY_ADDRESS]: {
       balance: "0x0",
       code: proxyRuntime,
-      storage: { [IMPLEMENTATION_SLOT]: zeroPadValue(MANAGEMENT_ADDRESS, 32) },
+      storage: { [IMPLEMENTATION_SLOT]: zeroPadValue(GROUP_MANAGEMENT_ADDRESS, 32) },
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The main job: the files of genesis/ as a fresh build of the blob makes them, writing them, and
- * comparing them with the committed ones. The `fpg:export` task (tasks/export.ts) runs it:
+ * comparing them with the committed ones. The `fpg:export` task (tasks/export.ts beside this file) runs it:
  *   npm run export             write the files (and remove any file the export does not make)
  *   npm run export -- --check  fail with a diff when the committed files differ from a fresh build
  */
@@ -8,14 +8,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { keccak256 } from "ethers";
-import { makeAlloc } from "./lib/alloc";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./lib/addresses";
-import type { BlobBuild } from "./lib/build";
-import { SOLC_VERSION } from "./lib/compiler";
-import { GENESIS_DIR } from "./lib/genesis-file";
-import { javaSource } from "./lib/java";
-import { namespacesSnapshot, readLayout, typesSnapshot } from "./lib/storage-layout";
-import { toLf } from "./lib/sources";
+import { makeAlloc } from "./alloc";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../core/constants";
+import type { BlobBuild } from "./build";
+import { SOLC_VERSION } from "./compiler";
+import { GENESIS_DIR, displayPath } from "./genesis-file";
+import { UserError } from "./user-error";
+import { javaSource } from "./java";
+import { namespacesSnapshot, readLayout, typesSnapshot } from "./storage-layout";
+import { toLf } from "./sources";
 
 export { GENESIS_DIR };
 
@@ -34,8 +35,8 @@ export function genesisFiles(build: BlobBuild): Record<string, string> {
   const manifest = {
     compiler: { version: build.longVersion, settings: build.settings },
     contracts: {
-      management: describe(MANAGEMENT_ADDRESS, management.runtime, management),
-      proxy: describe(PROXY_ADDRESS, proxy.runtime, proxy),
+      management: describe(GROUP_MANAGEMENT_ADDRESS, management.runtime, management),
+      proxy: describe(GROUP_PROXY_ADDRESS, proxy.runtime, proxy),
     },
     sources: build.sourceHashes,
   };
@@ -149,11 +150,23 @@ export function driftLine(files: Record<string, string>, dir = GENESIS_DIR): str
   return `${named.join("; ")}: run \`npm run export\` and commit genesis/`;
 }
 
-/** Writes `files` to `dir` and removes every other file there, so that --check passes afterwards. */
-export function writeGenesis(files: Record<string, string>, dir = GENESIS_DIR): { written: string[]; removed: string[] } {
+/**
+ * Writes `files` to `dir`. With `removeStray` (the package's own genesis/) it removes every other file
+ * there, so that --check passes afterwards; otherwise a file it does not make is refused, not removed.
+ */
+export function writeGenesis(
+  files: Record<string, string>,
+  dir = GENESIS_DIR,
+  { removeStray = true }: { removeStray?: boolean } = {},
+): { written: string[]; removed: string[] } {
+  const stray = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => !Object.hasOwn(files, name)) : [];
+  if (stray.length > 0 && !removeStray) {
+    throw new UserError(
+      `fpg:export: ${displayPath(dir)} holds ${stray.join(", ")}, which the export does not make; give --out an empty or new folder`,
+    );
+  }
   fs.mkdirSync(dir, { recursive: true });
-  const removed = fs.readdirSync(dir).filter((name) => !Object.hasOwn(files, name));
-  for (const name of removed) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  for (const name of stray) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-  return { written: Object.keys(files), removed };
+  return { written: Object.keys(files), removed: stray };
 }

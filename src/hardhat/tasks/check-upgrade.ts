@@ -5,7 +5,7 @@ task("fpg:check-upgrade", "Checks that a custom management contract is safe to u
   .setAction(async ({ contract }: { contract: string }, hre) => {
     await hre.run("compile", { quiet: true });
     // Loaded here, not at config time: the check needs the compiled typechain-free artifacts only.
-    const { checkUpgrade, formatReport } = await import("../scripts/lib/upgrade-check");
+    const { checkUpgrade, formatReport } = await import("../upgrade-check");
     const report = await checkUpgrade(hre, contract);
     console.log(formatReport(report));
     if (report.problems.length > 0) process.exitCode = 1;

@@ -14,8 +14,8 @@ task("privacy-node", "Runs the local flexible-privacy development network (Besu 
   .addOptionalParam("maxTokenAge", "seconds: multi-tenancy nodes refuse a token whose iat is older, or missing", undefined, types.string)
   .setAction(async ({ networkConfig, host, maxTokenAge, ...limits }: Record<string, string | undefined>) => {
     // Loaded on use: every other Hardhat command stays free of the network's engine.
-    const { run, stopOnSignals } = await import("../src/network/cli");
-    const { LIMITS } = await import("../src/network/config");
+    const { run, stopOnSignals } = await import("../../network/cli");
+    const { LIMITS } = await import("../../network/config");
     const argv = [
       ...(networkConfig === undefined ? [] : ["--config", networkConfig]),
       ...(host === undefined ? [] : ["--host", host]),

@@ -1,31 +1,34 @@
 import path from "node:path";
 import { task } from "hardhat/config";
-import { UserError, withUserErrors } from "../scripts/lib/cli";
-import type { FoundCode } from "../scripts/verify";
+import { UserError, withUserErrors } from "../user-error";
+import type { FoundCode } from "../verify";
 
 interface VerifyArgs {
   file?: string;
   rpc?: string;
   privacyGroupId?: string;
-  manifest: string;
+  manifest?: string;
 }
 
 task("fpg:verify", "Checks that a file or a node holds the blob: the code of 0x…7b and 0x…7c against genesis/manifest.json, an alloc against genesis/alloc.json, a node's proxy implementation")
   .addOptionalPositionalParam("file", "A genesis file, an alloc, a runtime .hex or Besu's FlexibleGroupManagement.java")
   .addOptionalParam("rpc", "A node's JSON-RPC URL: reads the code with eth_getCode (or priv_getCode, see --privacy-group-id)")
   .addOptionalParam("privacyGroupId", "With --rpc: read the privacy group's private state (priv_getCode)")
-  .addOptionalParam("manifest", "The manifest to compare with", path.join("genesis", "manifest.json"))
+  .addOptionalParam("manifest", "The manifest to compare with (default: the package's genesis/manifest.json)")
   .setAction(async (args: VerifyArgs) =>
     withUserErrors(async () => {
-      const verify = await import("../scripts/verify");
+      const verify = await import("../verify");
       if ((args.file === undefined) === (args.rpc === undefined)) {
         throw new UserError("fpg:verify: give either a file or --rpc <url>, e.g. `npx hardhat fpg:verify genesis/alloc.json`");
       }
       if (args.privacyGroupId !== undefined && args.rpc === undefined) {
         throw new UserError("fpg:verify: --privacy-group-id needs --rpc <url>");
       }
-      const manifest = verify.readManifestHashes(path.resolve(args.manifest));
-      const shipped = (await import("../scripts/lib/genesis-file")).readCommittedAlloc();
+      const { GENESIS_DIR, displayPath, readCommittedAlloc } = await import("../genesis-file");
+      const manifestFile = path.resolve(args.manifest ?? path.join(GENESIS_DIR, "manifest.json"));
+      const manifestName = displayPath(manifestFile);
+      const manifest = verify.readManifestHashes(manifestFile);
+      const shipped = readCommittedAlloc();
       let found: FoundCode;
       let problems: string[];
       if (args.file !== undefined) {
@@ -41,8 +44,8 @@ task("fpg:verify", "Checks that a file or a node holds the blob: the code of 0x�
       for (const problem of problems) console.log(`MISMATCH: ${problem}`);
       const source = args.file ?? `--rpc ${args.rpc}`;
       if (!rows.every((row) => row.matches) || problems.length > 0) {
-        throw new UserError(`fpg:verify: ${source} is not the blob of ${args.manifest}`);
+        throw new UserError(`fpg:verify: ${source} is not the blob of ${manifestName}`);
       }
-      console.log(`fpg:verify: ${source} is the blob of ${args.manifest}`);
+      console.log(`fpg:verify: ${source} is the blob of ${manifestName}`);
     }),
   );

@@ -20,10 +20,10 @@ import {
   getAddress,
   zeroPadValue,
 } from "ethers";
-import { decodeGroupError } from "../../src/client";
-import { IMPLEMENTATION_SLOT } from "./addresses";
+import { decodeGroupError } from "../client";
+import { IMPLEMENTATION_SLOT } from "../core/constants";
 import { injectAlloc } from "./alloc";
-import { NACL_KEY_LENGTH, pseudoRandomKeys } from "./keys";
+import { NACL_KEY_LENGTH, pseudoRandomKeys } from "./trial-keys";
 import { type ValidationError, readLayout } from "./storage-layout";
 
 /** The default management contract every candidate is compared with. */

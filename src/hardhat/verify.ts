@@ -2,18 +2,18 @@
  * Which blob a client embeds: reads the runtime code of the management contract (0x…7b) and the proxy
  * (0x…7c) from a genesis file, an alloc, a runtime hex file, Besu's FlexibleGroupManagement.java or a
  * running node, hashes it, and compares the hashes with genesis/manifest.json. The `fpg:verify` task
- * (tasks/verify.ts) runs it.
+ * (tasks/verify.ts beside this file) runs it.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { Interface, keccak256, toBeHex } from "ethers";
-import { type AllocLike, blobDifferences, describeDifference, shippedStorageWord } from "../src/core/blob";
-import { MANAGEMENT_ADDRESS, PROXY_ADDRESS } from "./lib/addresses";
-import { UserError } from "./lib/cli";
-import { displayPath, readJsonFile } from "./lib/genesis-file";
-import type { BlobPart } from "./lib/sources";
+import { type AllocLike, blobDifferences, describeDifference, shippedStorageWord } from "../core/blob";
+import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../core/constants";
+import { UserError } from "./user-error";
+import { displayPath, readJsonFile } from "./genesis-file";
+import type { BlobPart } from "./sources";
 
-export const PARTS: Record<BlobPart, string> = { management: MANAGEMENT_ADDRESS, proxy: PROXY_ADDRESS };
+export const PARTS: Record<BlobPart, string> = { management: GROUP_MANAGEMENT_ADDRESS, proxy: GROUP_PROXY_ADDRESS };
 
 /** Runtime code found in a source, by part; a part may be absent (a hex file holds one contract). */
 export type FoundCode = Partial<Record<BlobPart, string>>;
@@ -146,10 +146,10 @@ export function blobFromFile(file: string): FoundBlob {
   } else {
     const json = readJsonFile(file, "pass a genesis file, an alloc, a .hex or a .java file") as Record<string, unknown>;
     const alloc = (typeof json.alloc === "object" && json.alloc !== null ? json.alloc : json) as Record<string, { code?: unknown }>;
-    found = { codes: { management: allocCode(alloc, MANAGEMENT_ADDRESS), proxy: allocCode(alloc, PROXY_ADDRESS) }, alloc };
+    found = { codes: { management: allocCode(alloc, GROUP_MANAGEMENT_ADDRESS), proxy: allocCode(alloc, GROUP_PROXY_ADDRESS) }, alloc };
   }
   if (found.codes.management === undefined && found.codes.proxy === undefined) {
-    throw new UserError(`${name} holds no code for ${MANAGEMENT_ADDRESS} or ${PROXY_ADDRESS}`);
+    throw new UserError(`${name} holds no code for ${GROUP_MANAGEMENT_ADDRESS} or ${GROUP_PROXY_ADDRESS}`);
   }
   return found;
 }
@@ -209,30 +209,30 @@ const PROXY_INTERFACE = new Interface(["function implementation() view returns (
  * of the proxy's implementation(). A group upgraded to another management contract fails here.
  */
 export async function implementationProblems(url: string, shipped: AllocLike, groupId?: string): Promise<string[]> {
-  const expected = shippedStorageWord(shipped, PROXY_ADDRESS, 0n);
+  const expected = shippedStorageWord(shipped, GROUP_PROXY_ADDRESS, 0n);
   const result =
     groupId === undefined
-      ? await rpcCall(url, "eth_getStorageAt", [PROXY_ADDRESS, "0x0", "latest"])
+      ? await rpcCall(url, "eth_getStorageAt", [GROUP_PROXY_ADDRESS, "0x0", "latest"])
       : await rpcCall(url, "priv_call", [
           groupId,
-          { to: PROXY_ADDRESS, data: PROXY_INTERFACE.encodeFunctionData("implementation") },
+          { to: GROUP_PROXY_ADDRESS, data: PROXY_INTERFACE.encodeFunctionData("implementation") },
           "latest",
         ]);
   const how = groupId === undefined ? "storage slot 0" : "implementation()";
   if (typeof result !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(result)) {
-    return [`${PROXY_ADDRESS} ${how}: expected ${toBeHex(expected, 20)}, found ${JSON.stringify(result)} (no group state here?)`];
+    return [`${GROUP_PROXY_ADDRESS} ${how}: expected ${toBeHex(expected, 20)}, found ${JSON.stringify(result)} (no group state here?)`];
   }
   const found = BigInt(result);
   if (found === expected) return [];
   if (found >= 1n << 160n) {
-    return [`${PROXY_ADDRESS} ${how}: expected ${toBeHex(expected, 20)}, found ${result}, which is not an address`];
+    return [`${GROUP_PROXY_ADDRESS} ${how}: expected ${toBeHex(expected, 20)}, found ${result}, which is not an address`];
   }
   const implementation = toBeHex(found, 20);
   const code = await codeAt(url, implementation, groupId);
-  const management = shipped[MANAGEMENT_ADDRESS]?.code;
+  const management = shipped[GROUP_MANAGEMENT_ADDRESS]?.code;
   const same = code !== undefined && management !== undefined && code === hexCode(management);
   return [
-    `${PROXY_ADDRESS} ${how}: expected ${toBeHex(expected, 20)}, found ${implementation}: the proxy was upgraded to ` +
+    `${GROUP_PROXY_ADDRESS} ${how}: expected ${toBeHex(expected, 20)}, found ${implementation}: the proxy was upgraded to ` +
       `another implementation (${same ? "a copy of the shipped management code" : "not the shipped management code"})`,
   ];
 }

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { GenesisAlloc } from "./alloc";
-import { ROOT } from "./sources";
+import { PACKAGE_ROOT } from "./sources";
 
-export const GENESIS_DIR = path.join(ROOT, "genesis");
+export const GENESIS_DIR = path.join(PACKAGE_ROOT, "genesis");
 export const ALLOC_FILE = path.join(GENESIS_DIR, "alloc.json");
 
 /** A file that cannot be read as what it should be; the message names it and says what to do. */
@@ -11,9 +11,9 @@ export class GenesisFileError extends Error {
   override name = "GenesisFileError";
 }
 
-/** A path as the user would type it: relative to the repository when inside it. */
+/** A path as the user would type it: relative to the working folder when inside it. */
 export function displayPath(file: string): string {
-  const relative = path.relative(ROOT, file);
+  const relative = path.relative(process.cwd(), file);
   return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
 }
 
