@@ -11,7 +11,10 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { SolcInput, SolcOutput } from "@openzeppelin/upgrades-core";
 import { getStorageUpgradeReport, withValidationDefaults } from "@openzeppelin/upgrades-core";
 import {
-  type Contract,
+  BrowserProvider,
+  Contract,
+  ContractFactory,
+  type Eip1193Provider,
   type FunctionFragment,
   type JsonFragment,
   type ParamType,
@@ -188,7 +191,7 @@ function sampleArgument(param: ParamType, account: string): unknown {
 }
 
 async function slotZero(hre: HardhatRuntimeEnvironment, proxy: string): Promise<string> {
-  return getAddress(`0x${(await hre.ethers.provider.getStorage(proxy, 0)).slice(26)}`);
+  return getAddress(`0x${(await new BrowserProvider(hre.network.provider as Eip1193Provider).getStorage(proxy, 0)).slice(26)}`);
 }
 
 const errorName = (error: unknown): string => {
@@ -212,7 +215,9 @@ async function proxyProblems(
   const snapshot = await hre.network.provider.send("evm_snapshot", []);
   try {
     const problems: UpgradeProblem[] = [];
-    const [owner] = await hre.ethers.getSigners();
+    // Plain ethers over the in-process network's EIP-1193 provider: no Hardhat plugin (hardhat-ethers) needed.
+    const owner = await new BrowserProvider(hre.network.provider as Eip1193Provider).getSigner(0);
+    const contractAt = async (name: string, address: string) => new Contract(address, (await hre.artifacts.readArtifact(name)).abi, owner);
     const management = (await hre.artifacts.readArtifact(DEFAULT_MANAGEMENT)).deployedBytecode;
     const proxyCode = (await hre.artifacts.readArtifact(PROXY)).deployedBytecode;
     const managementAddress = Wallet.createRandom().address;
@@ -225,12 +230,13 @@ async function proxyProblems(
         storage: { [IMPLEMENTATION_SLOT]: zeroPadValue(managementAddress, 32) },
       },
     });
-    const group = (await hre.ethers.getContractAt(DEFAULT_MANAGEMENT, proxyAddress, owner)) as unknown as Contract;
-    const proxy = (await hre.ethers.getContractAt(PROXY, proxyAddress, owner)) as unknown as Contract;
+    const group = await contractAt(DEFAULT_MANAGEMENT, proxyAddress);
+    const proxy = await contractAt(PROXY, proxyAddress);
     const [k0, k1] = pseudoRandomKeys("upgrade-check-members", 0, 2, NACL_KEY_LENGTH);
     await (await group.addParticipants([k0, k1])).wait();
 
-    const factory = await hre.ethers.getContractFactory(`${build.sourceName}:${build.contractName}`, owner);
+    const artifact = await hre.artifacts.readArtifact(`${build.sourceName}:${build.contractName}`);
+    const factory = new ContractFactory(artifact.abi, artifact.bytecode, owner);
     const candidate = await (await factory.deploy()).getAddress();
     const before = [await group.getParticipants(), await group.getVersion(), await group.owner()].map(String);
     try {
@@ -257,7 +263,7 @@ async function proxyProblems(
       });
     }
     const probe = Wallet.createRandom().address;
-    const candidateAtProxy = new hre.ethers.Contract(proxyAddress, build.abi, owner);
+    const candidateAtProxy = new Contract(proxyAddress, build.abi, owner);
     for (const fragment of extraFunctions) {
       const args = fragment.inputs.map((p) => sampleArgument(p, probe));
       try {
