@@ -5,7 +5,11 @@
 //   (b) a Hardhat project that imports the interfaces and compiles them with solc 0.8.28 from the npm
 //       `solc` package, loads the package's Hardhat tasks (flexible-privacy-groups/hardhat) and runs the
 //       release tasks: fpg:export into a new folder (with the package's own pinned solc), fpg:verify on
-//       the shipped and the exported alloc (examples/hardhat-consumer/).
+//       the shipped and the exported alloc (examples/hardhat-consumer/);
+//   (c) a contract developer's Hardhat 2 project with the toolbox and solc 0.8.30: `npx hardhat test` on
+//       its own private token and management contract through hre.privacy and the matchers, and
+//       fpg:check-upgrade accepting its namespaced contract and refusing its bricking one
+//       (examples/hardhat2-project/).
 // FPG_DIST_DIR points the "is it built?" check elsewhere (the tests use it); --keep keeps the projects.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -21,6 +25,10 @@ const HARDHAT = "2.29.1";
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 /** The optional peers the release tasks load, at the versions this repository tests. */
 const TASK_PEERS = ["@openzeppelin/upgrades-core", "diff"].map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
+/** The optional peers the development network loads (hre.privacy starts it), at the tested versions. */
+const NETWORK_PEERS = Object.keys(PACKAGE.peerDependencies)
+  .filter((name) => !["hardhat", "ethers", "@openzeppelin/upgrades-core", "diff"].includes(name))
+  .map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
 
 /** A refusal; thrown, so that the temporary projects are removed on the way out. */
 class CheckFailure extends Error {}
@@ -157,6 +165,29 @@ function checkHardhatConsumer(work, tarball) {
   console.log("  ok: the package's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
 }
 
+function checkHardhat2Project(work, tarball) {
+  const dir = path.join(work, "hardhat2-project");
+  project(dir, "hardhat2-project");
+  const toolbox = `@nomicfoundation/hardhat-toolbox@${PACKAGE.devDependencies["@nomicfoundation/hardhat-toolbox"]}`;
+  npmInstall(dir, [tarball, `hardhat@${HARDHAT}`, toolbox, `solc@${PACKAGE.dependencies.solc}`, ...TASK_PEERS, ...NETWORK_PEERS]);
+  const hardhat = (...args) => spawnSync(process.execPath, [path.join("node_modules", "hardhat", "internal", "cli", "bootstrap.js"), ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
+  });
+  const tests = hardhat("test");
+  if (tests.status !== 0) fail(`\`npx hardhat test\` failed in ${dir}:\n${tests.stdout}\n${tests.stderr}`);
+  const passing = /(\d+) passing/.exec(tests.stdout)?.[1];
+  console.log(`  ok: the project's private tests pass under npx hardhat test (${passing} passing)`);
+  const accepted = hardhat("fpg:check-upgrade", "AuditedManagement");
+  if (accepted.status !== 0) fail(`fpg:check-upgrade refused AuditedManagement:\n${accepted.stdout}\n${accepted.stderr}`);
+  const refused = hardhat("fpg:check-upgrade", "BrickingManagement");
+  if (refused.status === 0 || !refused.stdout.includes("[storage-outside-namespace]")) {
+    fail(`fpg:check-upgrade did not refuse BrickingManagement for its slot-0 variable:\n${refused.stdout}\n${refused.stderr}`);
+  }
+  console.log("  ok: fpg:check-upgrade accepts the project's namespaced contract and refuses the bricking one");
+}
+
 function main() {
   checkBuilt();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "fpg-package-"));
@@ -169,7 +200,8 @@ function main() {
     });
     step("typescript consumer", () => checkTypeScriptConsumer(work, tarball));
     step("hardhat consumer", () => checkHardhatConsumer(work, tarball));
-    console.log(`check:package: the packed tarball works in both fresh projects (${timings.join(", ")})`);
+    step("hardhat 2 project", () => checkHardhat2Project(work, tarball));
+    console.log(`check:package: the packed tarball works in every fresh project (${timings.join(", ")})`);
   } finally {
     if (process.argv.includes("--keep")) console.log(`check:package: kept ${work}`);
     else fs.rmSync(work, { recursive: true, force: true });

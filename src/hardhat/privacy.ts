@@ -3,11 +3,38 @@
  * on an in-process development network started at first use (every node on a free port, so parallel runs do
  * not collide) and stopped when the test run ends, and groups created through them.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { Wallet } from "ethers";
 import { FlexiblePrivacyGroup } from "../besu/group";
 import { PrivacyProvider } from "../besu/provider";
 import { PrivateSigner } from "../besu/signer";
 import type { NetworkConfig, PrivacyNetwork } from "../network";
+import { PACKAGE_ROOT } from "./sources";
+
+/** A helper that cannot run as configured; the message names the thing and the fix, in one line. */
+export class PrivacyPluginError extends Error {
+  override name = "PrivacyPluginError";
+}
+
+/**
+ * The network entry, loaded on first use (a test file that never asks for privacy does not load its
+ * engine). Its engine is optional peers of the package: a missing one is named with the install line.
+ */
+async function loadNetwork(): Promise<typeof import("../network")> {
+  try {
+    return await import("../network");
+  } catch (error) {
+    const missing = /Cannot find module '([^']+)'/.exec((error as Error).message)?.[1];
+    const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { peerDependencies: Record<string, string> };
+    if (missing === undefined || !(missing in pkg.peerDependencies)) throw error;
+    const peers = Object.entries(pkg.peerDependencies).filter(([name]) => !["ethers", "hardhat", "diff", "@openzeppelin/upgrades-core"].includes(name));
+    throw new PrivacyPluginError(
+      `privacy: the development network needs its optional peer dependency ${missing}; install them with ` +
+        `\`npm install --save-dev ${peers.map(([name, range]) => `${name}@"${range}"`).join(" ")}\``,
+    );
+  }
+}
 
 export interface PrivacyHelpersOptions {
   /** The network to start (default: the default three nodes); every node's rpcPort is replaced by 0. */
@@ -29,8 +56,7 @@ export class PrivacyHelpers {
   /** The running network, started at the first call. */
   network(): Promise<PrivacyNetwork> {
     this.#network ??= (async () => {
-      // Loaded on first use: a test file that never asks for privacy does not load the network's engine.
-      const { defaultNetworkConfig, startPrivacyNetwork } = await import("../network");
+      const { defaultNetworkConfig, startPrivacyNetwork } = await loadNetwork();
       const config = (this.#options.config ?? defaultNetworkConfig)();
       return startPrivacyNetwork({ ...config, nodes: config.nodes.map((node) => ({ ...node, rpcPort: 0 })) });
     })();
@@ -44,7 +70,7 @@ export class PrivacyHelpers {
   signers(): Promise<PrivateSigner[]> {
     this.#signers ??= (async () => {
       const network = await this.network();
-      const { defaultNetworkConfig } = await import("../network");
+      const { defaultNetworkConfig } = await loadNetwork();
       const accounts = (this.#options.config ?? defaultNetworkConfig)().accounts;
       return network.nodes.map((node, i) => {
         const provider = new PrivacyProvider(node.url, { pollingInterval: 20 });

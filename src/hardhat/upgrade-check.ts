@@ -6,6 +6,7 @@
  *   - what upgrades-core finds unsafe behind a proxy (selfdestruct, delegatecall, immutables, ...);
  *   - missing management functions or ERC-165 declarations;
  *   - a refusal by the real proxy, tried on a genesis group on the in-process Hardhat network.
+ * The reference is the package's own blob build (src/hardhat/build.ts), the same in any project.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { SolcInput, SolcOutput } from "@openzeppelin/upgrades-core";
@@ -28,12 +29,36 @@ import { IMPLEMENTATION_SLOT } from "../core/constants";
 import { injectAlloc } from "./alloc";
 import { NACL_KEY_LENGTH, pseudoRandomKeys } from "./trial-keys";
 import { type ValidationError, readLayout } from "./storage-layout";
+import { currentBlob } from "./build";
+import { SOLC_VERSION } from "./compiler";
+import { BLOB_CONTRACTS } from "./sources";
+import { FlexiblePrivacyGroupProxy__factory, IFlexiblePrivacyGroupManagement__factory } from "../typechain";
 
 /** The default management contract every candidate is compared with. */
-export const DEFAULT_MANAGEMENT =
-  "contracts/management/FlexiblePrivacyGroupManagement.sol:FlexiblePrivacyGroupManagement";
-const PROXY = "contracts/proxy/FlexiblePrivacyGroupProxy.sol:FlexiblePrivacyGroupProxy";
-const MANAGEMENT_INTERFACE = "contracts/interfaces/IFlexiblePrivacyGroupManagement.sol:IFlexiblePrivacyGroupManagement";
+export const DEFAULT_MANAGEMENT = `${BLOB_CONTRACTS.management.source}:${BLOB_CONTRACTS.management.name}`;
+
+/**
+ * What a candidate is checked against: the package's own blob build (its layout, ABI and runtime code,
+ * as Besu injects it), not the project's artifacts, so the check runs the same in any project, whether
+ * or not it compiles the default contract.
+ */
+interface Reference {
+  layout: ReturnType<typeof readLayout>["layout"];
+  abi: JsonFragment[];
+  managementCode: string;
+  proxyCode: string;
+}
+
+function reference(): Reference {
+  const blob = currentBlob();
+  const { management, proxy } = blob.contracts;
+  return {
+    layout: readLayout(blob.solcInput as never, blob.solcOutput as never, SOLC_VERSION, DEFAULT_MANAGEMENT).layout,
+    abi: management.abi as JsonFragment[],
+    managementCode: management.runtime,
+    proxyCode: proxy.runtime,
+  };
+}
 
 export type ProblemKind =
   | "storage-outside-namespace"
@@ -143,15 +168,13 @@ function describeUnsafe(error: ValidationError): string {
 }
 
 /** The candidate's layout against the default contract's, namespaces included (upgrades-core). */
-async function layoutProblems(hre: HardhatRuntimeEnvironment, build: BuildOf): Promise<UpgradeProblem[]> {
+function layoutProblems(build: BuildOf, original: Reference["layout"]): UpgradeProblem[] {
   const candidate = readLayout(
     build.input,
     build.output,
     build.solcVersion,
     `${build.sourceName}:${build.contractName}`,
   );
-  const reference = await buildOf(hre, DEFAULT_MANAGEMENT);
-  const original = readLayout(reference.input, reference.output, reference.solcVersion, DEFAULT_MANAGEMENT).layout;
   const problems: UpgradeProblem[] = candidate.errors.map((e) => ({ kind: "unsafe-code", message: describeUnsafe(e) }));
   const report = getStorageUpgradeReport(original, candidate.layout, withValidationDefaults({ kind: "transparent" }));
   if (!report.ok) {
@@ -164,9 +187,9 @@ async function layoutProblems(hre: HardhatRuntimeEnvironment, build: BuildOf): P
 }
 
 /** Every function of the management interface, and ERC-165's supportsInterface. */
-async function interfaceProblems(hre: HardhatRuntimeEnvironment, abi: JsonFragment[]): Promise<UpgradeProblem[]> {
+function interfaceProblems(abi: JsonFragment[]): UpgradeProblem[] {
   const candidate = new Interface(abi);
-  const required = new Interface((await hre.artifacts.readArtifact(MANAGEMENT_INTERFACE)).abi);
+  const required = IFlexiblePrivacyGroupManagement__factory.createInterface();
   const missing: string[] = [];
   required.forEachFunction((f) => {
     if (candidate.getFunction(f.selector) === null) missing.push(f.format());
@@ -209,6 +232,7 @@ const errorName = (error: unknown): string => {
 async function proxyProblems(
   hre: HardhatRuntimeEnvironment,
   build: BuildOf,
+  blob: Reference,
   extraFunctions: FunctionFragment[],
 ): Promise<UpgradeProblem[]> {
   if (hre.network.name !== "hardhat") throw new Error("the upgrade check runs on the in-process Hardhat network only");
@@ -217,21 +241,18 @@ async function proxyProblems(
     const problems: UpgradeProblem[] = [];
     // Plain ethers over the in-process network's EIP-1193 provider: no Hardhat plugin (hardhat-ethers) needed.
     const owner = await new BrowserProvider(hre.network.provider as Eip1193Provider).getSigner(0);
-    const contractAt = async (name: string, address: string) => new Contract(address, (await hre.artifacts.readArtifact(name)).abi, owner);
-    const management = (await hre.artifacts.readArtifact(DEFAULT_MANAGEMENT)).deployedBytecode;
-    const proxyCode = (await hre.artifacts.readArtifact(PROXY)).deployedBytecode;
     const managementAddress = Wallet.createRandom().address;
     const proxyAddress = Wallet.createRandom().address;
     await injectAlloc(hre.network.provider, {
-      [managementAddress]: { balance: "0x0", code: management, storage: {} },
+      [managementAddress]: { balance: "0x0", code: blob.managementCode, storage: {} },
       [proxyAddress]: {
         balance: "0x0",
-        code: proxyCode,
+        code: blob.proxyCode,
         storage: { [IMPLEMENTATION_SLOT]: zeroPadValue(managementAddress, 32) },
       },
     });
-    const group = await contractAt(DEFAULT_MANAGEMENT, proxyAddress);
-    const proxy = await contractAt(PROXY, proxyAddress);
+    const group = new Contract(proxyAddress, blob.abi, owner);
+    const proxy = new Contract(proxyAddress, FlexiblePrivacyGroupProxy__factory.abi, owner);
     const [k0, k1] = pseudoRandomKeys("upgrade-check-members", 0, 2, NACL_KEY_LENGTH);
     await (await group.addParticipants([k0, k1])).wait();
 
@@ -299,20 +320,21 @@ export async function checkUpgrade(hre: HardhatRuntimeEnvironment, name: string)
   const build = await buildOf(hre, name);
   const contract = `${build.sourceName}:${build.contractName}`;
   const abi = build.abi;
+  const blob = reference();
   const problems = [
     ...storageOutsideNamespaces(build),
     ...assemblyWritesSlotZero(build),
-    ...(await layoutProblems(hre, build)),
-    ...(await interfaceProblems(hre, abi)),
+    ...layoutProblems(build, blob.layout),
+    ...interfaceProblems(abi),
   ];
   if (problems.some((p) => p.kind === "missing-interface")) return { contract, problems };
 
-  const base = new Interface((await hre.artifacts.readArtifact(DEFAULT_MANAGEMENT)).abi);
+  const base = new Interface(blob.abi);
   const extra: FunctionFragment[] = [];
   new Interface(abi).forEachFunction((f) => {
     if (base.getFunction(f.selector) === null && !f.constant) extra.push(f);
   });
-  problems.push(...(await proxyProblems(hre, build, extra)));
+  problems.push(...(await proxyProblems(hre, build, blob, extra)));
   return { contract, problems };
 }
 

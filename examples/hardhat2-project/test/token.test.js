@@ -1,0 +1,52 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- a plain CommonJS test, as a Hardhat 2 project writes it */
+const { expect } = require("chai");
+const { ethers, privacy } = require("hardhat");
+const { FlexiblePrivacyGroup } = require("flexible-privacy-groups");
+
+describe("Token, privately in a flexible privacy group", function () {
+  let alice, bob, carol, group, token;
+
+  before(async function () {
+    [alice, bob, carol] = await privacy.signers();
+    group = await privacy.createGroup(alice, [bob]);
+    token = await group.deploy(await ethers.getContractFactory("Token"), 1000n);
+  });
+
+  it("transfers, and the event carries the amount", async function () {
+    await expect(token.transfer(await bob.getAddress(), 100n))
+      .to.emit(token, "Transfer")
+      .withArgs(await alice.getAddress(), await bob.getAddress(), 100n);
+    expect(await token.balanceOf(await bob.getAddress())).to.equal(100n);
+  });
+
+  it("reverts with InsufficientBalance and its arguments, and the negation fails", async function () {
+    await expect(token.transfer(await bob.getAddress(), 5000n))
+      .to.be.revertedWithCustomError(token, "InsufficientBalance")
+      .withArgs(900n, 5000n);
+    let failed = false;
+    try {
+      await expect(token.transfer(await bob.getAddress(), 5000n)).not.to.be.revertedWithCustomError(token, "InsufficientBalance");
+    } catch {
+      failed = true;
+    }
+    expect(failed).to.equal(true);
+  });
+
+  it("is dropped while the group is locked", async function () {
+    await group.lock();
+    await expect(token.transfer(await bob.getAddress(), 1n)).to.be.droppedPrivately();
+    await group.unlock();
+  });
+
+  it("a node removed from the group sees no new state", async function () {
+    const atAlice = group.attach(await ethers.getContractFactory("Token"), await token.getAddress());
+    await group.addMembers([carol.enclaveKey]);
+    await group.removeMember(bob.enclaveKey);
+    await (await token.transfer(await carol.getAddress(), 7n)).wait();
+    const bobsView = FlexiblePrivacyGroup.at(bob, group.privacyGroupId).attach(await ethers.getContractFactory("Token"), await token.getAddress());
+    expect(await bobsView.balanceOf(await carol.getAddress())).to.equal(0n);
+    const carolsView = FlexiblePrivacyGroup.at(carol, group.privacyGroupId).attach(await ethers.getContractFactory("Token"), await token.getAddress());
+    expect(await carolsView.balanceOf(await carol.getAddress())).to.equal(7n);
+    expect(await atAlice.balanceOf(await carol.getAddress())).to.equal(7n);
+  });
+});
