@@ -322,7 +322,10 @@ function fromDecoded(decoded: DecodedPrivateTransaction): PrivateTransaction {
   tx.privateFor = decoded.privateFor;
   tx.privacyGroupId = decoded.privacyGroupId;
   if (decoded.restriction === "unsupported") {
-    throw new PrivateTransactionError(SdkErrorCode.UnknownRestriction, `restriction must be "restricted" or "unrestricted"`);
+    throw new PrivateTransactionError(
+      SdkErrorCode.UnknownRestriction,
+      `restriction must be "restricted" or "unrestricted"`,
+    );
   }
   tx.restriction = decoded.restriction;
   tx.chainId = decoded.chainId ?? null;

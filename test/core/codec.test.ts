@@ -29,7 +29,11 @@ function refusal(serialized: string): unknown {
   throw new Error("decoded");
 }
 
-function expectReason(serialized: string, code: SdkErrorCode, type: new (...args: never[]) => Error = PrivateTransactionError): void {
+function expectReason(
+  serialized: string,
+  code: SdkErrorCode,
+  type: new (...args: never[]) => Error = PrivateTransactionError,
+): void {
   const error = refusal(serialized);
   expect(error).to.be.instanceOf(type);
   expect((error as PrivateTransactionError).code).to.equal(code);
@@ -39,7 +43,15 @@ describe("core codec: the lenient decode Besu's network shares with the client",
   it("decodes Besu's documentation example as the strict class reads it", function () {
     const tx = decodePrivateTransaction(BESU_DOCS_SIGNED_EXAMPLE);
     const strict = PrivateTransaction.from(BESU_DOCS_SIGNED_EXAMPLE);
-    expect(tx).to.include({ nonce: 0n, gasPrice: 1000n, gasLimit: 3_000_000n, to: null, value: 0n, v: 27n, yParity: 0 });
+    expect(tx).to.include({
+      nonce: 0n,
+      gasPrice: 1000n,
+      gasLimit: 3_000_000n,
+      to: null,
+      value: 0n,
+      v: 27n,
+      yParity: 0,
+    });
     expect(tx.chainId).to.equal(undefined);
     expect(tx.privateFor).to.deep.equal(strict.privateFor);
     expect(tx.privacyGroupId).to.equal(undefined);
@@ -76,7 +88,9 @@ describe("core codec: the lenient decode Besu's network shares with the client",
   it("decodes what Besu decodes and the strict class refuses: any restriction, a key of any length", function () {
     const odd = docsWith(11, hexlify(Buffer.from("private")));
     expect(decodePrivateTransaction(odd).restriction).to.equal("unsupported");
-    expect(() => PrivateTransaction.from(odd)).to.throw(PrivateTransactionError).with.property("code", SdkErrorCode.UnknownRestriction);
+    expect(() => PrivateTransaction.from(odd))
+      .to.throw(PrivateTransactionError)
+      .with.property("code", SdkErrorCode.UnknownRestriction);
     const shortKey = docsWith(9, "0x0102030405");
     expect(decodePrivateTransaction(shortKey).privateFrom).to.equal("AQIDBAU=");
     expect(() => PrivateTransaction.from(shortKey)).to.throw(InvalidTesseraKeyError);
@@ -129,7 +143,10 @@ describe("core codec: Besu's private contract address", function () {
 
   /** The formula written out: keccak256(RLP([sender, nonce, groupId]))[12:], nonce 0 as the empty string. */
   const byHand = (nonce: number) =>
-    getAddress("0x" + keccak256(encodeRlp([sender, nonce === 0 ? "0x" : toBeArray(nonce), Buffer.from(GROUP, "base64")])).slice(-40));
+    getAddress(
+      "0x" +
+        keccak256(encodeRlp([sender, nonce === 0 ? "0x" : toBeArray(nonce), Buffer.from(GROUP, "base64")])).slice(-40),
+    );
 
   it("is the last 20 bytes of keccak256(RLP([sender, nonce, privacyGroupId])), checksummed", function () {
     expect(getPrivateContractAddress(sender, 0, GROUP)).to.equal("0xF5CDDf842Acfee4197E5c76d0c6486B4F718b41f");

@@ -22,8 +22,13 @@ describe("network: a send's private transaction is decoded once, where the reque
 
   it("the access check gets the decoded transaction the method then runs", async function () {
     const groupId = newGroupId();
-    const raw = signPrivateTx({ nonce: 0, to: PROXY, data: addData([KEY1, KEY2]), privateFrom: KEY1, privacyGroupId: groupId, chainId: 1337 }, SIGNER1.privateKey);
-    const markerHash = await call<string>(network.nodes[0].url, "eea_sendRawTransaction", [raw.toUpperCase().replace("0X", "0x")]);
+    const raw = signPrivateTx(
+      { nonce: 0, to: PROXY, data: addData([KEY1, KEY2]), privateFrom: KEY1, privacyGroupId: groupId, chainId: 1337 },
+      SIGNER1.privateKey,
+    );
+    const markerHash = await call<string>(network.nodes[0].url, "eea_sendRawTransaction", [
+      raw.toUpperCase().replace("0X", "0x"),
+    ]);
     expect(seen).to.have.length(1);
     expect(seen[0].send?.tx).to.deep.equal(decodePrivateTransaction(raw));
     expect((await receipt(network.nodes[0].url, markerHash))!.status).to.equal("0x1");

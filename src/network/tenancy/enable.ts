@@ -77,5 +77,9 @@ export function enableMultiTenancy(
 function describeSend(send: DecodedSend | undefined): PrivateSend | undefined {
   if (send?.tx === undefined) return undefined;
   const { tx } = send;
-  return { privateFrom: tx.privateFrom, privacyGroupId: tx.privacyGroupId, addedKeys: participantsFromCalldata(tx.to, tx.data) };
+  return {
+    privateFrom: tx.privateFrom,
+    privacyGroupId: tx.privacyGroupId,
+    addedKeys: participantsFromCalldata(tx.to, tx.data),
+  };
 }
