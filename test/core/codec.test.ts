@@ -138,6 +138,25 @@ describe("core codec: the lenient decode Besu's network shares with the client",
   });
 });
 
+describe("core codec: the strict class's setters and copies", function () {
+  it("refuses data and a signature it cannot read, and clones what it holds", function () {
+    const tx = PrivateTransaction.from(BESU_DOCS_SIGNED_EXAMPLE);
+    expect(tx.isSigned()).to.equal(true);
+    const copy = tx.clone();
+    expect(copy).to.not.equal(tx);
+    expect(copy.serialized).to.equal(tx.serialized);
+    expect(() => (copy.data = "0xzz"))
+      .to.throw(PrivateTransactionError)
+      .with.property("code", SdkErrorCode.InvalidField);
+    expect(() => (copy.signature = "0x1234"))
+      .to.throw(PrivateTransactionError)
+      .with.property("code", SdkErrorCode.InvalidField);
+    copy.signature = null;
+    expect(copy.isSigned()).to.equal(false);
+    expect(copy.fromPublicKey).to.equal(null);
+  });
+});
+
 describe("core codec: Besu's private contract address", function () {
   const sender = "0xfe3b557e8fb62b89f4916b721be55ceb828dbd73";
 
