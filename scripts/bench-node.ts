@@ -17,11 +17,10 @@ import { PACKAGE_ROOT } from "../src/hardhat/sources";
 import { startPrivacyNetwork } from "../src/network/index";
 import { runConformance } from "./conformance-web3js-quorum";
 import { SigningKey, Wallet } from "ethers";
-import { PrivateTransaction } from "../src/core/codec";
+import { PrivateTransaction, getPrivateContractAddress } from "../src/core/codec";
 import { GROUP_PROXY_ADDRESS as PROXY } from "../src/core/constants";
 import { generatePrivacyGroupId } from "../src/core/ids";
 import { tesseraKeyToBytes } from "../src/core/keys";
-import { privateContractAddress } from "../src/network/state/node";
 import { FlexiblePrivacyGroupManagement__factory } from "../src/typechain";
 
 const [KEY1, KEY2] = DEFAULT_NODES.map((node) => node.enclaveKey);
@@ -98,7 +97,7 @@ class Sender {
     if (nonce === 0) data = addData([KEY1, KEY2]);
     else if (this.workload === "management") data = this.nextLockToggle();
     else if (nonce === 1) [to, data] = [null, COUNTER_INIT];
-    else [to, data] = [privateContractAddress(this.signer.address.toLowerCase(), 1n, this.groupId), "0x"];
+    else [to, data] = [getPrivateContractAddress(this.signer.address, 1n, this.groupId), "0x"];
     const tx = PrivateTransaction.from({ nonce, to, data, gasLimit: 3_000_000, privateFrom: KEY1, privacyGroupId: this.groupId, chainId: CHAIN_ID });
     tx.signature = new SigningKey(this.signer.privateKey).sign(tx.unsignedHash);
     return tx.serialized;

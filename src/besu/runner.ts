@@ -7,14 +7,10 @@ import {
   type Subscription,
   type TransactionRequest,
   TransactionResponse,
-  encodeRlp,
   getAddress,
   isAddress,
-  keccak256,
   resolveAddress,
-  toBeArray,
   toQuantity,
-  dataSlice,
 } from "ethers";
 import { SdkErrorCode } from "../core/errors";
 import { parsePrivacyGroupId } from "../core/ids";
@@ -24,14 +20,10 @@ import type { PrivateSigner } from "./signer";
 import { PrivateTransactionError } from "../core/codec";
 import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
 
-const MAX_TRACKED = 10_000;
+/** Besu's private contract address lives with the codec; the client has always exported it from here. */
+export { getPrivateContractAddress } from "../core/codec";
 
-/** Besu's private contract address: the last 20 bytes of keccak256(RLP([sender, nonce, privacyGroupId])). */
-export function getPrivateContractAddress(sender: string, nonce: number | bigint, privacyGroupId: string): string {
-  return getAddress(
-    dataSlice(keccak256(encodeRlp([getAddress(sender), toBeArray(nonce), parsePrivacyGroupId(privacyGroupId)])), 12),
-  );
-}
+const MAX_TRACKED = 10_000;
 
 /** Names a revert after the first known interface that declares its error (Error(string) and Panic always decode). */
 export function decodeRevert(error: unknown, interfaces: readonly Interface[]): unknown {

@@ -5,20 +5,22 @@ import {
   Signature,
   SigningKey,
   computeAddress,
+  dataSlice,
   decodeRlp,
   encodeRlp,
   getAddress,
   getBigInt,
+  getBytes,
   hexlify,
   isHexString,
   keccak256,
   toBeArray,
+  toBeHex,
   toUtf8Bytes,
-  toUtf8String,
 } from "ethers";
 import { PrivacySdkError, SdkErrorCode } from "./errors";
 import { parsePrivacyGroupId } from "./ids";
-import { bytesToTesseraKey, encodeBase64, parseTesseraKey } from "./keys";
+import { encodeBase64, parseTesseraKey } from "./keys";
 
 export type Restriction = "restricted" | "unrestricted";
 
@@ -198,8 +200,7 @@ export class PrivateTransaction {
 
   /** The RLP that is hashed for signing (EIP-155 adds chainId, 0, 0 in place of v, r, s). */
   get unsignedSerialized(): string {
-    const eip155 = this.#chainId === null ? [] : [toBeArray(this.#chainId), "0x", "0x"];
-    return encodeRlp([...this.#head(), ...eip155, ...this.#tail()]);
+    return encodeRlp(unsignedItems(this.#head(), this.#chainId, this.#tail()));
   }
 
   /** keccak256 of `unsignedSerialized`: the digest the sender signs. */
@@ -253,7 +254,7 @@ export class PrivateTransaction {
 
   /** Builds a transaction from fields, or parses a signed RLP hex string the way Besu's decoder does. */
   static from(source?: string | PrivateTransactionLike): PrivateTransaction {
-    if (typeof source === "string") return parseSerialized(source);
+    if (typeof source === "string") return fromDecoded(decodePrivateTransaction(source));
     const tx = new PrivateTransaction();
     if (source === undefined) return tx;
     if (source.privateFor != null && source.privacyGroupId != null) throw ambiguousRecipients();
@@ -308,13 +309,73 @@ export class PrivateTransaction {
   }
 }
 
-/** Reads the 12-item list with Besu's rules: minimal scalars, 20-byte or empty `to`, a list or a 32-byte group ID. */
-function parseSerialized(serialized: string): PrivateTransaction {
-  const hex = serialized.startsWith("0x") ? serialized : `0x${serialized}`;
-  if (!isHexString(hex)) throw malformed("not hex of whole bytes");
+/** The strict reading: Besu's decode, then every field through the setters (keys, IDs, restriction). */
+function fromDecoded(decoded: DecodedPrivateTransaction): PrivateTransaction {
+  const tx = new PrivateTransaction();
+  tx.nonce = decoded.nonce;
+  tx.gasPrice = decoded.gasPrice;
+  tx.gasLimit = decoded.gasLimit;
+  tx.to = decoded.to;
+  tx.value = decoded.value;
+  tx.data = decoded.data;
+  tx.privateFrom = decoded.privateFrom;
+  tx.privateFor = decoded.privateFor;
+  tx.privacyGroupId = decoded.privacyGroupId;
+  if (decoded.restriction === "unsupported") {
+    throw new PrivateTransactionError(
+      SdkErrorCode.UnknownRestriction,
+      `restriction must be "restricted" or "unrestricted"`,
+    );
+  }
+  tx.restriction = decoded.restriction;
+  tx.chainId = decoded.chainId ?? null;
+  tx.signature = signatureOf(decoded);
+  return tx;
+}
+
+/**
+ * A private transaction as Besu 25.5's PrivateTransaction.readFrom reads it: the shape is checked (12 items,
+ * minimal scalars, 20-byte or empty `to`, a 32-byte group ID or a list of keys, r and s in range, a supported
+ * v), the content is not (a key of any length, any restriction). Scalars are bigints, bytes lower-case hex,
+ * keys and group IDs base64.
+ */
+export interface DecodedPrivateTransaction {
+  nonce: bigint;
+  gasPrice: bigint;
+  gasLimit: bigint;
+  /** null: a contract creation. */
+  to: string | null;
+  value: bigint;
+  data: string;
+  v: bigint;
+  r: bigint;
+  s: bigint;
+  yParity: 0 | 1;
+  /** Absent when v is 27/28 (no EIP-155). */
+  chainId?: bigint;
+  privateFrom: string;
+  privacyGroupId?: string;
+  privateFor?: string[];
+  restriction: Restriction | "unsupported";
+  /** The signed RLP, lower-case 0x hex. */
+  raw: string;
+  /** keccak256 of the unsigned RLP: the digest the sender signed. */
+  signingHash: string;
+}
+
+const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+
+/**
+ * Decodes a signed private transaction (0x optional). Throws a PrivateTransactionError whose code names
+ * the fault (MalformedTransaction, LeadingZero, InvalidField, UnsupportedV), or InvalidPrivacyGroupIdError
+ * for a group ID that is not 32 bytes. v is checked last: Besu refuses it outside its decode path.
+ */
+export function decodePrivateTransaction(serialized: string): DecodedPrivateTransaction {
+  const raw = "0x" + (/^0x/i.test(serialized) ? serialized.slice(2) : serialized).toLowerCase();
+  if (!isHexString(raw)) throw malformed("not hex of whole bytes");
   let items: ReturnType<typeof decodeRlp>;
   try {
-    items = decodeRlp(hex);
+    items = decodeRlp(raw);
   } catch (error) {
     throw malformed("not valid RLP", error);
   }
@@ -328,34 +389,74 @@ function parseSerialized(serialized: string): PrivateTransaction {
     if (typeof item !== "string") throw malformed(`${name} must be a byte string, got a list`);
     return item;
   };
-
-  const tx = new PrivateTransaction();
-  tx.nonce = scalar(text(nonce, "nonce"), "nonce");
-  tx.gasPrice = scalar(text(gasPrice, "gasPrice"), "gasPrice");
-  tx.gasLimit = scalar(text(gasLimit, "gasLimit"), "gasLimit");
   const toHex = text(to, "to");
   if (toHex !== "0x" && toHex.length !== 42)
     throw invalid(`to must be 20 bytes or empty, got ${(toHex.length - 2) / 2} bytes`);
-  tx.to = toHex === "0x" ? null : toHex;
-  tx.value = scalar(text(value, "value"), "value");
-  tx.data = text(data, "data");
-  tx.privateFrom = bytesToTesseraKey(text(privateFrom, "privateFrom"));
+  const signature = { r: scalar(text(r, "r"), "r"), s: scalar(text(s, "s"), "s") };
+  if (![signature.r, signature.s].every((part) => part > 0n && part < SECP256K1_N))
+    throw invalid("signature r and s must be between 1 and the secp256k1 order");
+  const decoded: Omit<DecodedPrivateTransaction, "v" | "yParity" | "signingHash"> = {
+    nonce: scalar(text(nonce, "nonce"), "nonce"),
+    gasPrice: scalar(text(gasPrice, "gasPrice"), "gasPrice"),
+    gasLimit: scalar(text(gasLimit, "gasLimit"), "gasLimit"),
+    to: toHex === "0x" ? null : toHex,
+    value: scalar(text(value, "value"), "value"),
+    data: text(data, "data"),
+    ...signature,
+    privateFrom: base64Of(text(privateFrom, "privateFrom")),
+    restriction: restrictionOf(text(restriction, "restriction")),
+    raw,
+  };
   if (Array.isArray(recipients)) {
-    tx.privateFor = recipients.map((key, index) => bytesToTesseraKey(text(key, `privateFor[${index}]`)));
+    decoded.privateFor = recipients.map((key, index) => base64Of(text(key, `privateFor[${index}]`)));
   } else {
-    const groupId = toBytes(recipients);
-    tx.privacyGroupId = encodeBase64(groupId); // 32 bytes, or InvalidPrivacyGroupIdError
+    decoded.privacyGroupId = base64Of(recipients);
+    parsePrivacyGroupId(decoded.privacyGroupId); // 32 bytes, or InvalidPrivacyGroupIdError
   }
-  tx.restriction = restrictionOf(text(restriction, "restriction"));
+  const vValue = scalar(text(v, "v"), "v");
+  const { chainId, yParity } = splitV(vValue);
+  const signingHash = keccak256(encodeRlp(unsignedItems(items.slice(0, 6), chainId, items.slice(9))));
+  return { ...decoded, v: vValue, yParity, ...(chainId === null ? {} : { chainId }), signingHash };
+}
 
-  const { chainId, yParity } = splitV(scalar(text(v, "v"), "v"));
-  tx.chainId = chainId;
-  tx.signature = Signature.from({
-    r: zeroPad32(scalar(text(r, "r"), "r")),
-    s: zeroPad32(scalar(text(s, "s"), "s")),
-    yParity,
-  });
-  return tx;
+/** Recovers an address from a digest and a signature; the network passes its faster libsecp256k1 one. */
+export type RecoverAddress = (digest: string, signature: Signature) => string;
+
+const recoverWithEthers: RecoverAddress = (digest, signature) =>
+  computeAddress(SigningKey.recoverPublicKey(digest, signature));
+
+/** The signer's lower-case address; a PrivateTransactionError (InvalidSignature) when none can be recovered. */
+export function recoverSigner(tx: DecodedPrivateTransaction, recover: RecoverAddress = recoverWithEthers): string {
+  try {
+    return recover(tx.signingHash, Signature.from(signatureOf(tx))).toLowerCase();
+  } catch (error) {
+    throw new PrivateTransactionError(SdkErrorCode.InvalidSignature, "no signer can be recovered from the signature", {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Besu's Address.privateContractAddress: where a private contract creation lands, the last 20 bytes of
+ * keccak256(RLP([sender, nonce, privacyGroupId])). Checksummed.
+ */
+export function getPrivateContractAddress(sender: string, nonce: BigNumberish, privacyGroupId: string): string {
+  return getAddress(
+    dataSlice(keccak256(encodeRlp([getAddress(sender), toBeArray(nonce), parsePrivacyGroupId(privacyGroupId)])), 12),
+  );
+}
+
+/** What is signed: the signed list without v, r, s; EIP-155 puts chainId, 0, 0 in their place. */
+function unsignedItems<T>(head: T[], chainId: bigint | null, tail: T[]): (T | string | Uint8Array)[] {
+  return chainId === null ? [...head, ...tail] : [...head, toBeArray(chainId), "0x", "0x", ...tail];
+}
+
+function signatureOf(tx: Pick<DecodedPrivateTransaction, "r" | "s" | "yParity">): SignatureLike {
+  return { r: toBeHex(tx.r, 32), s: toBeHex(tx.s, 32), yParity: tx.yParity };
+}
+
+function base64Of(hex: string): string {
+  return encodeBase64(getBytes(hex));
 }
 
 /** Besu: v 27/28 = no chain ID; v > 36 = EIP-155; anything else is "an unsupported encoded 'v' value". */
@@ -372,18 +473,10 @@ function splitV(v: bigint): { chainId: bigint | null; yParity: 0 | 1 } {
   );
 }
 
-function restrictionOf(hex: string): Restriction {
-  let text: string;
-  try {
-    text = toUtf8String(hex);
-  } catch {
-    text = hex;
-  }
-  if (text === "restricted" || text === "unrestricted") return text;
-  throw new PrivateTransactionError(
-    SdkErrorCode.UnknownRestriction,
-    `restriction must be "restricted" or "unrestricted", got ${JSON.stringify(text)}`,
-  );
+/** Besu reads the restriction's bytes as text; anything but its two names decodes as "unsupported". */
+function restrictionOf(hex: string): DecodedPrivateTransaction["restriction"] {
+  const text = Buffer.from(getBytes(hex)).toString("latin1");
+  return text === "restricted" || text === "unrestricted" ? text : "unsupported";
 }
 
 /** A minimal big-endian RLP scalar: "0x" is zero, and a leading zero byte is refused as Besu does. */
@@ -396,10 +489,6 @@ function scalar(hex: string, name: string): bigint {
     );
   }
   return BigInt(hex);
-}
-
-function zeroPad32(value: bigint): string {
-  return "0x" + value.toString(16).padStart(64, "0");
 }
 
 function nonNegative(value: BigNumberish, name: string): bigint {
@@ -419,10 +508,6 @@ function checkedAddress(value: string, name: string): string {
   } catch (error) {
     throw invalid(`${name} must be a 20-byte address, got ${JSON.stringify(value)}`, error);
   }
-}
-
-function toBytes(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex.slice(2), "hex"));
 }
 
 function ambiguousRecipients(): PrivateTransactionError {

@@ -21,6 +21,7 @@ export const SdkErrorCode = {
   RecipientsMissing: "RECIPIENTS_MISSING",
   UnknownRestriction: "UNKNOWN_RESTRICTION",
   UnsupportedV: "UNSUPPORTED_V",
+  InvalidSignature: "INVALID_SIGNATURE",
   NotSigned: "NOT_SIGNED",
   ValueNotZero: "VALUE_NOT_ZERO",
 } as const;

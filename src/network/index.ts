@@ -12,6 +12,7 @@ import { createRpcServer } from "./rpc/http-server";
 import { NodeEndpoint, type NodeHooks, type RpcContext } from "./rpc/endpoint";
 import { type Caller, type NetworkCore, PrivacyApi, type PrivateFilter } from "./rpc/privacy-api";
 import { enableMultiTenancy } from "./tenancy/enable";
+import type { NodePrivacyView } from "./tenancy/rules";
 import { privateCommon } from "./state/evm";
 import { groupLogs } from "./state/logs";
 import { ExecutionMemo, PrivacyNode, type PrivateTransactionEntry } from "./state/node";
@@ -24,18 +25,8 @@ import { GROUP_ADDRESSES } from "../core/constants";
 
 export type { NetworkConfig, NodeConfig, GroupGenesis, AccessRules, JwtConfig, JwtAlgorithm } from "./types";
 export { defaultNetworkConfig, DEFAULT_NODES, packageGroupGenesis } from "./defaults";
-export type { Caller, PrivateFilter, NodeHooks, RpcContext, PrivateTransactionEntry, Eip1193Provider };
+export type { Caller, PrivateFilter, NodeHooks, RpcContext, PrivateTransactionEntry, Eip1193Provider, NodePrivacyView };
 export { RpcError };
-
-/** What tenancy rules need of a node: group membership history, the head, and the filters to drop. */
-export interface NodePrivacyView {
-  /** The group's membership changes as this node's private logs record them (empty if it has no state). */
-  membershipHistory(groupId: string): MembershipChange[];
-  headBlockNumber(): number;
-  /** Filters installed with priv_newFilter on this node. */
-  filters(): PrivateFilter[];
-  dropFilter(id: string): boolean;
-}
 
 export interface RunningNode {
   name: string;
@@ -81,6 +72,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
     enclaves: new EnclaveNetwork(privacyNodes.map((node) => node.enclave)),
     chainId: config.chainId,
     filterLimits: config,
+    memo,
     sync: () =>
       chain.follow(async (block) => {
         for (const node of privacyNodes) await node.processBlock(block);
@@ -90,7 +82,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   };
   const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));
   const afterBlockHooks = config.nodes.flatMap((nodeConfig, i) =>
-    nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i]), chain, { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules, options.onWarning)] : [],
+    nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i], chain), { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules, options.onWarning)] : [],
   );
   const servers: http.Server[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -129,13 +121,13 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
       enclaveKeys: [...nodeConfig.enclaveKeys],
       provider: { request: ({ method, params }) => endpoint.dispatch({ method, params: toParams(params), headers: {} }) },
       hooks: endpoint.hooks,
-      privacy: privacyView(endpoint),
+      privacy: privacyView(endpoint, chain),
     };
   });
   return { nodes, stop };
 }
 
-function privacyView(endpoint: NodeEndpoint): NodePrivacyView {
+function privacyView(endpoint: NodeEndpoint, chain: PublicChain): NodePrivacyView {
   const { api } = endpoint;
   // Each tenant request reads a history: it is built again only when the group has new transactions here.
   const histories = new Map<string, { transactions: number; history: MembershipChange[] }>();
@@ -151,6 +143,7 @@ function privacyView(endpoint: NodeEndpoint): NodePrivacyView {
       return history;
     },
     headBlockNumber: () => api.node.headBlockNumber(),
+    blockNumberOfHash: (hash) => chain.blockByHash(hash)?.number,
     filters: () => [...api.filters.values()],
     dropFilter: (id) => api.filters.delete(id),
   };

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import type { MembershipChange } from "../../src";
 import { Errors, RpcError } from "../../src/network/rpc/errors";
 import { type PrivateSend, TenantAccess } from "../../src/network/tenancy/rules";
+import type { PrivateFilter } from "../../src/network/rpc/privacy-api";
+import { parseLogFilter } from "../../src/network/state/logs";
 import type { AccessRules } from "../../src/network/types";
 
 const key = (seed: number) => Buffer.alloc(32, seed).toString("base64");
@@ -25,27 +27,26 @@ const history: MembershipChange[] = [
 ];
 
 const OTHER_GROUP = Buffer.alloc(32, 0xcc).toString("base64");
-const FILTERS = new Map([
-  ["0xa1", { groupId: GROUP, ownerKey: OWNER }],
-  ["0xb1", { groupId: OTHER_GROUP, ownerKey: LATE }],
-]);
+const installed = (id: string, groupId: string, ownerKey: string): PrivateFilter => ({
+  id,
+  groupId,
+  ownerKey,
+  filter: parseLogFilter(undefined),
+  lastBlock: 0,
+  lastUsed: 0,
+});
+const FILTERS = [installed("0xa1", GROUP, OWNER), installed("0xb1", OTHER_GROUP, LATE)];
 
-/** Raw transactions in these tests are JSON of the decoded parts, so the view can "decode" them. */
-const raw = (send: PrivateSend) => JSON.stringify(send);
+/** The raw transaction the send checks get; what they read is the decoded send passed beside it. */
+const RAW = "0xf8";
 
 function access(rules: AccessRules): TenantAccess {
   return new TenantAccess(rules, {
     membershipHistory: (groupId) => (groupId === GROUP ? history : []),
     headBlockNumber: () => HEAD,
     blockNumberOfHash: (hash) => (/^0x0{40,}[0-9a-f]+$/.test(hash) ? Number(BigInt(hash)) : undefined),
-    filter: (id) => FILTERS.get(id),
-    describeSend: (rawHex) => {
-      try {
-        return JSON.parse(rawHex) as PrivateSend;
-      } catch {
-        return undefined;
-      }
-    },
+    filters: () => FILTERS,
+    dropFilter: () => false,
   });
 }
 
@@ -251,20 +252,24 @@ describe("multi-tenancy removed-tenant rules", function () {
   });
 
   describe("sending", function () {
-    const send = (tenant: string, extra: Partial<PrivateSend> = {}) =>
-      raw({ privateFrom: tenant, privacyGroupId: GROUP, addedKeys: [], ...extra });
+    const send = (tenant: string, extra: Partial<PrivateSend> = {}): PrivateSend => ({
+      privateFrom: tenant,
+      privacyGroupId: GROUP,
+      addedKeys: [],
+      ...extra,
+    });
 
     it("current members send; removed and never-members get Besu's enclave error", function () {
       for (const rules of [documented, besu]) {
-        expectAllowed(() => rules.checkRequest("eea_sendRawTransaction", [send(OWNER)], OWNER));
-        expectRefused(() => rules.checkRequest("eea_sendRawTransaction", [send(REMOVED)], REMOVED), Errors.enclave);
-        expectRefused(() => rules.checkRequest("priv_distributeRawTransaction", [send(NEVER)], NEVER), Errors.enclave);
+        expectAllowed(() => rules.checkRequest("eea_sendRawTransaction", [RAW], OWNER, send(OWNER)));
+        expectRefused(() => rules.checkRequest("eea_sendRawTransaction", [RAW], REMOVED, send(REMOVED)), Errors.enclave);
+        expectRefused(() => rules.checkRequest("priv_distributeRawTransaction", [RAW], NEVER, send(NEVER)), Errors.enclave);
       }
     });
 
     it("creating a group this node has no state for is allowed", function () {
       const create = send(NEVER, { privacyGroupId: NEW_GROUP, addedKeys: [NEVER, OWNER] });
-      expectAllowed(() => documented.checkRequest("eea_sendRawTransaction", [create], NEVER));
+      expectAllowed(() => documented.checkRequest("eea_sendRawTransaction", [RAW], NEVER, create));
       expectAllowed(() =>
         documented.checkRequest("priv_getTransactionCount", ["0x" + "00".repeat(20), NEW_GROUP], NEVER),
       );
@@ -272,16 +277,16 @@ describe("multi-tenancy removed-tenant rules", function () {
 
     it("an add naming the sender's own key: Besu lets a non-member send it, the documented rules do not", function () {
       const selfAdd = send(NEVER, { addedKeys: [NEVER] });
-      expectAllowed(() => besu.checkRequest("eea_sendRawTransaction", [selfAdd], NEVER));
-      expectRefused(() => documented.checkRequest("eea_sendRawTransaction", [selfAdd], NEVER), Errors.enclave);
+      expectAllowed(() => besu.checkRequest("eea_sendRawTransaction", [RAW], NEVER, selfAdd));
+      expectRefused(() => documented.checkRequest("eea_sendRawTransaction", [RAW], NEVER, selfAdd), Errors.enclave);
     });
 
     it("priv_distributeRawTransaction's privateFrom must be the tenant's key", function () {
       expectRefused(
-        () => documented.checkRequest("priv_distributeRawTransaction", [send(LATE)], OWNER),
+        () => documented.checkRequest("priv_distributeRawTransaction", [RAW], OWNER, send(LATE)),
         Errors.privateFromMismatch,
       );
-      expectAllowed(() => documented.checkRequest("eea_sendRawTransaction", [send(LATE)], OWNER));
+      expectAllowed(() => documented.checkRequest("eea_sendRawTransaction", [RAW], OWNER, send(LATE)));
     });
 
     it("a transaction that does not decode is left to the method's own error", function () {

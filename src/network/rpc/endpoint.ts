@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { type Caller, DISABLED_PRIVACY_METHODS, type NetworkCore, PrivacyApi } from "./privacy-api";
+import { type Caller, type DecodedSend, DISABLED_PRIVACY_METHODS, type NetworkCore, PrivacyApi, decodeSend } from "./privacy-api";
 import { Errors, RpcError } from "./errors";
 import { isPrivacyMethod } from "../../core/access";
 
@@ -9,6 +9,8 @@ export interface RpcContext {
   params: unknown[];
   /** HTTP headers (empty for in-process providers). */
   headers: IncomingHttpHeaders;
+  /** A send's private transaction, decoded once as the request enters (set by the node for the send methods). */
+  send?: DecodedSend;
 }
 
 export interface NodeHooks {
@@ -51,10 +53,11 @@ export class NodeEndpoint {
     throw Errors.methodNotFound();
   }
 
-  private privacyCall(context: RpcContext, caller: Caller): Promise<unknown> {
+  private privacyCall(request: RpcContext, caller: Caller): Promise<unknown> {
+    const context = { ...request, send: decodeSend(request.method, request.params) };
     const checkAccess = this.hooks.checkAccess;
-    if (checkAccess === undefined) return this.api.handle(context.method, context.params, caller);
-    return this.api.handle(context.method, context.params, caller, async () => (await checkAccess(context, caller)) ?? context.params);
+    if (checkAccess === undefined) return this.api.handle(context, caller);
+    return this.api.handle(context, caller, async () => (await checkAccess(context, caller)) ?? context.params);
   }
 
   private async engineCall({ method, params }: RpcContext): Promise<unknown> {

@@ -1,3 +1,5 @@
+import { PrivacySdkError, SdkErrorCode } from "../../core/errors";
+
 /**
  * JSON-RPC errors with the codes and messages of Besu 25.5 (its RpcErrorType), so clients written
  * against Besu see the same errors here.
@@ -101,4 +103,16 @@ export function tooManyExpensiveInBatch(limit: number): RpcError {
 /** priv_call's revert: Besu decodes an Error(string) reason into the message and returns the raw data. */
 export function executionReverted(revertData: string, reason: string | undefined): RpcError {
   return new RpcError(-32000, reason === undefined ? "Execution reverted" : `Execution reverted (${reason})`, revertData);
+}
+
+/**
+ * The codec's refusal of a private transaction as Besu answers it: an unsupported v is thrown outside
+ * Besu's decode path (ENCLAVE_ERROR), a signature without a signer is INVALID_TRANSACTION_SIGNATURE, every
+ * other fault DECODE_ERROR. Anything else (a bug) passes through unchanged.
+ */
+export function privateTransactionRpcError(error: unknown): unknown {
+  if (!(error instanceof PrivacySdkError)) return error;
+  if (error.code === SdkErrorCode.UnsupportedV) return Errors.enclave();
+  if (error.code === SdkErrorCode.InvalidSignature) return Errors.invalidSignature();
+  return Errors.decode();
 }

@@ -4,12 +4,13 @@ import type { EnclaveNetwork } from "../chain/enclave";
 import { type LogFilter, type LogResult, filterRange, groupLogs, logsBloom, parseLogFilter, receiptLog } from "../state/logs";
 import { PrivateGroup, isAddParticipants, participantsFromCalldata, Selectors, ZERO_ADDRESS } from "../state/group";
 import { type PrivateExecutor, toHex } from "../state/evm";
-import { decodePrivateTransaction, quantity, recoverSender } from "../chain/private-transaction";
-import { type PrivacyNode, type PrivateRecord, privateContractAddress } from "../state/node";
+import { type PrivateTransaction, decodeRawPrivateTransaction, quantity, recoverSender } from "../chain/private-transaction";
+import { type ExecutionMemo, type PrivacyNode, type PrivateRecord, privateContractAddress } from "../state/node";
 import { BLOCK_GAS_LIMIT, PublicChain } from "../chain/public-chain";
 import { addressParam, blockParam, dataParam, enclaveKeyParam, groupIdParam, hashParam, isObject, requireCount } from "./params";
 import { Errors, RpcError, executionReverted, privateTimeout } from "./errors";
 import type { SerialQueue } from "../serial-queue";
+import type { RpcContext } from "./endpoint";
 import type { NetworkConfig } from "../types";
 import { PRIVACY_PRECOMPILE_ADDRESS } from "../../core/constants";
 
@@ -30,6 +31,8 @@ export interface NetworkCore {
   queue: SerialQueue;
   enclaves: EnclaveNetwork;
   chainId: number;
+  /** Decoded transactions and executions shared by the nodes until the next block is processed. */
+  memo: ExecutionMemo;
   /** Processes every block mined since the last call, on every node. */
   sync(): Promise<void>;
   filterLimits: FilterLimits;
@@ -60,7 +63,26 @@ export const DISABLED_PRIVACY_METHODS = new Set([
   "priv_unsubscribe",
 ]);
 
-type Handler = (params: unknown[], caller: Caller) => Promise<unknown>;
+/**
+ * The transaction of an eea_sendRawTransaction or priv_distributeRawTransaction, decoded once where the
+ * request enters: the access check and the method read it, and the block that runs it takes it from the
+ * memo. `error` is Besu's answer to a transaction that does not decode, thrown where the method decodes.
+ */
+export type DecodedSend = { tx: PrivateTransaction; error?: undefined } | { tx?: undefined; error: unknown };
+
+const SEND_METHODS = new Set(["eea_sendRawTransaction", "priv_distributeRawTransaction"]);
+
+/** Decodes a send's transaction; undefined for other methods and for a missing or empty params[0]. */
+export function decodeSend(method: string, params: readonly unknown[]): DecodedSend | undefined {
+  if (!SEND_METHODS.has(method) || typeof params[0] !== "string" || params[0].length === 0) return undefined;
+  try {
+    return { tx: decodeRawPrivateTransaction(params[0]) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+type Handler = (params: unknown[], caller: Caller, send: DecodedSend | undefined) => Promise<unknown>;
 
 /** Besu 25.5's priv_, privx_ and eea_ methods for flexible groups, on one node. */
 export class PrivacyApi {
@@ -72,8 +94,8 @@ export class PrivacyApi {
     private readonly core: NetworkCore,
   ) {
     this.handlers = {
-      eea_sendRawTransaction: (params, caller) => this.sendRawTransaction(params, caller, false),
-      priv_distributeRawTransaction: (params, caller) => this.sendRawTransaction(params, caller, true),
+      eea_sendRawTransaction: (_params, caller, send) => this.sendRawTransaction(send, caller, false),
+      priv_distributeRawTransaction: (_params, caller, send) => this.sendRawTransaction(send, caller, true),
       priv_getTransactionCount: (params) => this.getTransactionCount(params),
       priv_getEeaTransactionCount: (params, caller) => this.getEeaTransactionCount(params, caller),
       priv_call: (params) => this.call(params),
@@ -101,10 +123,10 @@ export class PrivacyApi {
    * Runs a privacy method in the queue, between block-processing tasks: every path that mines (a send, the
    * interval timer) processes its blocks in its own task, so the state seen here is always up to date.
    */
-  handle(method: string, params: unknown[], caller: Caller, checkAccess?: () => Promise<unknown[]>): Promise<unknown> {
+  handle(context: RpcContext, caller: Caller, checkAccess?: () => Promise<unknown[]>): Promise<unknown> {
     return this.core.queue.run(async () => {
-      const allowedParams = checkAccess === undefined ? params : await checkAccess();
-      return this.handlers[method](allowedParams, caller);
+      const allowedParams = checkAccess === undefined ? context.params : await checkAccess();
+      return this.handlers[context.method](allowedParams, caller, context.send);
     });
   }
 
@@ -115,9 +137,10 @@ export class PrivacyApi {
   // --- sending -------------------------------------------------------------------------------------
 
   /** eea_sendRawTransaction and priv_distributeRawTransaction: Besu's checks, in Besu's order. */
-  private async sendRawTransaction(params: unknown[], caller: Caller, distributeOnly: boolean): Promise<string> {
-    if (typeof params[0] !== "string" || params[0].length === 0) throw Errors.invalidTransactionParams();
-    const tx = decodePrivateTransaction(params[0]);
+  private async sendRawTransaction(send: DecodedSend | undefined, caller: Caller, distributeOnly: boolean): Promise<string> {
+    if (send === undefined) throw Errors.invalidTransactionParams();
+    const { tx } = send;
+    if (tx === undefined) throw send.error;
     if (distributeOnly && !caller.keys.includes(tx.privateFrom)) throw Errors.privateFromMismatch();
     if (!distributeOnly && tx.restriction !== "restricted") throw Errors.unsupportedPrivateTxType();
     const group = tx.privacyGroupId === undefined ? undefined : this.node.groups.get(tx.privacyGroupId);
@@ -154,6 +177,7 @@ export class PrivacyApi {
     } catch (cause) {
       throw markerRejection(cause);
     }
+    this.core.memo.remember(tx);
     if (this.core.chain.minesOnSend) await this.core.sync();
     return hash;
   }

@@ -1,5 +1,5 @@
 import { Account, createAddressFromString as createAddress } from "@ethereumjs/util";
-import { decodeRlp, encodeRlp, getBytes, keccak256 } from "ethers";
+import { decodeRlp, encodeRlp, getBytes } from "ethers";
 import { Enclave, type ReceivedPayload } from "../chain/enclave";
 import { type BlockContext, applyGroupGenesis, toHex } from "./evm";
 import {
@@ -15,7 +15,8 @@ import {
 } from "./group";
 import { traceCall } from "./trace";
 import { RAISE_TIMEOUT, privateTimeout } from "../rpc/errors";
-import { type PrivateTransaction, decodePrivateTransaction, recoverSender, toMinimalHex } from "../chain/private-transaction";
+import { type PrivateTransaction, decodeRawPrivateTransaction, recoverSender } from "../chain/private-transaction";
+import { getPrivateContractAddress } from "../../core/codec";
 import { type ChainBlock, type PublicChain } from "../chain/public-chain";
 import type { GroupGenesis } from "../types";
 import { GROUP_ADDRESSES, GROUP_PROXY_ADDRESS, PRIVACY_PRECOMPILE_ADDRESS } from "../../core/constants";
@@ -64,14 +65,18 @@ interface KnownExecution {
  */
 export class ExecutionMemo {
   private readonly known = new Map<string, KnownExecution>();
-  /** Decoded payloads of the block: every node that receives one keeps the same object, not a copy each. */
+  /** Decoded payloads of the block (and of sends since the last block): every node keeps the same object. */
   private readonly transactions = new Map<string, PrivateTransaction>();
 
   decode(raw: string): PrivateTransaction {
     const known = this.transactions.get(raw);
     if (known !== undefined) return known;
-    const tx = decodePrivateTransaction(raw);
-    this.transactions.set(raw, tx);
+    return this.remember(decodeRawPrivateTransaction(raw));
+  }
+
+  /** A transaction the RPC decoded when it was sent: the block that carries its marker takes it as is. */
+  remember(tx: PrivateTransaction): PrivateTransaction {
+    this.transactions.set(tx.raw, tx);
     return tx;
   }
 
@@ -313,7 +318,7 @@ export class PrivacyNode {
       if (location === undefined) continue;
       let tx: PrivateTransaction;
       try {
-        tx = decodePrivateTransaction(raw);
+        tx = this.memo.decode(raw);
       } catch {
         continue;
       }
@@ -401,10 +406,9 @@ function mayChangeMembers(record: PrivateRecord, outcome: PrivateOutcome): boole
 
 const MANAGEMENT_ADDRESSES = new Set(GROUP_ADDRESSES);
 
-/** Besu's Address.privateContractAddress: the last 20 bytes of keccak(RLP([sender, nonce, privacyGroupId])). */
+/** Besu's private contract address (the codec's), lower case as the network writes addresses. */
 export function privateContractAddress(sender: string, nonce: bigint, privacyGroupId: string): string {
-  const encoded = encodeRlp([sender, toMinimalHex(nonce), "0x" + Buffer.from(privacyGroupId, "base64").toString("hex")]);
-  return "0x" + keccak256(encoded).slice(-40);
+  return getPrivateContractAddress(sender, nonce, privacyGroupId).toLowerCase();
 }
 
 async function deployedCode(group: PrivateGroup, address: string): Promise<string> {

@@ -1,22 +1,12 @@
 import { isTesseraKey } from "../../core/keys";
 import { TokenVerifier, authorizeCall } from "./auth";
 import type { NodeEndpoint, RpcContext } from "../rpc/endpoint";
-import type { Caller } from "../rpc/privacy-api";
+import type { Caller, DecodedSend } from "../rpc/privacy-api";
 import type { PrivateRecord } from "../state/node";
 import { participantsFromCalldata } from "../state/group";
-import { decodePrivateTransaction } from "../chain/private-transaction";
-import type { PublicChain } from "../chain/public-chain";
 import { RpcError } from "../rpc/errors";
-import { type TenancyView, TenantAccess } from "./rules";
+import { type NodePrivacyView, type PrivateSend, TenantAccess } from "./rules";
 import type { AccessRules, JwtConfig, NodeConfig } from "../types";
-
-/** What multi-tenancy needs of the node beyond its endpoint: membership and its filters. */
-export interface TenancyNode {
-  membershipHistory: TenancyView["membershipHistory"];
-  headBlockNumber(): number;
-  filters(): { id: string; groupId: string; ownerKey: string }[];
-  dropFilter(id: string): boolean;
-}
 
 /**
  * Turns a node into a multi-tenancy node (Besu's --privacy-multi-tenancy-enabled): every request needs a
@@ -25,20 +15,13 @@ export interface TenancyNode {
  */
 export function enableMultiTenancy(
   endpoint: NodeEndpoint,
-  node: TenancyNode,
-  chain: PublicChain,
+  node: NodePrivacyView,
   nodeConfig: NodeConfig & { jwt: JwtConfig },
   rules: AccessRules,
   warn: (line: string) => void = (line) => console.error(line),
 ): (blockNumber: number) => void {
   const verifier = new TokenVerifier(nodeConfig.jwt, (message) => warn(`${nodeConfig.name}: ${message}`));
-  const access = new TenantAccess(rules, {
-    membershipHistory: (groupId) => node.membershipHistory(groupId),
-    headBlockNumber: () => node.headBlockNumber(),
-    blockNumberOfHash: (hash) => chain.blockByHash(hash)?.number,
-    describeSend,
-    filter: (id) => node.filters().find((filter) => filter.id === id),
-  });
+  const access = new TenantAccess(rules, node);
 
   endpoint.hooks.resolveCaller = async (context: RpcContext): Promise<Caller> => {
     const decision = authorizeCall(await verifier.session(context.headers.authorization), context.method);
@@ -65,7 +48,7 @@ export function enableMultiTenancy(
     };
   };
   endpoint.hooks.checkAccess = (context, caller) => [
-    ...access.checkRequest(context.method, context.params, caller.keys[0]),
+    ...access.checkRequest(context.method, context.params, caller.keys[0], describeSend(context.send)),
   ];
 
   return (blockNumber) => {
@@ -90,15 +73,13 @@ export function enableMultiTenancy(
   }
 }
 
-function describeSend(rawHex: string): ReturnType<TenancyView["describeSend"]> {
-  try {
-    const tx = decodePrivateTransaction(rawHex);
-    return {
-      privateFrom: tx.privateFrom,
-      privacyGroupId: tx.privacyGroupId,
-      addedKeys: participantsFromCalldata(tx.to, tx.data),
-    };
-  } catch {
-    return undefined;
-  }
+/** The parts of a decoded send the rules look at; undefined when it did not decode. */
+function describeSend(send: DecodedSend | undefined): PrivateSend | undefined {
+  if (send?.tx === undefined) return undefined;
+  const { tx } = send;
+  return {
+    privateFrom: tx.privateFrom,
+    privacyGroupId: tx.privacyGroupId,
+    addedKeys: participantsFromCalldata(tx.to, tx.data),
+  };
 }

@@ -3,6 +3,7 @@ import { type MembershipChange, membersAt } from "../../core/history";
 import { blockParam, groupIdParam } from "../rpc/params";
 import { type LogFilter, filterRange, parseLogFilter } from "../state/logs";
 import { Errors, RpcError } from "../rpc/errors";
+import type { PrivateFilter } from "../rpc/privacy-api";
 import type { AccessRules } from "../types";
 
 /**
@@ -13,19 +14,22 @@ import type { AccessRules } from "../types";
  * refuses too, with the same error.
  */
 
-/** What the node knows that the rules need. */
-export interface TenancyView {
-  /** The group's membership changes as this node processed them; empty when this node has no state for it. */
-  membershipHistory(groupId: string): readonly MembershipChange[];
+/**
+ * What the tenancy rules (and anyone watching a running node) need of a node's privacy layer: group
+ * membership, the chain's blocks, and the node's private filters. RunningNode.privacy is one.
+ */
+export interface NodePrivacyView {
+  /** The group's membership changes as this node's private logs record them (empty if it has no state). */
+  membershipHistory(groupId: string): MembershipChange[];
   headBlockNumber(): number;
   /** The number of a block of this chain, or undefined for an unknown hash. */
   blockNumberOfHash(blockHash: string): number | undefined;
-  /** The parts of a signed private transaction the send rules look at, or undefined if it does not decode. */
-  describeSend(rawHex: string): PrivateSend | undefined;
-  /** An installed filter's group and owner, or undefined for an unknown id. */
-  filter(id: string): { groupId: string; ownerKey: string } | undefined;
+  /** Filters installed with priv_newFilter on this node. */
+  filters(): PrivateFilter[];
+  dropFilter(id: string): boolean;
 }
 
+/** The parts of a signed private transaction the send rules look at. */
 export interface PrivateSend {
   privateFrom: string;
   privacyGroupId?: string;
@@ -56,18 +60,19 @@ const HEAD_MEMBERSHIP_METHODS = new Set([
 export class TenantAccess {
   constructor(
     readonly rules: AccessRules,
-    private readonly view: TenancyView,
+    private readonly view: NodePrivacyView,
   ) {}
 
   /**
    * Checks a request before it runs: returns the params to run it with, which differ from the given ones
    * only for a removed tenant's priv_getLogs (toBlock clamped to the removal block); throws when refused.
+   * `send` is a send method's transaction as decoded where the request entered (undefined if it does not decode).
    */
-  checkRequest(method: string, params: readonly unknown[], tenantKey: string): readonly unknown[] {
+  checkRequest(method: string, params: readonly unknown[], tenantKey: string, send?: PrivateSend): readonly unknown[] {
     switch (method) {
       case "eea_sendRawTransaction":
       case "priv_distributeRawTransaction":
-        this.checkSend(method, params, tenantKey);
+        this.checkSend(method, send, tenantKey);
         return params;
       case "priv_getEeaTransactionCount":
         if (params[1] !== tenantKey) throw Errors.privateFromMismatch();
@@ -119,8 +124,7 @@ export class TenantAccess {
     return this.rules === "besu-25.5" ? [] : filtersToDrop(change, filters);
   }
 
-  private checkSend(method: string, params: readonly unknown[], tenantKey: string): void {
-    const send = typeof params[0] === "string" ? this.view.describeSend(params[0]) : undefined;
+  private checkSend(method: string, send: PrivateSend | undefined, tenantKey: string): void {
     // An undecodable transaction or one without a group gets the method's own error.
     if (send === undefined) return;
     if (method === "priv_distributeRawTransaction" && send.privateFrom !== tenantKey)
@@ -140,7 +144,8 @@ export class TenantAccess {
    */
   private checkFilterOwner(params: readonly unknown[], tenantKey: string): void {
     if (this.rules === "besu-25.5" || typeof params[1] !== "string") return;
-    const filter = this.view.filter(params[1].toLowerCase());
+    const id = params[1].toLowerCase();
+    const filter = this.view.filters().find((installed) => installed.id === id);
     if (filter !== undefined && (filter.groupId !== params[0] || filter.ownerKey !== tenantKey))
       throw Errors.unauthorized();
   }
