@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { compileForGenesis, currentBlob } from "../../src/hardhat/build";
-import { readCommittedAlloc } from "../../src/hardhat/genesis-file";
+import { GENESIS_DIR, readCommittedAlloc } from "../../src/hardhat/genesis-file";
+import { copyGenesis } from "../../src/hardhat/genesis-copy";
 import { GROUP_MANAGEMENT_ADDRESS, GROUP_PROXY_ADDRESS } from "../../src/core/constants";
 import { BLOB_CONTRACTS, readSource } from "../../src/hardhat/sources";
 import { driftReport, writeGenesis } from "../../src/hardhat/export";
@@ -114,5 +115,30 @@ describe("the export", function () {
       expect(writeGenesis(files, out, { removeStray: false }).removed).to.deep.equal([]);
       expect(driftReport(files, out)).to.deep.equal([]);
     });
+  });
+});
+
+describe("fpg:genesis (copyGenesis): the shipped blob, copied", function () {
+  let dir: string;
+  beforeEach(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "fpg-genesis-copy-"));
+  });
+  afterEach(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("copies every file of genesis/ byte for byte, and again over an identical copy", function () {
+    const names = copyGenesis(dir);
+    expect(names).to.deep.equal(fs.readdirSync(GENESIS_DIR).sort());
+    for (const name of names) expect(fs.readFileSync(path.join(dir, name))).to.deep.equal(fs.readFileSync(path.join(GENESIS_DIR, name)));
+    expect(copyGenesis(dir)).to.deep.equal(names);
+  });
+
+  it("refuses a folder holding one of its files with other content, and leaves every file there as it was", function () {
+    fs.writeFileSync(path.join(dir, "alloc.json"), "{}\n");
+    fs.writeFileSync(path.join(dir, "genesis.json"), "the user's own\n");
+    expect(() => copyGenesis(dir)).to.throw(UserError, /already holds alloc\.json with other content; give --out an empty or new folder/);
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(["alloc.json", "genesis.json"]);
+    expect(fs.readFileSync(path.join(dir, "alloc.json"), "utf8")).to.equal("{}\n");
   });
 });
