@@ -4,9 +4,19 @@
  * when the test run ends, so `hardhat test` exits.
  */
 import { TASK_TEST_RUN_MOCHA_TESTS } from "hardhat/builtin-tasks/task-names";
-import { extendEnvironment, subtask } from "hardhat/config";
+import { extendConfig, extendEnvironment, subtask } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
 import { type ChaiLike, privateTransactionMatchers } from "./matchers";
-import { PrivacyHelpers } from "./privacy";
+import { PrivacyHelpers, type PrivacyHelpersOptions, PrivacyPluginError, type PrivacyUserConfig, privacyOptions } from "./privacy";
+
+declare module "hardhat/types/config" {
+  interface HardhatUserConfig {
+    privacy?: PrivacyUserConfig;
+  }
+  interface HardhatConfig {
+    privacy: PrivacyHelpersOptions;
+  }
+}
 
 declare module "hardhat/types/runtime" {
   interface HardhatRuntimeEnvironment {
@@ -14,8 +24,20 @@ declare module "hardhat/types/runtime" {
   }
 }
 
-const helpers = new PrivacyHelpers();
+const PLUGIN = "flexible-privacy-groups";
+/** One per process: the network it starts is the test run's, stopped when the run ends. */
+let helpers: PrivacyHelpers | undefined;
 let matchersInstalled = false;
+
+extendConfig((config, user) => {
+  try {
+    config.privacy = privacyOptions((user as { privacy?: unknown }).privacy, config.paths.root);
+  } catch (error) {
+    // Hardhat prints a plugin error as one line, without a stack trace.
+    if (error instanceof PrivacyPluginError) throw new HardhatPluginError(PLUGIN, error.message);
+    throw error;
+  }
+});
 
 type ProjectChai = ChaiLike & { use(plugin: (chai: ChaiLike) => void): unknown };
 
@@ -32,6 +54,7 @@ function projectChai(root: string): ProjectChai | undefined {
 }
 
 extendEnvironment((hre) => {
+  helpers ??= new PrivacyHelpers(hre.config.privacy);
   hre.privacy = helpers;
   if (matchersInstalled) return;
   const chai = projectChai(hre.config.paths.root);
@@ -44,6 +67,6 @@ subtask(TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args, _hre, runSuper) => {
   try {
     return await runSuper(args);
   } finally {
-    await helpers.stop();
+    await helpers?.stop();
   }
 });

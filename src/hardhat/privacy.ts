@@ -41,6 +41,38 @@ export interface PrivacyHelpersOptions {
   config?: () => NetworkConfig;
 }
 
+/** What a project may set under `privacy` in its Hardhat config. */
+export interface PrivacyUserConfig {
+  /** A development-network config file (the format of `fpg-node --config`), relative to the project root. */
+  networkConfig?: string;
+}
+
+/** Checks the project's `privacy` config and turns it into helper options; a mistake is one line naming it. */
+export function privacyOptions(user: unknown, root: string): PrivacyHelpersOptions {
+  if (user === undefined) return {};
+  if (typeof user !== "object" || user === null || Array.isArray(user)) {
+    throw new PrivacyPluginError(`the Hardhat config's privacy must be an object such as { networkConfig: "privacy-network.json" }`);
+  }
+  const unknown = Object.keys(user).filter((key) => key !== "networkConfig");
+  if (unknown.length > 0) {
+    throw new PrivacyPluginError(`the Hardhat config's privacy has no option ${unknown.map((key) => `"${key}"`).join(", ")}; the one option is networkConfig (a network config file)`);
+  }
+  const { networkConfig } = user as PrivacyUserConfig;
+  if (networkConfig === undefined) return {};
+  if (typeof networkConfig !== "string" || networkConfig === "") {
+    throw new PrivacyPluginError(`the Hardhat config's privacy.networkConfig must be a file name, got ${JSON.stringify(networkConfig)}`);
+  }
+  const file = path.resolve(root, networkConfig);
+  return {
+    config: () => {
+      // The network's own reader: its errors name the file and the field (nodes[1].jwt.algorithm).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when the network starts, not with the config
+      const { loadNetworkConfig } = require("../network/config") as typeof import("../network/config");
+      return loadNetworkConfig(file);
+    },
+  };
+}
+
 /** A member of a new group: a signer (its enclave key) or a base64 enclave key. */
 export type GroupMember = PrivateSigner | string;
 
@@ -60,6 +92,11 @@ export class PrivacyHelpers {
       const config = (this.#options.config ?? defaultNetworkConfig)();
       return startPrivacyNetwork({ ...config, nodes: config.nodes.map((node) => ({ ...node, rpcPort: 0 })) });
     })();
+    // A start that failed (a bad config file) is not remembered: the next call tries again.
+    this.#network.catch(() => {
+      this.#network = undefined;
+      this.#signers = undefined;
+    });
     return this.#network;
   }
 
@@ -91,6 +128,7 @@ export class PrivacyHelpers {
     const network = this.#network;
     this.#network = undefined;
     this.#signers = undefined;
-    if (network !== undefined) await (await network).stop();
+    // A network that failed to start has nothing to stop.
+    if (network !== undefined) await network.then((started) => started.stop(), () => undefined);
   }
 }
