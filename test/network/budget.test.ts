@@ -104,6 +104,9 @@ describe("network: an endless private call cannot freeze the network", function 
     });
 
     it("ends straight-line code of large KECCAK256s (no jump, no call) at the budget too, answering another node meanwhile", async function () {
+      // Under c8's block counters (npm run coverage:ts) one 1 MB KECCAK256 takes hundreds of ms, and the probe
+      // needs several event-loop turns between them: this timing is judged by npm test, uninstrumented.
+      if (process.env.NODE_V8_COVERAGE !== undefined) this.skip();
       let error: Awaited<ReturnType<typeof rpcError>> | undefined;
       let took = 0;
       await probeDuring(
