@@ -40,5 +40,6 @@ export {
   type SentPrivateTransaction,
 } from "./signer";
 export { PrivateGroupProvider, PrivateGroupRunner, getPrivateContractAddress, decodeRevert } from "./runner";
+export { PrivateNonceManager, GroupNonces } from "./nonces";
 export { FlexiblePrivacyGroup } from "./group";
 export { GROUP_MANAGEMENT_ADDRESS } from "../core/constants";
