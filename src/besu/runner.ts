@@ -18,7 +18,7 @@ import {
 } from "ethers";
 import { SdkErrorCode } from "../core/errors";
 import { parsePrivacyGroupId } from "../core/ids";
-import { PrivateTransactionRevertedError } from "./errors";
+import { decodeRevert } from "./errors";
 import { PrivacyProvider, type PrivateTransactionReceipt } from "./provider";
 import type { PrivateSigner } from "./signer";
 import { PrivateTransactionError } from "../core/codec";
@@ -31,27 +31,6 @@ export function getPrivateContractAddress(sender: string, nonce: number | bigint
   return getAddress(
     dataSlice(keccak256(encodeRlp([getAddress(sender), toBeArray(nonce), parsePrivacyGroupId(privacyGroupId)])), 12),
   );
-}
-
-/** Names a revert after the first known interface that declares its error (Error(string) and Panic always decode). */
-export function decodeRevert(error: unknown, interfaces: readonly Interface[]): unknown {
-  if (!(error instanceof PrivateTransactionRevertedError) || error.errorName !== null) return error;
-  for (const iface of interfaces) {
-    try {
-      const parsed = iface.parseError(error.data);
-      if (parsed !== null)
-        return new PrivateTransactionRevertedError(
-          error.markerHash,
-          error.data,
-          parsed.name,
-          [...parsed.args],
-          error.receipt,
-        );
-    } catch {
-      // not this interface's error
-    }
-  }
-  return error;
 }
 
 /**
