@@ -20,7 +20,7 @@ import { TARGET_HARDFORK } from "./lib/hardfork";
 import { driftLine, genesisFiles } from "../src/hardhat/export";
 import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKeys } from "../src/hardhat/trial-keys";
 import { PACKAGE_ROOT, toLf } from "../src/hardhat/sources";
-import { decodeGroupError } from "../src/client";
+import { PrivateTransactionRevertedError, decodeRevert } from "../src/besu/errors";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../typechain-types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 // Types only: the plugins themselves load through hardhat.config.ts.
@@ -160,7 +160,10 @@ async function largestReadableGroup(
       await growTo(keys, keys.length + step, label, keyLength);
     } catch (error) {
       // Refused at the contract's cap: the group is still at `members`, so its read can be measured.
-      if ((decodeGroupError(error) as Error).name === "GroupTooLarge") return { members, readGas: await readGas() };
+      const decoded = decodeRevert(error);
+      if (decoded instanceof PrivateTransactionRevertedError && decoded.errorName === "GroupTooLarge") {
+        return { members, readGas: await readGas() };
+      }
       throw error;
     }
     if (!(await readFitsBesuLimit())) return { members };

@@ -42,6 +42,5 @@ export {
   decideAccess,
   filtersToDrop,
 } from "./core/access";
-export { PrivacyGroupClient, GroupRevertError, AddMembersError, decodeGroupError } from "./client";
 export { GROUP_PROXY_ADDRESS } from "./core/constants";
 export * from "./besu";

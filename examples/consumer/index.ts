@@ -3,14 +3,15 @@
 // skipLibCheck false) and runs it.
 import { Interface, JsonRpcProvider, Wallet, keccak256, version as ethersVersion } from "ethers";
 import {
+  FlexiblePrivacyGroup,
   GROUP_PROXY_ADDRESS,
-  PrivacyGroupClient,
   PrivacyProvider,
   PrivateSigner,
   PrivateTransaction,
   decideAccess,
   generatePrivacyGroupId,
   type MembershipChange,
+  type PublicFlexiblePrivacyGroup,
 } from "flexible-privacy-groups";
 import { FlexiblePrivacyGroupManagement__factory, type FlexiblePrivacyGroupManagement } from "flexible-privacy-groups/typechain-types";
 import managementAbi from "flexible-privacy-groups/abi/FlexiblePrivacyGroupManagement.json";
@@ -29,9 +30,10 @@ const groupId: string = generatePrivacyGroupId();
 const history: MembershipChange[] = [];
 check(decideAccess(history, groupId, { method: "priv_call", blockNumber: 1 }).allowed === false, "the SDK decides access");
 const provider = new JsonRpcProvider("http://127.0.0.1:1", undefined, { staticNetwork: true });
-const client = new PrivacyGroupClient(Wallet.createRandom(provider));
+const onChain: PublicFlexiblePrivacyGroup = FlexiblePrivacyGroup.onPublicChain(Wallet.createRandom(provider));
 const group: FlexiblePrivacyGroupManagement = FlexiblePrivacyGroupManagement__factory.connect(GROUP_PROXY_ADDRESS, provider);
-check(client.management.interface.getFunction("getParticipants").selector === "0x5aa68ac0", "the typed bindings work");
+check(group.interface.getFunction("getParticipants").selector === "0x5aa68ac0", "the typed bindings work");
+check(typeof onChain.members === "function", "the group client takes this project's signer");
 check(group.target === GROUP_PROXY_ADDRESS, "a factory connects with this project's provider");
 provider.destroy();
 

@@ -1,4 +1,8 @@
+import { ErrorFragment, Interface } from "ethers";
 import { PrivacySdkError } from "../core/errors";
+// File by file, not the typechain-types barrel, so a build ships only the shipped contracts' bindings.
+import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types/factories/contracts/management/FlexiblePrivacyGroupManagement__factory";
+import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types/factories/contracts/proxy/FlexiblePrivacyGroupProxy__factory";
 
 /**
  * Stable codes of the errors Besu's JSON-RPC returns for privacy methods, and of what can happen to a
@@ -42,6 +46,8 @@ export const BesuErrorCode = {
   Timeout: "TIMEOUT",
   GroupOperationRefused: "GROUP_OPERATION_REFUSED",
   CancelRefused: "CANCEL_REFUSED",
+  BesuOnly: "BESU_ONLY",
+  NoProvider: "NO_PROVIDER",
 } as const;
 
 export type BesuErrorCode = (typeof BesuErrorCode)[keyof typeof BesuErrorCode];
@@ -139,8 +145,9 @@ export class PrivateTransactionFailedError extends PrivacySdkError<BesuErrorCode
 }
 
 /**
- * The private transaction reverted: `data` is the revert data, and `errorName`/`args` the custom error
- * (or Error(string)/Panic) it decodes to, when one of the known contract interfaces declares it.
+ * The group's transaction reverted: `data` is the revert data, and `errorName`/`args` the custom error
+ * (or Error(string)/Panic) it decodes to, when one of the known contract interfaces declares it. On Besu
+ * `markerHash` names the privacy marker transaction; on an ordinary EVM chain it is "" (no marker).
  */
 export class PrivateTransactionRevertedError extends PrivateTransactionFailedError {
   constructor(
@@ -149,15 +156,69 @@ export class PrivateTransactionRevertedError extends PrivateTransactionFailedErr
     readonly errorName: string | null,
     readonly args: readonly unknown[],
     receipt?: unknown,
+    options?: { cause?: unknown },
   ) {
     const shown = errorName === null ? `with data ${data}` : `with ${errorName}(${args.map(String).join(", ")})`;
     super(
       BesuErrorCode.Reverted,
-      `the private transaction (marker ${markerHash}) reverted ${shown}. ${STAYS_VALID}`,
+      markerHash === ""
+        ? `the transaction reverted ${shown}`
+        : `the private transaction (marker ${markerHash}) reverted ${shown}. ${STAYS_VALID}`,
       markerHash,
       receipt,
+      options,
     );
   }
+}
+
+/** Every custom error the group can revert with: the management contract's and the proxy's. */
+export const GROUP_ERRORS = new Interface(
+  [FlexiblePrivacyGroupManagement__factory.abi, FlexiblePrivacyGroupProxy__factory.abi]
+    .flat()
+    .filter((fragment) => fragment.type === "error")
+    .map((fragment) => ErrorFragment.from(fragment)),
+);
+
+/** Finds revert data in an ethers or Hardhat error, however deeply the provider nested it. */
+function revertData(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === "object" && depth < 5; ++depth) {
+    const { data } = e as { data?: unknown };
+    if (typeof data === "string" && data.startsWith("0x") && data.length >= 10) return data;
+    e = (e as { error?: unknown; info?: { error?: unknown } }).error ?? (e as { info?: { error?: unknown } }).info?.error;
+  }
+  return undefined;
+}
+
+/** The first of `interfaces` that declares the error in `data`, parsed. */
+function parseRevert(data: string, interfaces: readonly Interface[]) {
+  for (const iface of interfaces) {
+    try {
+      const parsed = iface.parseError(data);
+      if (parsed !== null) return parsed;
+    } catch {
+      // not this interface's error
+    }
+  }
+  return null;
+}
+
+/**
+ * Names a revert after the first of `interfaces` that declares its error (the group's own errors by default;
+ * Error(string) and Panic always decode): a PrivateTransactionRevertedError without a name from Besu's path,
+ * or an ethers/Hardhat error with revert data from an ordinary EVM chain, becomes a named
+ * PrivateTransactionRevertedError. Anything else is returned as it is, to rethrow.
+ */
+export function decodeRevert(error: unknown, interfaces: readonly Interface[] = [GROUP_ERRORS]): unknown {
+  if (error instanceof PrivateTransactionRevertedError) {
+    const parsed = error.errorName === null ? parseRevert(error.data, interfaces) : null;
+    return parsed === null
+      ? error
+      : new PrivateTransactionRevertedError(error.markerHash, error.data, parsed.name, [...parsed.args], error.receipt);
+  }
+  const data = revertData(error);
+  const parsed = data === undefined ? null : parseRevert(data, interfaces);
+  if (parsed === null || data === undefined) return error;
+  return new PrivateTransactionRevertedError("", data, parsed.name, [...parsed.args], undefined, { cause: error });
 }
 
 /** What every drop and revert message says: the transaction is not final until its nonce is used. */
@@ -187,5 +248,30 @@ export class PrivateTransactionDroppedError extends PrivateTransactionFailedErro
 export class PrivateTransactionCancelError extends PrivateTransactionFailedError {
   constructor(markerHash: string, reason: string, receipt?: unknown) {
     super(BesuErrorCode.CancelRefused, `cannot cancel the private transaction (marker ${markerHash}): ${reason}`, markerHash, receipt);
+  }
+}
+
+/** addMembers failed after locking; `unlocked` says whether the group was unlocked again. */
+export class AddMembersError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly unlocked: boolean,
+    readonly unlockError?: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      unlocked
+        ? `adding members failed (${reason}); the group was unlocked again`
+        : `adding members failed (${reason}) and unlocking failed too: the group is still locked`,
+      { cause },
+    );
+    this.name = "AddMembersError";
+  }
+}
+
+/** A FlexiblePrivacyGroup on an ordinary EVM chain was asked for something only Besu's privacy API has. */
+export class BesuOnlyError extends PrivacySdkError<BesuErrorCode> {
+  constructor(what: string) {
+    super(BesuErrorCode.BesuOnly, `${what} needs Besu's privacy API: this group is on an ordinary EVM chain`);
   }
 }

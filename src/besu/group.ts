@@ -1,16 +1,30 @@
-import { AbiCoder, BaseContract, type ContractFactory, type TransactionResponse, Interface, getAddress } from "ethers";
+import {
+  AbiCoder,
+  BaseContract,
+  type ContractFactory,
+  type Log,
+  type Signer,
+  type TransactionReceipt,
+  type TransactionResponse,
+  Interface,
+  getAddress,
+} from "ethers";
 // File by file, not the typechain-types barrel, so a build ships only the shipped contracts' bindings.
 import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types/factories/contracts/management/FlexiblePrivacyGroupManagement__factory";
 import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types/factories/contracts/proxy/FlexiblePrivacyGroupProxy__factory";
-import { AddMembersError } from "../client";
 import { GROUP_PROXY_ADDRESS } from "../core/constants";
+import { PrivacySdkError } from "../core/errors";
 import { generatePrivacyGroupId, parsePrivacyGroupId } from "../core/ids";
-import { membershipEventsInterface, membershipHistoryFromLogs, type MembershipChange } from "../core/history";
+import {
+  membershipEventsInterface,
+  membershipHistoryFromLogs,
+  type MembershipChange,
+} from "../core/history";
 import { bytesToTesseraKey, tesseraKeyToBytes } from "../core/keys";
-import { BesuErrorCode, PrivateTransactionFailedError } from "./errors";
+import { AddMembersError, BesuErrorCode, BesuOnlyError, PrivateTransactionFailedError, decodeRevert } from "./errors";
 import type { PrivacyGroupInfo, PrivacyProvider, PrivateLogFilter, PrivateTransactionReceipt } from "./provider";
-import { PrivateGroupRunner, decodeRevert, getPrivateContractAddress } from "./runner";
-import type { PrivateSigner, PrivateTransactionRequest } from "./signer";
+import { PrivateGroupRunner, getPrivateContractAddress } from "./runner";
+import type { PrivateSigner } from "./signer";
 
 /** The management and proxy ABI, with this project's custom errors; Besu's contracts share the 10 functions. */
 const GROUP_INTERFACE = new Interface([
@@ -29,26 +43,122 @@ type DeployArgs<F extends ContractFactory> = Parameters<F["getDeployTransaction"
 type Deployed<F extends ContractFactory> = Awaited<ReturnType<F["deploy"]>>;
 type Attached<F extends ContractFactory> = Omit<Deployed<F>, "deploymentTransaction"> & BaseContract;
 
+type BlockRange = Pick<PrivateLogFilter, "fromBlock" | "toBlock">;
+
+/** How a group reads and changes its management contract: Besu's privacy API, or plain calls on an EVM chain. */
+interface GroupChannel<Receipt> {
+  call(data: string, blockTag: string | number): Promise<string>;
+  /** Sends to the proxy; `output` is the call's return data ("0x" where the chain does not report it). */
+  send(data: string): Promise<{ receipt: Receipt; output: string; hash: string }>;
+  membershipLogs(range: BlockRange): Promise<Log[]>;
+  /** The addresses whose membership events count, for membershipHistoryFromLogs (undefined: Besu's). */
+  readonly groupAddresses?: readonly string[];
+}
+
+/** One group through Besu's privacy API: priv_call, private transactions, priv_getLogs. */
+class BesuChannel implements GroupChannel<PrivateTransactionReceipt> {
+  constructor(
+    readonly signer: PrivateSigner,
+    readonly runner: PrivateGroupRunner,
+    readonly privacyGroupId: string,
+  ) {}
+
+  async call(data: string, blockTag: string | number): Promise<string> {
+    const from = await this.signer.getAddress();
+    return this.signer.provider.privCall(this.privacyGroupId, { to: GROUP_PROXY_ADDRESS, data, from }, blockTag);
+  }
+
+  async send(data: string) {
+    const sent = await this.signer.sendTransaction(this.privacyGroupId, { to: GROUP_PROXY_ADDRESS, data });
+    try {
+      const receipt = await sent.wait();
+      return { receipt, output: receipt.output, hash: receipt.markerHash };
+    } catch (error) {
+      throw decodeRevert(error, this.runner.provider.interfaces);
+    }
+  }
+
+  membershipLogs(range: BlockRange) {
+    return this.signer.provider.privGetLogs(this.privacyGroupId, {
+      fromBlock: range.fromBlock ?? 0,
+      toBlock: range.toBlock ?? "latest",
+      topics: [MEMBERSHIP_TOPICS],
+    });
+  }
+}
+
+/** The same contracts deployed on an ordinary EVM chain (tests, demos): eth_call, transactions, eth_getLogs. */
+class PublicChannel implements GroupChannel<TransactionReceipt> {
+  readonly groupAddresses: readonly string[];
+
+  constructor(
+    readonly signer: Signer,
+    readonly proxyAddress: string,
+  ) {
+    this.groupAddresses = [proxyAddress];
+  }
+
+  async call(data: string, blockTag: string | number): Promise<string> {
+    const from = await this.signer.getAddress();
+    return this.#provider().call({ to: this.proxyAddress, data, from, blockTag });
+  }
+
+  async send(data: string) {
+    try {
+      const response = await this.signer.sendTransaction({ to: this.proxyAddress, data });
+      // wait() resolves to null only when asked for 0 confirmations
+      const receipt = (await response.wait())!;
+      return { receipt, output: "0x", hash: receipt.hash };
+    } catch (error) {
+      throw decodeRevert(error);
+    }
+  }
+
+  membershipLogs(range: BlockRange) {
+    return this.#provider().getLogs({
+      address: this.proxyAddress,
+      fromBlock: range.fromBlock ?? 0,
+      toBlock: range.toBlock ?? "latest",
+      topics: [MEMBERSHIP_TOPICS],
+    });
+  }
+
+  #provider() {
+    const { provider } = this.signer;
+    if (provider === null) {
+      throw new PrivacySdkError(BesuErrorCode.NoProvider, "the group's signer has no provider to read the chain with");
+    }
+    return provider;
+  }
+}
+
+/** A FlexiblePrivacyGroup on an ordinary EVM chain: everything but what only Besu's privacy API has. */
+export type PublicFlexiblePrivacyGroup = Omit<
+  FlexiblePrivacyGroup<TransactionReceipt>,
+  "privacyGroupId" | "signer" | "runner" | "provider" | "deploy" | "attach" | "privateReceipt" | "deployManagement"
+>;
+
 /**
  * A flexible privacy group on Besu 25.5, driven by one PrivateSigner. Works with this project's management
  * contract and with Besu's default one (which returns false instead of reverting, and copies members on upgrade).
+ * The same client drives the same contracts deployed on an ordinary EVM chain (tests, demos): see onPublicChain.
+ * Keys are base64 enclave (Tessera) keys; the client says "member" where the contracts say "participant".
  */
-export class FlexiblePrivacyGroup {
-  readonly privacyGroupId: string;
-  readonly signer: PrivateSigner;
-  /** An ethers ContractRunner: connect TypeChain contracts to it to use them inside the group. */
-  readonly runner: PrivateGroupRunner;
+export class FlexiblePrivacyGroup<Receipt = PrivateTransactionReceipt> {
+  readonly #channel: GroupChannel<Receipt>;
+  readonly #besu: BesuChannel | null;
 
-  private constructor(signer: PrivateSigner, privacyGroupId: string) {
-    parsePrivacyGroupId(privacyGroupId);
-    this.signer = signer;
-    this.privacyGroupId = privacyGroupId;
-    this.runner = new PrivateGroupRunner(signer, privacyGroupId);
-    this.runner.provider.registerInterface(GROUP_INTERFACE);
+  private constructor(channel: GroupChannel<Receipt>, besu: BesuChannel | null) {
+    this.#channel = channel;
+    this.#besu = besu;
   }
 
-  get provider(): PrivacyProvider {
-    return this.signer.provider;
+  /** The group on Besu: a private transaction channel whose runner decodes the group's errors. */
+  static #onBesu(signer: PrivateSigner, privacyGroupId: string): FlexiblePrivacyGroup {
+    parsePrivacyGroupId(privacyGroupId);
+    const channel = new BesuChannel(signer, new PrivateGroupRunner(signer, privacyGroupId), privacyGroupId);
+    channel.runner.provider.registerInterface(GROUP_INTERFACE);
+    return new FlexiblePrivacyGroup(channel, channel);
   }
 
   /**
@@ -60,11 +170,8 @@ export class FlexiblePrivacyGroup {
     participants: readonly string[],
     options: { id?: string } = {},
   ): Promise<FlexiblePrivacyGroup> {
-    const group = new FlexiblePrivacyGroup(signer, options.id ?? generatePrivacyGroupId());
-    await group.#manage(
-      GROUP_INTERFACE.encodeFunctionData("addParticipants", [participants.map(tesseraKeyToBytes)]),
-      "addParticipants",
-    );
+    const group = FlexiblePrivacyGroup.#onBesu(signer, options.id ?? generatePrivacyGroupId());
+    await group.#addParticipants(participants);
     return group;
   }
 
@@ -75,10 +182,47 @@ export class FlexiblePrivacyGroup {
 
   /** An existing group, to read and change as `signer`. */
   static at(signer: PrivateSigner, privacyGroupId: string): FlexiblePrivacyGroup {
-    return new FlexiblePrivacyGroup(signer, privacyGroupId);
+    return FlexiblePrivacyGroup.#onBesu(signer, privacyGroupId);
   }
 
-  /** The members as base64 enclave keys; [] if this node has no state for the group. */
+  /**
+   * The group whose proxy is at `proxyAddress` on an ordinary EVM chain (the genesis blob's, or deployed), read
+   * and changed as `signer` with ordinary calls and transactions. Reverts throw PrivateTransactionRevertedError
+   * with an empty markerHash.
+   */
+  static onPublicChain(signer: Signer, proxyAddress: string = GROUP_PROXY_ADDRESS): PublicFlexiblePrivacyGroup {
+    return new FlexiblePrivacyGroup(new PublicChannel(signer, getAddress(proxyAddress)), null);
+  }
+
+  /** Creates a group on an ordinary EVM chain with these members; the signer becomes its owner. */
+  static async createOnPublicChain(
+    signer: Signer,
+    members: readonly string[],
+    proxyAddress: string = GROUP_PROXY_ADDRESS,
+  ): Promise<PublicFlexiblePrivacyGroup> {
+    const group = new FlexiblePrivacyGroup(new PublicChannel(signer, getAddress(proxyAddress)), null);
+    await group.#addParticipants(members);
+    return group;
+  }
+
+  get privacyGroupId(): string {
+    return this.#onlyBesu("privacyGroupId").privacyGroupId;
+  }
+
+  get signer(): PrivateSigner {
+    return this.#onlyBesu("signer").signer;
+  }
+
+  /** An ethers ContractRunner: connect TypeChain contracts to it to use them inside the group. */
+  get runner(): PrivateGroupRunner {
+    return this.#onlyBesu("runner").runner;
+  }
+
+  get provider(): PrivacyProvider {
+    return this.signer.provider;
+  }
+
+  /** The members as base64 enclave keys (the contracts' getParticipants); [] if this node has no state for the group. */
   async members(blockTag: string | number = "latest"): Promise<string[]> {
     const result = await this.#read("getParticipants", blockTag);
     if (result === null) return [];
@@ -111,10 +255,11 @@ export class FlexiblePrivacyGroup {
     try {
       const result = await this.#read("owner", "latest");
       if (result !== null) return getAddress(String(result[0]));
-    } catch {
-      // Besu's default contract: no owner() to call
+    } catch (error) {
+      if (this.#besu === null) throw error; // only Besu's default contract has no owner() to call
     }
-    const [first] = await this.#membershipLogs({});
+    if (this.#besu === null) return null;
+    const [first] = await this.#channel.membershipLogs({});
     if (first === undefined) return null;
     const creation = await this.provider.getPrivateTransaction(first.transactionHash);
     return creation === null ? null : creation.from;
@@ -124,7 +269,7 @@ export class FlexiblePrivacyGroup {
    * Locks the group and adds `keys`. If the add fails or is dropped, unlocks the group again (when it is still
    * locked) and throws AddMembersError with the add's error as cause, so this call never leaves the group locked.
    */
-  async addMembers(keys: readonly string[]): Promise<PrivateTransactionReceipt> {
+  async addMembers(keys: readonly string[]): Promise<Receipt> {
     const data = GROUP_INTERFACE.encodeFunctionData("addParticipants", [keys.map(tesseraKeyToBytes)]);
     await this.lock();
     try {
@@ -139,23 +284,23 @@ export class FlexiblePrivacyGroup {
     }
   }
 
-  removeMember(key: string): Promise<PrivateTransactionReceipt> {
+  removeMember(key: string): Promise<Receipt> {
     return this.#manage(
       GROUP_INTERFACE.encodeFunctionData("removeParticipant", [tesseraKeyToBytes(key)]),
       "removeParticipant",
     );
   }
 
-  lock(): Promise<PrivateTransactionReceipt> {
+  lock(): Promise<Receipt> {
     return this.#manage(GROUP_INTERFACE.encodeFunctionData("lock"), "lock");
   }
 
-  unlock(): Promise<PrivateTransactionReceipt> {
+  unlock(): Promise<Receipt> {
     return this.#manage(GROUP_INTERFACE.encodeFunctionData("unlock"), "unlock");
   }
 
   /** Points the proxy at another management contract (deployed privately in this group). */
-  upgradeTo(implementation: string): Promise<PrivateTransactionReceipt> {
+  upgradeTo(implementation: string): Promise<Receipt> {
     return this.#manage(GROUP_INTERFACE.encodeFunctionData("upgradeTo", [getAddress(implementation)]), "upgradeTo");
   }
 
@@ -166,24 +311,25 @@ export class FlexiblePrivacyGroup {
     return management;
   }
 
-  transferOwnership(newOwner: string): Promise<PrivateTransactionReceipt> {
+  transferOwnership(newOwner: string): Promise<Receipt> {
     return this.#manage(
       GROUP_INTERFACE.encodeFunctionData("transferOwnership", [getAddress(newOwner)]),
       "transferOwnership",
     );
   }
 
-  acceptOwnership(): Promise<PrivateTransactionReceipt> {
+  acceptOwnership(): Promise<Receipt> {
     return this.#manage(GROUP_INTERFACE.encodeFunctionData("acceptOwnership"), "acceptOwnership");
   }
 
-  cancelOwnershipTransfer(): Promise<PrivateTransactionReceipt> {
+  cancelOwnershipTransfer(): Promise<Receipt> {
     return this.#manage(GROUP_INTERFACE.encodeFunctionData("cancelOwnershipTransfer"), "cancelOwnershipTransfer");
   }
 
-  /** Every membership change, in chain order, from priv_getLogs: ready for decideAccess. */
-  async history(filter: Pick<PrivateLogFilter, "fromBlock" | "toBlock"> = {}): Promise<MembershipChange[]> {
-    return membershipHistoryFromLogs(await this.#membershipLogs(filter));
+  /** Every membership change, in chain order, from priv_getLogs (eth_getLogs on a public chain): ready for decideAccess. */
+  async history(range: BlockRange = {}): Promise<MembershipChange[]> {
+    const logs = await this.#channel.membershipLogs(range);
+    return membershipHistoryFromLogs(logs, { groupAddresses: this.#channel.groupAddresses });
   }
 
   /**
@@ -233,53 +379,34 @@ export class FlexiblePrivacyGroup {
     return getPrivateContractAddress(creation.from, creation.nonce, this.privacyGroupId);
   }
 
+  /** Creates the group: addParticipants on an unlocked group with no members yet. */
+  async #addParticipants(keys: readonly string[]): Promise<void> {
+    await this.#manage(GROUP_INTERFACE.encodeFunctionData("addParticipants", [keys.map(tesseraKeyToBytes)]), "addParticipants");
+  }
+
+  #onlyBesu(what: string): BesuChannel {
+    if (this.#besu === null) throw new BesuOnlyError(what);
+    return this.#besu;
+  }
+
   async #read(method: string, blockTag: string | number): Promise<readonly unknown[] | null> {
-    const output = await this.provider.privCall(
-      this.privacyGroupId,
-      {
-        to: GROUP_PROXY_ADDRESS,
-        data: GROUP_INTERFACE.encodeFunctionData(method),
-        from: await this.signer.getAddress(),
-      },
-      blockTag,
-    );
+    const output = await this.#channel.call(GROUP_INTERFACE.encodeFunctionData(method), blockTag);
     if (output === "0x") return null; // no group state on this node (or no such function)
     return GROUP_INTERFACE.decodeFunctionResult(method, output).toArray();
   }
 
-  #membershipLogs(filter: Pick<PrivateLogFilter, "fromBlock" | "toBlock">) {
-    return this.provider.privGetLogs(this.privacyGroupId, {
-      fromBlock: filter.fromBlock ?? 0,
-      toBlock: filter.toBlock ?? "latest",
-      topics: [MEMBERSHIP_TOPICS],
-    });
-  }
-
   /** Sends to the proxy; Besu's default contract reports some refusals by returning false, which is an error here too. */
-  async #manage(data: string, method: string): Promise<PrivateTransactionReceipt> {
-    const receipt = await this.#send({ to: GROUP_PROXY_ADDRESS, data });
+  async #manage(data: string, method: string): Promise<Receipt> {
+    const { receipt, output, hash } = await this.#channel.send(data);
     const returnsBool = method === "addParticipants" || method === "removeParticipant";
-    if (
-      returnsBool &&
-      receipt.output !== "0x" &&
-      AbiCoder.defaultAbiCoder().decode(["bool"], receipt.output)[0] === false
-    ) {
+    if (returnsBool && output !== "0x" && AbiCoder.defaultAbiCoder().decode(["bool"], output)[0] === false) {
       throw new PrivateTransactionFailedError(
         BesuErrorCode.GroupOperationRefused,
         `${method} returned false: the management contract refused it (a key already a member, or not a member)`,
-        receipt.markerHash,
+        hash,
         receipt,
       );
     }
     return receipt;
-  }
-
-  async #send(request: PrivateTransactionRequest): Promise<PrivateTransactionReceipt> {
-    const sent = await this.signer.sendTransaction(this.privacyGroupId, request);
-    try {
-      return await sent.wait();
-    } catch (error) {
-      throw decodeRevert(error, this.runner.provider.interfaces);
-    }
   }
 }

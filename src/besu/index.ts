@@ -17,6 +17,10 @@ export {
   PrivateTransactionCancelError,
   PrivateTransactionDroppedError,
   besuRpcError,
+  AddMembersError,
+  BesuOnlyError,
+  decodeRevert,
+  GROUP_ERRORS,
 } from "./errors";
 export {
   PrivacyProvider,
@@ -39,6 +43,7 @@ export {
   type PrivateTransactionRequest,
   type SentPrivateTransaction,
 } from "./signer";
-export { PrivateGroupProvider, PrivateGroupRunner, getPrivateContractAddress, decodeRevert } from "./runner";
-export { FlexiblePrivacyGroup } from "./group";
+export { PrivateGroupProvider, PrivateGroupRunner, getPrivateContractAddress } from "./runner";
+export { PrivateNonceManager, GroupNonces } from "./nonces";
+export { FlexiblePrivacyGroup, type PublicFlexiblePrivacyGroup } from "./group";
 export { GROUP_MANAGEMENT_ADDRESS } from "../core/constants";

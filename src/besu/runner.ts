@@ -14,7 +14,7 @@ import {
 } from "ethers";
 import { SdkErrorCode } from "../core/errors";
 import { parsePrivacyGroupId } from "../core/ids";
-import { PrivateTransactionRevertedError } from "./errors";
+import { decodeRevert } from "./errors";
 import { PrivacyProvider, type PrivateTransactionReceipt } from "./provider";
 import type { PrivateSigner } from "./signer";
 import { PrivateTransactionError } from "../core/codec";
@@ -24,27 +24,6 @@ import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
 export { getPrivateContractAddress } from "../core/codec";
 
 const MAX_TRACKED = 10_000;
-
-/** Names a revert after the first known interface that declares its error (Error(string) and Panic always decode). */
-export function decodeRevert(error: unknown, interfaces: readonly Interface[]): unknown {
-  if (!(error instanceof PrivateTransactionRevertedError) || error.errorName !== null) return error;
-  for (const iface of interfaces) {
-    try {
-      const parsed = iface.parseError(error.data);
-      if (parsed !== null)
-        return new PrivateTransactionRevertedError(
-          error.markerHash,
-          error.data,
-          parsed.name,
-          [...parsed.args],
-          error.receipt,
-        );
-    } catch {
-      // not this interface's error
-    }
-  }
-  return error;
-}
 
 /**
  * An ethers provider scoped to one privacy group: `call` is priv_call, `getLogs` priv_getLogs, `getCode`

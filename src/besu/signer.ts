@@ -10,6 +10,7 @@ import {
   PrivateTransactionFailedError,
   PrivateTransactionRevertedError,
 } from "./errors";
+import { PrivateNonceManager } from "./nonces";
 import type { PrivacyProvider, PrivateTransactionReceipt } from "./provider";
 import { PrivateTransaction } from "../core/codec";
 import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
@@ -64,20 +65,6 @@ export class PrivateSignerError extends PrivacySdkError<"INVALID_SIGNER"> {}
 
 type Attempt = { markerHash: string; nonce: number; transaction: PrivateTransaction; epoch: number };
 
-/** One group's nonces for one signer: a queue so nonces go out in order, and an epoch per resynchronisation. */
-class GroupNonces {
-  next: number | null = null;
-  epoch = 0;
-  #queue: Promise<unknown> = Promise.resolve();
-
-  /** Runs tasks one at a time, in call order, whatever each one's outcome. */
-  exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-}
-
 /**
  * Signs and sends private transactions for one Ethereum account and one enclave key.
  *
@@ -92,7 +79,7 @@ export class PrivateSigner {
   readonly enclaveKey: string;
   readonly #digestSigner: DigestSigner;
   readonly #options: PrivateSignerOptions;
-  readonly #groups = new Map<string, GroupNonces>();
+  readonly #nonces: PrivateNonceManager;
   #address: Promise<string> | null = null;
   #chainId: Promise<bigint | null> | null = null;
 
@@ -107,6 +94,9 @@ export class PrivateSigner {
     this.enclaveKey = enclaveKey;
     this.provider = provider;
     this.#options = options;
+    this.#nonces = new PrivateNonceManager(async (privacyGroupId) =>
+      this.provider.getPrivateTransactionCount(await this.getAddress(), privacyGroupId),
+    );
   }
 
   /** The same account and enclave key on another provider (e.g. another node, or another tenant's JWT). */
@@ -147,16 +137,12 @@ export class PrivateSigner {
 
   /** The next nonce this signer will use in the group, resynchronising first if needed. */
   async getNonce(privacyGroupId: string): Promise<number> {
-    const nonces = this.#nonces(privacyGroupId);
-    return nonces.exclusive(async () => {
-      nonces.next ??= await this.#chainNonce(privacyGroupId, nonces);
-      return nonces.next;
-    });
+    return this.#nonces.next(privacyGroupId);
   }
 
   /** Forgets the nonces it counted, so the next send asks priv_getTransactionCount again. */
   resetNonces(): void {
-    for (const nonces of this.#groups.values()) nonces.next = null;
+    this.#nonces.reset();
   }
 
   /**
@@ -191,7 +177,7 @@ export class PrivateSigner {
     const { markerHash, nonce, privacyGroupId } = sent;
     const original = await this.provider.getPrivateTransactionReceipt(markerHash);
     if (original?.outcome === "success") throw new PrivateTransactionCancelError(markerHash, "it succeeded", original);
-    const nonces = this.#nonces(privacyGroupId);
+    const nonces = this.#nonces.group(privacyGroupId);
     const noOp = await nonces.exclusive(async () => {
       const used = await this.provider.getPrivateTransactionCount(await this.getAddress(), privacyGroupId);
       if (used > nonce) return null;
@@ -220,27 +206,12 @@ export class PrivateSigner {
     );
   }
 
-  #nonces(privacyGroupId: string): GroupNonces {
-    let nonces = this.#groups.get(privacyGroupId);
-    if (nonces === undefined) {
-      nonces = new GroupNonces();
-      this.#groups.set(privacyGroupId, nonces);
-    }
-    return nonces;
-  }
-
-  async #chainNonce(privacyGroupId: string, nonces: GroupNonces): Promise<number> {
-    const count = await this.provider.getPrivateTransactionCount(await this.getAddress(), privacyGroupId);
-    nonces.epoch++;
-    return count;
-  }
-
   /** Numbers, signs and submits one transaction; serialised per group so nonces leave in order. */
   #submit(privacyGroupId: string, request: PrivateTransactionRequest): Promise<Attempt> {
-    const nonces = this.#nonces(privacyGroupId);
+    const nonces = this.#nonces.group(privacyGroupId);
     return nonces.exclusive(async () => {
       for (let retry = 0; ; retry++) {
-        nonces.next ??= await this.#chainNonce(privacyGroupId, nonces);
+        nonces.next ??= await this.#nonces.resync(privacyGroupId, nonces);
         const nonce = nonces.next;
         const transaction = await this.#sign(privacyGroupId, request, nonce);
         try {
@@ -311,7 +282,7 @@ export class PrivateSigner {
 
   /** The attempt's nonce was not used: later ones of its epoch will fail too, so count afresh for the next send. */
   #nonceNotUsed(privacyGroupId: string, attempt: Attempt): void {
-    const nonces = this.#nonces(privacyGroupId);
+    const nonces = this.#nonces.group(privacyGroupId);
     if (nonces.epoch === attempt.epoch) nonces.next = null;
   }
 }

@@ -24,7 +24,7 @@ import {
   getAddress,
   zeroPadValue,
 } from "ethers";
-import { decodeGroupError } from "../client";
+import { PrivateTransactionRevertedError, decodeRevert } from "../besu/errors";
 import { IMPLEMENTATION_SLOT } from "../core/constants";
 import { injectAlloc } from "./alloc";
 import { NACL_KEY_LENGTH, pseudoRandomKeys } from "./trial-keys";
@@ -218,8 +218,10 @@ async function slotZero(hre: HardhatRuntimeEnvironment, proxy: string): Promise<
 }
 
 const errorName = (error: unknown): string => {
-  const decoded = decodeGroupError(error) as Error & { args?: unknown[] };
-  return decoded.args === undefined ? decoded.message : `${decoded.name}(${decoded.args.map(String).join(", ")})`;
+  const decoded = decodeRevert(error);
+  return decoded instanceof PrivateTransactionRevertedError && decoded.errorName !== null
+    ? `${decoded.errorName}(${decoded.args.map(String).join(", ")})`
+    : (decoded as Error).message;
 };
 
 /**

@@ -3,7 +3,14 @@ import { expect } from "chai";
 import { AbstractSigner, type Provider, type TransactionRequest, type TypedDataDomain, type TypedDataField } from "ethers";
 import hre from "hardhat";
 import { EC_KEY_LENGTH, NACL_KEY_LENGTH, pseudoRandomKey } from "../../src/hardhat/trial-keys";
-import { AddMembersError, GroupRevertError, PrivacyGroupClient, decideAccess, decodeGroupError } from "../../src";
+import {
+  AddMembersError,
+  BesuOnlyError,
+  FlexiblePrivacyGroup,
+  PrivateTransactionRevertedError,
+  decideAccess,
+  decodeRevert,
+} from "../../src";
 import { genesisFixture } from "../helpers/fixtures";
 
 const base64Key = (i: number, length = NACL_KEY_LENGTH) =>
@@ -40,15 +47,14 @@ class RefusingSigner extends AbstractSigner {
 
 async function clientFixture() {
   const fixture = await loadFixture(genesisFixture);
-  const client = new PrivacyGroupClient(fixture.owner);
-  await client.create([base64Key(0), base64Key(1)]);
+  const client = await FlexiblePrivacyGroup.createOnPublicChain(fixture.owner, [base64Key(0), base64Key(1)]);
   return { ...fixture, client };
 }
 
-describe("PrivacyGroupClient", function () {
+describe("FlexiblePrivacyGroup on an ordinary EVM chain", function () {
   it("creates a group from base64 keys and reads them back as base64, in order", async function () {
     const { client, owner } = await loadFixture(clientFixture);
-    expect(await client.participants()).to.deep.equal([base64Key(0), base64Key(1)]);
+    expect(await client.members()).to.deep.equal([base64Key(0), base64Key(1)]);
     expect(await client.owner()).to.equal(owner.address);
     expect(await client.canExecute()).to.equal(true);
   });
@@ -57,17 +63,16 @@ describe("PrivacyGroupClient", function () {
     const { client } = await loadFixture(clientFixture);
     const versionBefore = await client.version();
     await client.addMembers([base64Key(2)]);
-    expect(await client.participants()).to.deep.equal([base64Key(0), base64Key(1), base64Key(2)]);
+    expect(await client.members()).to.deep.equal([base64Key(0), base64Key(1), base64Key(2)]);
     expect(await client.canExecute()).to.equal(true);
     expect(await client.version()).to.not.equal(versionBefore);
   });
 
   it("works with 91-byte EC keys", async function () {
     const { owner } = await loadFixture(genesisFixture);
-    const client = new PrivacyGroupClient(owner);
     const keys = [base64Key(0, EC_KEY_LENGTH), base64Key(1, EC_KEY_LENGTH)];
-    await client.create(keys);
-    expect(await client.participants()).to.deep.equal(keys);
+    const client = await FlexiblePrivacyGroup.createOnPublicChain(owner, keys);
+    expect(await client.members()).to.deep.equal(keys);
   });
 
   it("unlocks the group again when the add fails, and reports the contract's error as the cause", async function () {
@@ -80,17 +85,17 @@ describe("PrivacyGroupClient", function () {
     expect(failure).to.be.instanceOf(AddMembersError);
     const { cause, unlocked } = failure as AddMembersError;
     expect(unlocked).to.equal(true);
-    expect(cause).to.be.instanceOf(GroupRevertError);
-    expect((cause as GroupRevertError).name).to.equal("ParticipantAlreadyMember");
+    expect(cause).to.be.instanceOf(PrivateTransactionRevertedError);
+    expect((cause as PrivateTransactionRevertedError).errorName).to.equal("ParticipantAlreadyMember");
     expect(await client.canExecute()).to.equal(true);
     expect(await client.version()).to.equal(versionBefore);
-    expect(await client.participants()).to.deep.equal([base64Key(0), base64Key(1)]);
+    expect(await client.members()).to.deep.equal([base64Key(0), base64Key(1)]);
   });
 
   it("says so when the group stays locked because the unlock could not be sent either", async function () {
     const { owner, group } = await loadFixture(clientFixture);
     const unlockSelector = group.interface.getFunction("unlock").selector;
-    const client = new PrivacyGroupClient(new RefusingSigner(owner, unlockSelector));
+    const client = FlexiblePrivacyGroup.onPublicChain(new RefusingSigner(owner, unlockSelector));
     const failure = (await client.addMembers([base64Key(1)]).catch((e: unknown) => e)) as AddMembersError;
     expect(failure).to.be.instanceOf(AddMembersError);
     expect(failure.unlocked).to.equal(false);
@@ -101,21 +106,22 @@ describe("PrivacyGroupClient", function () {
 
   it("names reverts after the contracts' custom errors, the proxy's included", async function () {
     const { client, other } = await loadFixture(clientFixture);
-    await expect(client.unlock()).to.be.rejectedWith(GroupRevertError, "GroupNotLocked()");
-    const error = (await client.upgrade(hre.ethers.ZeroAddress).catch((e: unknown) => e)) as GroupRevertError;
-    expect(error.name).to.equal("ProxyImplementationZeroAddress");
-    const outsider = new PrivacyGroupClient(other);
-    const refused = (await outsider.removeMember(base64Key(0)).catch((e: unknown) => e)) as GroupRevertError;
-    expect(refused.name).to.equal("GroupUnauthorizedAccount");
+    await expect(client.unlock()).to.be.rejectedWith(PrivateTransactionRevertedError, "GroupNotLocked()");
+    const error = (await client.upgradeTo(hre.ethers.ZeroAddress).catch((e: unknown) => e)) as PrivateTransactionRevertedError;
+    expect(error.errorName).to.equal("ProxyImplementationZeroAddress");
+    expect(error.markerHash).to.equal("");
+    const outsider = FlexiblePrivacyGroup.onPublicChain(other);
+    const refused = (await outsider.removeMember(base64Key(0)).catch((e: unknown) => e)) as PrivateTransactionRevertedError;
+    expect(refused.errorName).to.equal("GroupUnauthorizedAccount");
     expect(refused.args).to.deep.equal([other.address]);
   });
 
   it("hands the owner's role over in two steps", async function () {
     const { client, newOwner } = await loadFixture(clientFixture);
     await client.transferOwnership(newOwner.address);
-    await new PrivacyGroupClient(newOwner).acceptOwnership();
+    await FlexiblePrivacyGroup.onPublicChain(newOwner).acceptOwnership();
     expect(await client.owner()).to.equal(newOwner.address);
-    await expect(client.lock()).to.be.rejectedWith(GroupRevertError, "GroupUnauthorizedAccount");
+    await expect(client.lock()).to.be.rejectedWith(PrivateTransactionRevertedError, "GroupUnauthorizedAccount");
   });
 
   it("reads the membership history from the logs, ready for the access rules", async function () {
@@ -138,30 +144,45 @@ describe("PrivacyGroupClient", function () {
     const { client, newOwner } = await loadFixture(clientFixture);
     await client.transferOwnership(newOwner.address);
     await client.cancelOwnershipTransfer();
-    await expect(new PrivacyGroupClient(newOwner).acceptOwnership()).to.be.rejectedWith(
-      GroupRevertError,
+    await expect(FlexiblePrivacyGroup.onPublicChain(newOwner).acceptOwnership()).to.be.rejectedWith(
+      PrivateTransactionRevertedError,
       "OwnershipNoPendingTransfer()",
     );
     expect(await client.owner()).to.not.equal(newOwner.address);
   });
 
   it("refuses to read the history through a signer without a provider, saying why", async function () {
-    const client = new PrivacyGroupClient(hre.ethers.Wallet.createRandom());
-    await expect(client.history()).to.be.rejectedWith("the client's signer has no provider to read logs with");
+    const client = FlexiblePrivacyGroup.onPublicChain(hre.ethers.Wallet.createRandom());
+    await expect(client.history()).to.be.rejectedWith("the group's signer has no provider to read the chain with");
   });
 
   it("names a revert nested as info.error, and leaves an error without revert data alone", function () {
     const notLocked = hre.ethers.id("GroupNotLocked()").slice(0, 10);
-    const decoded = decodeGroupError({ info: { error: { data: notLocked } } });
-    expect(decoded).to.be.instanceOf(GroupRevertError);
-    expect((decoded as GroupRevertError).name).to.equal("GroupNotLocked");
+    const decoded = decodeRevert({ info: { error: { data: notLocked } } });
+    expect(decoded).to.be.instanceOf(PrivateTransactionRevertedError);
+    expect((decoded as PrivateTransactionRevertedError).errorName).to.equal("GroupNotLocked");
     const plain = new Error("connection refused");
-    expect(decodeGroupError(plain)).to.equal(plain);
+    expect(decodeRevert(plain)).to.equal(plain);
   });
 
   it("says what failed when an add fails with something that is not an Error", function () {
     expect(new AddMembersError("node gone", true).message).to.equal(
       "adding members failed (node gone); the group was unlocked again",
     );
+  });
+
+  it("refuses what only Besu's privacy API has with a named error, whatever the type says", function () {
+    const client = FlexiblePrivacyGroup.onPublicChain(hre.ethers.Wallet.createRandom()) as FlexiblePrivacyGroup<unknown>;
+    expect(() => client.privacyGroupId).to.throw(BesuOnlyError, "privacyGroupId needs Besu's privacy API");
+    expect(() => client.runner).to.throw(BesuOnlyError);
+  });
+
+  it("decodes a private revert without a name after the group's errors, and leaves a named one alone", function () {
+    const notLocked = hre.ethers.id("GroupNotLocked()").slice(0, 10);
+    const unnamed = new PrivateTransactionRevertedError("0x" + "11".repeat(32), notLocked, null, []);
+    const decoded = decodeRevert(unnamed) as PrivateTransactionRevertedError;
+    expect(decoded.errorName).to.equal("GroupNotLocked");
+    expect(decoded.markerHash).to.equal(unnamed.markerHash);
+    expect(decodeRevert(decoded)).to.equal(decoded);
   });
 });

@@ -11,7 +11,7 @@ import {
   type TransactionReceipt,
   type TransactionResponse,
 } from "ethers";
-import { GroupRevertError, decodeGroupError } from "../../src/client";
+import { PrivateTransactionRevertedError, decodeRevert } from "../../src/besu/errors";
 
 /**
  * A small executable specification of a flexible privacy group, and the helpers the management
@@ -83,8 +83,8 @@ export async function observe(
     receipt = await (await send()).wait();
   } catch (error) {
     // The SDK's decoder: a revert the group's ABIs cannot name is rethrown, failing the test.
-    const decoded = decodeGroupError(error);
-    if (!(decoded instanceof GroupRevertError)) throw error;
+    const decoded = decodeRevert(error);
+    if (!(decoded instanceof PrivateTransactionRevertedError) || decoded.errorName === null) throw error;
     return { reverted: true, error: decoded.errorName, args: [...decoded.args] };
   }
   if (receipt === null) throw new Error("no receipt");

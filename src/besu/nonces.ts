@@ -1,0 +1,57 @@
+/** One group's nonces for one signer: a queue so nonces go out in order, and an epoch per resynchronisation. */
+export class GroupNonces {
+  next: number | null = null;
+  epoch = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs tasks one at a time, in call order, whatever each one's outcome. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/**
+ * A signer's private nonces, one GroupNonces per privacy group (a flexible group counts nonces per sender and
+ * group). `count` reads the chain's count (priv_getTransactionCount of the signer's account in the group).
+ */
+export class PrivateNonceManager {
+  readonly #groups = new Map<string, GroupNonces>();
+  readonly #count: (privacyGroupId: string) => Promise<number>;
+
+  constructor(count: (privacyGroupId: string) => Promise<number>) {
+    this.#count = count;
+  }
+
+  /** The group's nonces, created on first use. */
+  group(privacyGroupId: string): GroupNonces {
+    let nonces = this.#groups.get(privacyGroupId);
+    if (nonces === undefined) {
+      nonces = new GroupNonces();
+      this.#groups.set(privacyGroupId, nonces);
+    }
+    return nonces;
+  }
+
+  /** The chain's count for the group; starts a new epoch, since nonces counted before may be stale. */
+  async resync(privacyGroupId: string, nonces: GroupNonces): Promise<number> {
+    const count = await this.#count(privacyGroupId);
+    nonces.epoch++;
+    return count;
+  }
+
+  /** The next nonce in the group, resynchronising first if needed. */
+  next(privacyGroupId: string): Promise<number> {
+    const nonces = this.group(privacyGroupId);
+    return nonces.exclusive(async () => {
+      nonces.next ??= await this.resync(privacyGroupId, nonces);
+      return nonces.next;
+    });
+  }
+
+  /** Forgets the nonces it counted, so the next send asks the chain again. */
+  reset(): void {
+    for (const nonces of this.#groups.values()) nonces.next = null;
+  }
+}
