@@ -528,3 +528,41 @@ function malformed(message: string, cause?: unknown): PrivateTransactionError {
     { cause },
   );
 }
+
+/**
+ * What the enclave stores for a flexible group's private transaction (Besu's VersionedPrivateTransaction):
+ * RLP([signed private transaction, the group's version when sent]).
+ */
+export function encodeVersionedPayload(raw: string, version: string): Uint8Array {
+  return getBytes(encodeRlp([raw, version]));
+}
+
+/** The signed transaction and the version of a VersionedPrivateTransaction; throws on anything else. */
+export function decodeVersionedPayload(payload: Uint8Array): { raw: string; version: string } {
+  const items = decodeRlp(payload);
+  if (!Array.isArray(items) || items.length !== 2 || typeof items[0] !== "string" || typeof items[1] !== "string") {
+    throw new PrivateTransactionError(SdkErrorCode.MalformedTransaction, "a versioned payload is RLP([transaction, version])");
+  }
+  return { raw: items[0], version: items[1] };
+}
+
+/** One transaction of a group's add blob: the signed transaction, its marker hash and the private state root after it. */
+export interface AddBlobEntry {
+  raw: string;
+  markerHash: string;
+  stateRoot: string;
+}
+
+/** The blob Besu sends a member being added: RLP of [transaction, marker hash, state root] per transaction. */
+export function encodeAddBlob(entries: readonly AddBlobEntry[]): Uint8Array {
+  return getBytes(encodeRlp(entries.map((entry) => [entry.raw, entry.markerHash, entry.stateRoot])));
+}
+
+/** An add blob's entries; throws on anything that is not such a list. */
+export function decodeAddBlob(blob: Uint8Array): AddBlobEntry[] {
+  const items = decodeRlp(blob);
+  if (!Array.isArray(items) || !items.every((item) => Array.isArray(item) && item.length === 3 && item.every((field) => typeof field === "string"))) {
+    throw new PrivateTransactionError(SdkErrorCode.MalformedTransaction, "an add blob is RLP of [transaction, marker hash, state root] lists");
+  }
+  return (items as string[][]).map(([raw, markerHash, stateRoot]) => ({ raw, markerHash, stateRoot }));
+}

@@ -1,6 +1,10 @@
 import { expect } from "chai";
 import { Wallet, decodeRlp, encodeRlp, getAddress, hexlify, keccak256, toBeArray, type Signature } from "ethers";
 import {
+  decodeAddBlob,
+  decodeVersionedPayload,
+  encodeAddBlob,
+  encodeVersionedPayload,
   PrivateTransaction,
   PrivateTransactionError,
   decodePrivateTransaction,
@@ -176,5 +180,38 @@ describe("core codec: Besu's private contract address", function () {
 
   it("refuses a group ID that is not 32 bytes", function () {
     expect(() => getPrivateContractAddress(sender, 0, "AQID")).to.throw(InvalidPrivacyGroupIdError);
+  });
+});
+
+describe("core codec: the enclave's versioned payload and the add blob (Besu's formats around a private transaction)", function () {
+  const version = "0x" + "ab".repeat(32);
+
+  it("a versioned payload is RLP([transaction, version]), both ways", function () {
+    const payload = encodeVersionedPayload(BESU_DOCS_SIGNED_EXAMPLE, version);
+    expect(decodeRlp(payload)).to.deep.equal([BESU_DOCS_SIGNED_EXAMPLE, version]);
+    expect(decodeVersionedPayload(payload)).to.deep.equal({ raw: BESU_DOCS_SIGNED_EXAMPLE, version });
+  });
+
+  it("refuses a payload that is not two byte strings", function () {
+    for (const bad of [encodeRlp(["0x01"]), encodeRlp(["0x01", "0x02", "0x03"]), encodeRlp([["0x01"], "0x02"]), encodeRlp("0x01")]) {
+      expect(() => decodeVersionedPayload(Uint8Array.from(Buffer.from(bad.slice(2), "hex")))).to.throw(/RLP\(\[transaction, version\]\)/);
+    }
+  });
+
+  it("an add blob is one [transaction, marker hash, state root] list per transaction, both ways", function () {
+    const entries = [
+      { raw: BESU_DOCS_SIGNED_EXAMPLE, markerHash: keccak256("0x01"), stateRoot: keccak256("0x02") },
+      { raw: WEB3JS_QUORUM_FIXTURE.rlp, markerHash: keccak256("0x03"), stateRoot: keccak256("0x04") },
+    ];
+    const blob = encodeAddBlob(entries);
+    expect(decodeRlp(blob)).to.deep.equal(entries.map((e) => [e.raw, e.markerHash, e.stateRoot]));
+    expect(decodeAddBlob(blob)).to.deep.equal(entries);
+    expect(decodeAddBlob(encodeAddBlob([]))).to.deep.equal([]);
+  });
+
+  it("refuses an add blob that is not such lists", function () {
+    for (const bad of [encodeRlp("0x01"), encodeRlp([["0x01", "0x02"]]), encodeRlp([["0x01", "0x02", ["0x03"]]])]) {
+      expect(() => decodeAddBlob(Uint8Array.from(Buffer.from(bad.slice(2), "hex")))).to.throw(/an add blob is RLP/);
+    }
   });
 });

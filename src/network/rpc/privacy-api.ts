@@ -1,4 +1,4 @@
-import { AbiCoder, encodeRlp, getBytes, hexlify, randomBytes as randomHex } from "ethers";
+import { AbiCoder, hexlify, randomBytes as randomHex } from "ethers";
 import { createAddressFromString } from "@ethereumjs/util";
 import type { EnclaveNetwork } from "../chain/enclave";
 import { type LogFilter, type LogResult, filterRange, groupLogs, logsBloom, parseLogFilter, receiptLog } from "../state/logs";
@@ -13,6 +13,7 @@ import type { SerialQueue } from "../serial-queue";
 import type { RpcContext } from "./endpoint";
 import type { NetworkConfig } from "../types";
 import { PRIVACY_PRECOMPILE_ADDRESS } from "../../core/constants";
+import { encodeVersionedPayload } from "../../core/codec";
 
 /**
  * Who a privacy method acts for: the enclave keys whose payloads it may see. A node's own keys
@@ -162,7 +163,7 @@ export class PrivacyApi {
 
     const version = group === undefined ? ZERO_VERSION : await this.versionAtHead(group);
     const from = tx.privateFrom;
-    const payloadKey = this.core.enclaves.send(this.node.enclave, encodeRlpBytes([tx.raw, version]), from, recipients);
+    const payloadKey = this.core.enclaves.send(this.node.enclave, encodeVersionedPayload(tx.raw, version), from, recipients);
     let data = base64ToHex(payloadKey);
     const blob = isAdd ? this.node.addBlob(tx.privacyGroupId) : undefined;
     if (blob !== undefined) data += base64ToHex(this.core.enclaves.send(this.node.enclave, blob, from, newKeys)).slice(2);
@@ -420,9 +421,6 @@ export class PrivacyApi {
 }
 
 /** Exactly sized bytes (a small Buffer would pin an 8 KB pool slab for as long as the enclave keeps it). */
-function encodeRlpBytes(items: string[]): Uint8Array {
-  return getBytes(encodeRlp(items));
-}
 
 function base64ToHex(key: string): string {
   return "0x" + Buffer.from(key, "base64").toString("hex");

@@ -1,5 +1,5 @@
 import { Account, createAddressFromString as createAddress } from "@ethereumjs/util";
-import { decodeRlp, encodeRlp, getBytes } from "ethers";
+import { getBytes } from "ethers";
 import { Enclave, type ReceivedPayload } from "../chain/enclave";
 import { type BlockContext, applyGroupGenesis, toHex } from "./evm";
 import {
@@ -16,7 +16,7 @@ import {
 import { traceCall } from "./trace";
 import { RAISE_TIMEOUT, privateTimeout } from "../rpc/errors";
 import { type PrivateTransaction, decodeRawPrivateTransaction, recoverSender } from "../chain/private-transaction";
-import { getPrivateContractAddress } from "../../core/codec";
+import { decodeAddBlob, decodeVersionedPayload, encodeAddBlob, getPrivateContractAddress } from "../../core/codec";
 import { type ChainBlock, type PublicChain } from "../chain/public-chain";
 import type { GroupGenesis } from "../types";
 import { GROUP_ADDRESSES, GROUP_PROXY_ADDRESS, PRIVACY_PRECOMPILE_ADDRESS } from "../../core/constants";
@@ -165,9 +165,9 @@ export class PrivacyNode {
     let version: string;
     let sender: string;
     try {
-      const [raw, payloadVersion] = decodeRlp(received.payload) as [string, string];
-      tx = this.memo.decode(raw);
-      version = payloadVersion;
+      const payload = decodeVersionedPayload(received.payload);
+      tx = this.memo.decode(payload.raw);
+      version = payload.version;
       sender = recoverSender(tx);
     } catch {
       return; // Not a payload the precompile can read: nothing happens.
@@ -304,7 +304,7 @@ export class PrivacyNode {
     if (blob === undefined) return;
     let entries: [string, string][];
     try {
-      entries = (decodeRlp(blob.payload) as [string, string, string][]).map(([raw, markerHash]) => [raw, markerHash.toLowerCase()]);
+      entries = decodeAddBlob(blob.payload).map(({ raw, markerHash }) => [raw, markerHash.toLowerCase()]);
     } catch {
       return;
     }
@@ -379,8 +379,7 @@ export class PrivacyNode {
   addBlob(groupId: string): Uint8Array | undefined {
     const group = this.groups.get(groupId);
     if (group === undefined || group.isEmpty) return undefined;
-    const items = group.entries.map((entry: GroupEntry) => [this.records.get(entry.markerHash)!.tx.raw, entry.markerHash, entry.stateRoot]);
-    return getBytes(encodeRlp(items));
+    return encodeAddBlob(group.entries.map((entry: GroupEntry) => ({ raw: this.records.get(entry.markerHash)!.tx.raw, ...entry })));
   }
 
   private emit(record: PrivateRecord, dropped: boolean, replayed: boolean): void {
