@@ -227,17 +227,38 @@ const STAYS_VALID =
   "lets it. PrivateSigner.cancel(sent) uses up the nonce.";
 
 /**
+ * Which of the precompile's checks dropped a private transaction, as the client works it out afterwards:
+ * "locked" (the group was locked and it is not an add to 0x…7c), "unlockedForAdd" (an add while unlocked),
+ * "notMember" (its privateFrom was not a member), "versionChanged" (a membership change between sending and
+ * execution), "unknown" (none of them: e.g. a revert without revert data, or the group's state unreadable).
+ */
+export type DropReason = "locked" | "unlockedForAdd" | "notMember" | "versionChanged" | "unknown";
+
+const DROP_EXPLANATIONS: Record<DropReason, string> = {
+  locked: "the group was locked, and then only an addParticipants to 0x…7c runs",
+  unlockedForAdd: "it is an addParticipants to 0x…7c, and the group was not locked (lock it first)",
+  notMember: "the sender's enclave key (privateFrom) was not a member of the group",
+  versionChanged: "the group's version changed between sending and execution (a concurrent membership change)",
+  unknown:
+    "the group may be locked (only an addParticipants to 0x…7c runs then) or unlocked for an add, its version " +
+    "changed between sending and execution (a concurrent membership change), the sender's enclave key is not a " +
+    "member, or the contract reverted without revert data",
+};
+
+/**
  * Besu's precompile dropped the private transaction: private status 0x0 with no revert data, nothing
- * executed, the nonce not used. The message lists the usual reasons.
+ * executed, the nonce not used. `reason` names the check that dropped it; the message starts with it.
  */
 export class PrivateTransactionDroppedError extends PrivateTransactionFailedError {
-  constructor(markerHash: string, receipt?: unknown) {
+  constructor(
+    markerHash: string,
+    receipt?: unknown,
+    readonly reason: DropReason = "unknown",
+  ) {
     super(
       BesuErrorCode.Dropped,
-      `the private transaction (marker ${markerHash}) was dropped, not executed: the group may be locked ` +
-        `(only an addParticipants to 0x…7c runs then) or unlocked for an add, its version changed between ` +
-        `sending and execution (a concurrent membership change), the sender's enclave key is not a member, or ` +
-        `the contract reverted without revert data. ${STAYS_VALID}`,
+      `${reason}: the private transaction (marker ${markerHash}) was dropped, not executed: ` +
+        `${DROP_EXPLANATIONS[reason]}. ${STAYS_VALID}`,
       markerHash,
       receipt,
     );

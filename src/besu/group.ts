@@ -27,7 +27,7 @@ import { PrivateGroupRunner, getPrivateContractAddress } from "./runner";
 import type { PrivateSigner } from "./signer";
 
 /** The management and proxy ABI, with this project's custom errors; Besu's contracts share the 10 functions. */
-const GROUP_INTERFACE = new Interface([
+export const GROUP_INTERFACE = new Interface([
   ...FlexiblePrivacyGroupManagement__factory.abi,
   ...FlexiblePrivacyGroupProxy__factory.abi.filter(
     (fragment) => fragment.type === "function" || fragment.type === "error",

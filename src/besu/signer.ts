@@ -1,4 +1,12 @@
-import { type BigNumberish, type BytesLike, type SignatureLike, SigningKey, computeAddress, getAddress } from "ethers";
+import {
+  type BigNumberish,
+  type BytesLike,
+  type SignatureLike,
+  SigningKey,
+  computeAddress,
+  getAddress,
+  getNumber,
+} from "ethers";
 import { PrivacySdkError } from "../core/errors";
 import { parsePrivacyGroupId } from "../core/ids";
 import { parseTesseraKey } from "../core/keys";
@@ -14,6 +22,7 @@ import { PrivateNonceManager } from "./nonces";
 import type { PrivacyProvider, PrivateTransactionReceipt } from "./provider";
 import { PrivateTransaction } from "../core/codec";
 import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
+import { diagnoseDrop } from "./drop";
 
 /** Anything that signs a 32-byte digest with secp256k1: a KMS, an HSM, a remote signer. */
 export interface DigestSigner {
@@ -63,7 +72,8 @@ export interface SentPrivateTransaction {
 /** The signer was given something it cannot sign with, or a digest signer's signature is not from its address. */
 export class PrivateSignerError extends PrivacySdkError<"INVALID_SIGNER"> {}
 
-type Attempt = { markerHash: string; nonce: number; transaction: PrivateTransaction; epoch: number };
+/** `sentAtBlock`: the chain head just before sending, to tell a drop for a changed version (null: unknown). */
+type Attempt = { markerHash: string; nonce: number; transaction: PrivateTransaction; epoch: number; sentAtBlock: number | null };
 
 /**
  * Signs and sends private transactions for one Ethereum account and one enclave key.
@@ -213,11 +223,11 @@ export class PrivateSigner {
       for (let retry = 0; ; retry++) {
         nonces.next ??= await this.#nonces.resync(privacyGroupId, nonces);
         const nonce = nonces.next;
-        const transaction = await this.#sign(privacyGroupId, request, nonce);
+        const [transaction, sentAtBlock] = await Promise.all([this.#sign(privacyGroupId, request, nonce), this.#head()]);
         try {
           const markerHash = await this.provider.sendPrivateTransaction(transaction);
           nonces.next = nonce + 1;
-          return { markerHash, nonce, transaction, epoch: nonces.epoch };
+          return { markerHash, nonce, transaction, epoch: nonces.epoch, sentAtBlock };
         } catch (error) {
           // Someone else used this nonce (another process with the same key): count again, a few times.
           if (error instanceof NonceTooLowError && retry < 3) {
@@ -228,6 +238,15 @@ export class PrivateSigner {
         }
       }
     });
+  }
+
+  /** The chain head, or null if the node will not say (e.g. a JWT without eth_ permissions): only a drop's diagnosis needs it. */
+  async #head(): Promise<number | null> {
+    try {
+      return getNumber(await this.provider.send("eth_blockNumber", []));
+    } catch {
+      return null;
+    }
   }
 
   /** Builds and signs the group's private transaction for `request` with `nonce`. */
@@ -272,7 +291,14 @@ export class PrivateSigner {
       const next = await this.#submit(privacyGroupId, request);
       return this.#settle(privacyGroupId, request, next, attemptNumber + 1);
     }
-    const failure = failureOf(receipt, attemptNumber);
+    const failure =
+      receipt.outcome === "dropped"
+        ? new PrivateTransactionDroppedError(
+            receipt.markerHash,
+            receipt,
+            await diagnoseDrop(this.provider, { ...attempt, markerBlock: receipt.blockNumber }),
+          )
+        : failureOf(receipt, attemptNumber);
     // A cancel that fails throws its own PrivateTransactionCancelError, which names the marker too.
     if (this.#options.cancelOnFailure === true && receipt.outcome !== "invalid") {
       await this.cancel({ markerHash: attempt.markerHash, nonce: attempt.nonce, privacyGroupId });
@@ -290,7 +316,6 @@ export class PrivateSigner {
 function failureOf(receipt: PrivateTransactionReceipt, attempts: number): Error {
   if (receipt.outcome === "reverted")
     return new PrivateTransactionRevertedError(receipt.markerHash, receipt.revertReason ?? "0x", null, [], receipt);
-  if (receipt.outcome === "dropped") return new PrivateTransactionDroppedError(receipt.markerHash, receipt);
   return new PrivateTransactionFailedError(
     BesuErrorCode.InvalidAtExecution,
     `the private transaction (marker ${receipt.markerHash}) was invalid at execution (status 0x2, usually a nonce ` +

@@ -111,8 +111,8 @@ export function methodName(entry: Pick<PrivateTransactionEntry, "to" | "data">):
   return KNOWN_FUNCTIONS.getFunction(selector)?.name ?? selector;
 }
 
-export function describeStatus(entry: Pick<PrivateTransactionEntry, "status" | "dropped">): string {
-  if (entry.dropped) return "dropped (0x0)";
+export function describeStatus(entry: Pick<PrivateTransactionEntry, "status" | "dropped" | "dropReason">): string {
+  if (entry.dropped) return `dropped (0x0): ${entry.dropReason ?? "unknown"}`;
   return { "0x1": "success (0x1)", "0x0": "reverted (0x0)", "0x2": "invalid (0x2)" }[entry.status];
 }
 

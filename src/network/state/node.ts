@@ -20,6 +20,7 @@ import { decodeAddBlob, decodeVersionedPayload, encodeAddBlob, getPrivateContrac
 import { type ChainBlock, type PublicChain } from "../chain/public-chain";
 import type { GroupGenesis } from "../types";
 import { GROUP_ADDRESSES, GROUP_PROXY_ADDRESS, PRIVACY_PRECOMPILE_ADDRESS } from "../../core/constants";
+import type { DropReason } from "../../besu/errors";
 
 /** A log as the private EVM emitted it. */
 export interface PrivateLog {
@@ -47,6 +48,8 @@ export interface PrivateRecord {
   transactionIndex: number;
   /** Absent when the precompile dropped the transaction: the receipt is then Besu's synthesized FAILED one. */
   outcome?: PrivateOutcome;
+  /** Which check of the precompile's gate dropped it. */
+  dropReason?: DropReason;
   /** This node's keys the enclave (or an add blob) gave the payload to. */
   visibleTo: Set<string>;
 }
@@ -54,6 +57,7 @@ export interface PrivateRecord {
 /** What one node computed for a marker from a given group state, for other nodes in the same state. */
 interface KnownExecution {
   outcome: PrivateOutcome | undefined;
+  dropReason?: DropReason;
   stateRoot: string;
   members: string[];
 }
@@ -107,6 +111,8 @@ export interface PrivateTransactionEntry {
   data: string;
   status: "0x0" | "0x1" | "0x2";
   dropped: boolean;
+  /** When dropped: which check of the precompile's gate dropped it (the client's names). */
+  dropReason?: DropReason;
   replayed: boolean;
 }
 
@@ -183,11 +189,15 @@ export class PrivacyNode {
     };
     this.records.set(markerHash, record);
     if (tx.privateFrom !== received.senderKey || tx.privacyGroupId === undefined) {
+      record.dropReason = "unknown"; // gate items 2 and 3: not checks the client can name
       this.emit(record, true, false);
       return;
     }
     const group = this.groups.get(tx.privacyGroupId) ?? this.freshGroup(tx.privacyGroupId);
-    record.outcome = await this.executeInGroup(group, record, block, (gated) => this.gatePasses(gated, tx, version, block));
+    record.outcome = await this.executeInGroup(group, record, block, async (gated) => {
+      record.dropReason = await this.gateDrops(gated, tx, version, block);
+      return record.dropReason === undefined;
+    });
     this.emit(record, record.outcome === undefined, false);
   }
 
@@ -208,6 +218,7 @@ export class PrivacyNode {
     const key = `${record.markerHash}:${group.headRoot}:${gate === undefined ? "replay" : "gated"}`;
     const known = this.memo.get(key);
     if (known !== undefined) {
+      record.dropReason = known.dropReason;
       if (known.outcome?.status === "0x1") {
         await group.adoptRoot(known.stateRoot);
         await this.keepSuccess(group, record);
@@ -216,7 +227,7 @@ export class PrivacyNode {
       return known.outcome;
     }
     const outcome = await this.executeHere(group, record, block, gate);
-    this.memo.set(key, { outcome, stateRoot: group.headRoot, members: group.members });
+    this.memo.set(key, { outcome, dropReason: record.dropReason, stateRoot: group.headRoot, members: group.members });
     return outcome;
   }
 
@@ -254,19 +265,19 @@ export class PrivacyNode {
     }
   }
 
-  /** Besu's FlexiblePrivacyPrecompiledContract.canExecute, on the state with the genesis applied. */
-  private async gatePasses(group: PrivateGroup, tx: PrivateTransaction, version: string, block: BlockContext): Promise<boolean> {
+  /** Besu's FlexiblePrivacyPrecompiledContract.canExecute, on the state with the genesis applied: the failed check, if any. */
+  private async gateDrops(group: PrivateGroup, tx: PrivateTransaction, version: string, block: BlockContext): Promise<DropReason | undefined> {
     const isAdd = isAddParticipants(tx.to, tx.data);
     const canExecute = await group.simulate(Selectors.canExecute, block);
     const locked = isAllZero(canExecute.output);
-    if (isAdd && !locked) return false;
-    if (locked && tx.to !== GROUP_PROXY_ADDRESS) return false;
+    if (isAdd && !locked) return "unlockedForAdd";
+    if (locked && tx.to !== GROUP_PROXY_ADDRESS) return "locked";
     const current = await group.simulate(Selectors.getVersion, block);
-    if (current.output.length !== 66 || current.output !== version.toLowerCase()) return false;
+    if (current.output.length !== 66 || current.output !== version.toLowerCase()) return "versionChanged";
     const participants = await group.simulate(Selectors.getParticipants, block);
     const members = participants.ok ? decodeKeyList(participants.output) : [];
     const allowed = members.length === 0 && isAdd ? participantsFromCalldata(tx.to, tx.data) : members;
-    return allowed.includes(tx.privateFrom);
+    return allowed.includes(tx.privateFrom) ? undefined : "notMember";
   }
 
   /** Besu's PrivateTransactionProcessor: exact nonce, value 0, unmetered, Besu's private contract address. */
@@ -393,6 +404,7 @@ export class PrivacyNode {
       data: record.tx.data,
       status: record.outcome?.status ?? "0x0",
       dropped,
+      ...(dropped && { dropReason: record.dropReason ?? "unknown" }),
       replayed,
     });
   }
