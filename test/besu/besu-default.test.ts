@@ -105,11 +105,19 @@ describe("client: groups running Besu's default contracts (behavioural double)",
     expect((error as PrivateTransactionRevertedError).args).to.deep.equal(["Origin not the owner."]);
   });
 
-  it("drops a contract call while locked", async function () {
+  it("drops a contract call while locked, and an add while unlocked, and names why", async function () {
     const counter = await group.deploy(new PrivateCounter__factory(), 10);
+    const add = await net.signers[0].sendTransaction(group.privacyGroupId, {
+      to: PROXY,
+      data: BesuDefaultManagement__factory.createInterface().encodeFunctionData("addParticipants", [[tesseraKeyToBytes(KEY3)]]),
+    });
+    const unlockedAdd = await rejection(add.wait());
+    expect(unlockedAdd).to.be.instanceOf(PrivateTransactionDroppedError);
+    expect((unlockedAdd as PrivateTransactionDroppedError).reason).to.equal("unlockedForAdd");
     await group.lock();
     const error = await rejection((await counter.increment()).wait());
     expect(error).to.be.instanceOf(PrivateTransactionDroppedError);
+    expect((error as PrivateTransactionDroppedError).reason).to.equal("locked");
     await group.unlock();
     await (await counter.increment()).wait();
     expect(await counter.value()).to.equal(1n);

@@ -128,6 +128,8 @@ describe("client: a membership change racing a transaction in one block", functi
     const [removed, dropped] = await Promise.all([remove.wait(), rejection(increment.wait())]);
     expect(removed.outcome).to.equal("success");
     expect(dropped).to.be.instanceOf(PrivateTransactionDroppedError);
+    // Both ran in one block: before it the version was the sent one; the removal before the increment changed it.
+    expect((dropped as PrivateTransactionDroppedError).reason).to.equal("versionChanged");
     expect(await counter.value()).to.equal(0n);
 
     await (await counter.increment()).wait();

@@ -7,7 +7,7 @@ import { SignJWT, exportSPKI, generateKeyPair } from "jose";
 import { USAGE, UsageError, entryPrinter, formatEntry, methodName, parseArgs, printAfterTurn, run } from "../../src/network/cli";
 import type { PrivacyNetwork, PrivateTransactionEntry } from "../../src/network";
 import { DEFAULT_NODES } from "../../src/network/defaults";
-import { KEY1, KEY2, SIGNER1, addData, createGroup, lockData } from "../helpers/network/group";
+import { KEY1, KEY2, KEY3, PROXY, SIGNER1, addData, createGroup, lockData, sendPrivate } from "../helpers/network/group";
 import { call, post } from "../helpers/network/rpc";
 
 function recorder(): { out: string[]; err: string[]; io: { out(line: string): void; err(line: string): void } } {
@@ -86,7 +86,8 @@ describe("fpg-node command line", function () {
       const line = formatEntry(entry());
       expect(line).to.contain(`group ${KEY1}`).and.contain(`from ${SIGNER1.address.toLowerCase()}`);
       expect(line).to.contain("addParticipants").and.contain("success (0x1)");
-      expect(formatEntry(entry({ status: "0x0", dropped: true }))).to.contain("dropped (0x0)");
+      expect(formatEntry(entry({ status: "0x0", dropped: true }))).to.contain("dropped (0x0): unknown");
+      expect(formatEntry(entry({ status: "0x0", dropped: true, dropReason: "locked" }))).to.contain("dropped (0x0): locked");
       expect(formatEntry(entry({ status: "0x0" }))).to.contain("reverted (0x0)");
       expect(formatEntry(entry({ status: "0x2" }))).to.contain("invalid (0x2)");
     });
@@ -224,6 +225,18 @@ describe("fpg-node command line", function () {
         const lines = recorded.out.slice(printed);
         expect(lines).to.deep.equal([
           `private tx ${markerHash}\n  group ${groupId}  from ${SIGNER1.address.toLowerCase()}  addParticipants  success (0x1)`,
+        ]);
+      });
+
+      it("names on a dropped transaction's line which check of the precompile dropped it", async function () {
+        const url = network.nodes[0].url;
+        const { groupId, markerHash } = await createGroup(url, SIGNER1, KEY1, [KEY1, KEY2]);
+        await call(url, "priv_getTransactionReceipt", [markerHash]); // its line is printed by then
+        const printed = recorded.out.length;
+        const add = await sendPrivate({ url, signer: SIGNER1, privateFrom: KEY1, groupId, to: PROXY, data: addData([KEY3]) });
+        await call(url, "priv_getTransactionReceipt", [add]);
+        expect(recorded.out.slice(printed)).to.deep.equal([
+          `private tx ${add}\n  group ${groupId}  from ${SIGNER1.address.toLowerCase()}  addParticipants  dropped (0x0): unlockedForAdd`,
         ]);
       });
     });
