@@ -40,6 +40,10 @@ describe("network: the privacy precompile's gate (dropped, reverted, invalid)", 
     expect(publicReceipt.status).to.equal("0x1");
   }
 
+  /** Each node's dropReason for a marker, as the nodes reported it (fpg-node prints the first). */
+  const dropReasons = (markerHash: string) =>
+    Object.fromEntries(network.processed.filter((entry) => entry.markerHash === markerHash).map((entry) => [entry.node, entry.dropReason]));
+
   async function newGroup(members = [KEY1, KEY2]): Promise<string> {
     const { groupId, markerHash } = await createGroup(url1, SIGNER1, KEY1, members);
     expect((await receipt(url1, markerHash))!.status).to.equal("0x1");
@@ -60,6 +64,8 @@ describe("network: the privacy precompile's gate (dropped, reverted, invalid)", 
     const add = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to: PROXY, data: addData([KEY3]) });
     await expectDropped(url1, add);
     await expectDropped(url3, add); // the payload reached node3 too; with no members there, KEY1 is not in the calldata
+    // node2 has node1's group state, so it takes node1's result: the reason must come with it.
+    expect(dropReasons(add)).to.include({ node1: "unlockedForAdd", node2: "unlockedForAdd" });
     expect(await participants(url1, groupId)).to.deep.equal([KEY1, KEY2]);
     expect(await nonceOf(url1, SIGNER1.address, groupId)).to.equal(nonce);
     expect(await root(url1, groupId)).to.equal(before);
@@ -72,6 +78,7 @@ describe("network: the privacy precompile's gate (dropped, reverted, invalid)", 
     expect((await receipt(url1, await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to: PROXY, data: lockData() })))!.status).to.equal("0x1");
     const set = await sendPrivate({ url: url2, signer: SIGNER2, privateFrom: KEY2, groupId, to: counterAddress, data: counter.encodeFunctionData("set", [3]) });
     await expectDropped(url2, set);
+    expect(dropReasons(set)).to.deep.equal({ node1: "locked", node2: "locked" });
     const deployAgain = await sendPrivate({ url: url2, signer: SIGNER2, privateFrom: KEY2, groupId, to: null, data: counterCreationCode() });
     await expectDropped(url2, deployAgain);
     const unlock = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to: PROXY, data: unlockData() });
@@ -87,7 +94,9 @@ describe("network: the privacy precompile's gate (dropped, reverted, invalid)", 
     expect(stale).to.match(/^0x[0-9a-f]{64}$/);
     const removal = await sendPrivate({ url: url1, signer: SIGNER1, privateFrom: KEY1, groupId, to: PROXY, data: removeData(KEY3) });
     expect((await receipt(url1, removal))!.status).to.equal("0x1");
-    await expectDropped(url2, await sendMarker(url2, stale));
+    const staleMarker = await sendMarker(url2, stale);
+    await expectDropped(url2, staleMarker);
+    expect(dropReasons(staleMarker)).to.include({ node2: "versionChanged" });
 
     const fresh = await call<string>(url2, "priv_distributeRawTransaction", [raw]);
     const executed = await receipt(url1, await sendMarker(url2, fresh));
@@ -99,7 +108,9 @@ describe("network: the privacy precompile's gate (dropped, reverted, invalid)", 
     const groupId = await newGroup();
     const raw = await signFor({ url: url1, signer: SIGNER1, privateFrom: EXTRA, groupId, to: PROXY, data: lockData() });
     const key = await call<string>(url1, "priv_distributeRawTransaction", [raw]);
-    await expectDropped(url1, await sendMarker(url1, key));
+    const fromExtra = await sendMarker(url1, key);
+    await expectDropped(url1, fromExtra);
+    expect(dropReasons(fromExtra)).to.include({ node1: "notMember" });
 
     const outsider = await createGroup(url1, SIGNER1, EXTRA, [KEY1, KEY2]);
     await expectDropped(url1, outsider.markerHash);
