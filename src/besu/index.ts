@@ -16,6 +16,7 @@ export {
   PrivateTransactionRevertedError,
   PrivateTransactionCancelError,
   PrivateTransactionDroppedError,
+  type DropReason,
   besuRpcError,
   AddMembersError,
   BesuOnlyError,
