@@ -9,7 +9,7 @@
  * `droppedPrivately(reason?)` asserts a drop.
  */
 import { PrivacyProvider } from "../besu/provider";
-import { PrivateTransactionDroppedError, PrivateTransactionRevertedError } from "../besu/errors";
+import { type DropReason, PrivateTransactionDroppedError, PrivateTransactionRevertedError } from "../besu/errors";
 
 /** The parts of chai this plugin uses (chai 4 and 5 alike), so the package needs no chai types. */
 export interface ChaiLike {
@@ -46,7 +46,6 @@ function privateOutcome(subject: unknown): Promise<unknown> {
   return Promise.resolve(subject).then((value) => (isPrivateTransaction(value) ? value.wait().then(() => ({ status: 1 })) : value));
 }
 
-export type DropReason = "locked" | "unlockedForAdd" | "notMember" | "versionChanged" | "unknown";
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- chai's assertion types live in this global namespace
@@ -96,7 +95,7 @@ export function privateTransactionMatchers(chai: ChaiLike): void {
         return;
       }
       if (!dropped) throw new chai.AssertionError(`expected the private transaction to be dropped, but ${describe()}`);
-      const actual = (failure as { reason?: DropReason }).reason ?? "unknown";
+      const actual = (failure as PrivateTransactionDroppedError).reason;
       if (reason !== undefined && actual !== reason) {
         throw new chai.AssertionError(`expected the private transaction to be dropped as "${reason}", but it was dropped as "${actual}"`);
       }

@@ -65,6 +65,10 @@ describe("the Hardhat 2 plugin: hre.privacy and the matchers on private transact
 
     it("droppedPrivately() passes on a drop, and .not.to.be.reverted fails with the drop error instead of passing", async function () {
       await expect(counter.increment()).to.be.droppedPrivately();
+      await expect(counter.increment()).to.be.droppedPrivately("locked");
+      expect((await failureOf(expect(counter.increment()).to.be.droppedPrivately("notMember")))?.message).to.equal(
+        'expected the private transaction to be dropped as "notMember", but it was dropped as "locked"',
+      );
       let thrown: unknown;
       try {
         await expect(counter.increment()).not.to.be.reverted;
