@@ -188,6 +188,12 @@ function checkHardhat3Consumer(work, tarball) {
   expectTasks(hardhat("--help"), `Hardhat ${HARDHAT3}`);
   runReleaseTasks(hardhat);
   console.log("  ok: on Hardhat 3 the plugin's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
+  // The upgrade check needs Hardhat 2's build info and network: on Hardhat 3 it must refuse in one line.
+  const refusal = spawnSync(node22, [cli, "fpg:check-upgrade", "GroupReader"], { cwd: dir, encoding: "utf8" });
+  if (refusal.status !== 1 || !/^Error: fpg:check-upgrade runs on Hardhat 2 only/m.test(refusal.stderr) || /^\s+at /m.test(refusal.stderr)) {
+    fail(`fpg:check-upgrade on Hardhat 3 did not refuse in one line (exit ${refusal.status}):\n${refusal.stdout}\n${refusal.stderr}`);
+  }
+  console.log("  ok: fpg:check-upgrade on Hardhat 3 refuses in one line (it needs Hardhat 2)");
 }
 
 function main() {
