@@ -35,8 +35,10 @@ function fail(message) {
   throw new CheckFailure(`check:package: ${message}`);
 }
 
+const ENV = { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
+
 function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" } });
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: ENV });
   if (result.status !== 0) fail(`\`${command} ${args.join(" ")}\` failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -189,7 +191,7 @@ function checkHardhat3Consumer(work, tarball) {
   runReleaseTasks(hardhat);
   console.log("  ok: on Hardhat 3 the plugin's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
   // The upgrade check needs Hardhat 2's build info and network: on Hardhat 3 it must refuse in one line.
-  const refusal = spawnSync(node22, [cli, "fpg:check-upgrade", "GroupReader"], { cwd: dir, encoding: "utf8" });
+  const refusal = spawnSync(node22, [cli, "fpg:check-upgrade", "GroupReader"], { cwd: dir, encoding: "utf8", env: ENV });
   if (refusal.status !== 1 || !/^Error: fpg:check-upgrade runs on Hardhat 2 only/m.test(refusal.stderr) || /^\s+at /m.test(refusal.stderr)) {
     fail(`fpg:check-upgrade on Hardhat 3 did not refuse in one line (exit ${refusal.status}):\n${refusal.stdout}\n${refusal.stderr}`);
   }
