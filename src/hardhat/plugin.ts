@@ -45,5 +45,15 @@ const tasks: Hardhat3TaskDefinition[] = TASKS.map((spec) => ({
     })),
 }));
 
-/** A Hardhat 3 plugin object (HardhatPlugin): no hooks, only tasks. */
-export const plugin = { id: "flexible-privacy-groups", npmPackage: "flexible-privacy-groups", tasks };
+/**
+ * A Hardhat 3 plugin object (HardhatPlugin): no hooks, only tasks. `tasks` is typed loosely on purpose:
+ * Hardhat 3's TaskDefinition types `type` with its string enums, which TypeScript does not match with the
+ * literal "NEW_TASK", and this package builds against Hardhat 2, so it cannot name Hardhat 3's types;
+ * with `unknown[]` or the precise type above, `plugins: [fpg]` would not type-check in a user's config.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export const plugin: { id: string; npmPackage: string; tasks: any[] } = {
+  id: "flexible-privacy-groups",
+  npmPackage: "flexible-privacy-groups",
+  tasks,
+};
