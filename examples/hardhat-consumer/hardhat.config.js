@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- a plain CommonJS Hardhat config, as `npx hardhat init` writes it */
 // A fresh Hardhat project on solc 0.8.28 from the npm `solc` package: no compiler download.
 const { subtask } = require("hardhat/config");
-// The package's tasks: fpg:export, fpg:verify, fpg:check-upgrade and privacy-node.
+// The package's tasks: fpg:export, fpg:verify, fpg:check-upgrade, fpg:genesis and fpg:node.
 require("flexible-privacy-groups/hardhat");
 const { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } = require("hardhat/builtin-tasks/task-names");
 

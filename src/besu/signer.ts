@@ -1,12 +1,4 @@
-import {
-  type BigNumberish,
-  type BytesLike,
-  type SignatureLike,
-  SigningKey,
-  computeAddress,
-  getAddress,
-  getNumber,
-} from "ethers";
+import { type BigNumberish, type BytesLike, type SignatureLike, type SigningKey, computeAddress, getAddress, getNumber } from "ethers";
 import { PrivacySdkError } from "../core/errors";
 import { parsePrivacyGroupId } from "../core/ids";
 import { parseTesseraKey } from "../core/keys";
@@ -325,13 +317,21 @@ function failureOf(receipt: PrivateTransactionReceipt, attempts: number): Error 
   );
 }
 
+/**
+ * Structural, not instanceof: an ESM project's ethers (lib.esm) has other classes than this CommonJS build's,
+ * and its SigningKey must be accepted too.
+ */
+function isSigningKey(value: unknown): value is SigningKey {
+  const key = value as Partial<SigningKey> | null;
+  return typeof key === "object" && key !== null && typeof key.publicKey === "string" && typeof key.sign === "function";
+}
+
 function toDigestSigner(source: SigningSource): DigestSigner {
-  const key =
-    source instanceof SigningKey
-      ? source
-      : "signingKey" in source && source.signingKey instanceof SigningKey
-        ? source.signingKey
-        : null;
+  const key = isSigningKey(source)
+    ? source
+    : "signingKey" in source && isSigningKey(source.signingKey)
+      ? source.signingKey
+      : null;
   if (key !== null)
     return { getAddress: () => computeAddress(key.publicKey), signDigest: (digest) => key.sign(digest) };
   if (

@@ -1,92 +1,36 @@
-import { AssertionError, expect } from "chai";
-import hre from "hardhat";
-import type { FlexiblePrivacyGroup, PrivateSigner } from "../../src";
-import { type PrivateCounter, PrivateCounter__factory } from "../../typechain-types";
+import { expect } from "chai";
+import { TASKS } from "../../src/hardhat/task-specs";
 
-/** The AssertionError an assertion fails with, or undefined when it passes. */
-async function failureOf(assertion: PromiseLike<unknown>): Promise<Error | undefined> {
-  try {
-    await assertion;
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof AssertionError)) throw error;
-    return error;
-  }
-}
+// What Hardhat 3 reads from `plugins: [fpg]`. Hardhat 3 itself runs in `npm run check:package`
+// (examples/hardhat3-consumer), not here: it needs Node 22 and is not a dependency of this repository.
+describe("flexible-privacy-groups/hardhat as a Hardhat 3 plugin", function () {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.exports itself is under test
+  const exported = require("../../src/hardhat") as {
+    id: string;
+    tasks: { type: string; id: string[]; action: () => Promise<{ default: unknown }>; options: object; positionalArguments: { type: string }[] }[];
+  };
 
-describe("the Hardhat 2 plugin: hre.privacy and the matchers on private transactions", function () {
-  let signers: PrivateSigner[];
-  let group: FlexiblePrivacyGroup;
-  let counter: PrivateCounter;
-
-  before(async function () {
-    signers = await hre.privacy.signers();
-    group = await hre.privacy.createGroup(signers[0], [signers[1]]);
-    counter = await group.deploy(new PrivateCounter__factory(), 1);
+  it("is module.exports itself, which an ESM `import fpg from` receives as its default", function () {
+    expect(exported).not.to.have.property("default");
+    expect(exported.id).to.equal("flexible-privacy-groups");
   });
 
-  it("signers(): one per node of the default network, the same objects on every call, on free ports", async function () {
-    expect(signers).to.have.length(3);
-    expect(await hre.privacy.signers()).to.deep.equal(signers);
-    const network = await hre.privacy.network();
-    expect(network.nodes.map((node) => node.enclaveKeys[0])).to.deep.equal(signers.map((signer) => signer.enclaveKey));
-    expect(network.nodes.map((node) => new URL(node.url).port)).to.not.include("20000");
+  it("declares every task, each with an action module whose default export is a function", async function () {
+    expect(exported.tasks.map((t) => t.id)).to.deep.equal(TASKS.map((t) => [t.id]));
+    for (const definition of exported.tasks) {
+      expect(definition.type).to.equal("NEW_TASK");
+      expect(typeof (await definition.action()).default, definition.id[0]).to.equal("function");
+    }
   });
 
-  it("createGroup(owner, members): the owner's and the members' keys, the owner owning it", async function () {
-    expect(await group.members()).to.deep.equal([signers[0].enclaveKey, signers[1].enclaveKey]);
-    expect(await group.owner()).to.equal(await signers[0].getAddress());
-  });
-
-  it("a success: .not.to.be.reverted passes and .to.be.reverted fails; emit(...).withArgs sees the private event", async function () {
-    await expect(counter.increment()).to.emit(counter, "Counted").withArgs(await signers[0].getAddress(), 1n);
-    expect(await counter.value()).to.equal(1n);
-    const wrongly = await failureOf(expect(counter.limit()).to.be.reverted);
-    expect(wrongly?.message).to.equal("Expected transaction to be reverted");
-  });
-
-  it("a custom-error revert: revertedWithCustomError(...).withArgs passes, and every negation fails (they passed before)", async function () {
-    await expect(counter.increment()).to.be.revertedWithCustomError(counter, "CounterLimitReached").withArgs(2n, 1n);
-    await expect(counter.increment()).to.be.reverted;
-    const notCustom = await failureOf(expect(counter.increment()).not.to.be.revertedWithCustomError(counter, "CounterLimitReached"));
-    expect(notCustom?.message).to.equal("Expected transaction NOT to be reverted with custom error 'CounterLimitReached', but it was");
-    expect(await failureOf(expect(counter.increment()).not.to.be.reverted)).to.be.instanceOf(AssertionError);
-    const wrongArgs = await failureOf(expect(counter.increment()).to.be.revertedWithCustomError(counter, "CounterLimitReached").withArgs(3n, 1n));
-    expect(wrongArgs?.message).to.match(/Error in "CounterLimitReached" custom error/);
-  });
-
-  describe("while the group is locked", function () {
-    before(async function () {
-      await group.lock();
+  it("spells the options and positional arguments as Hardhat 3 does", function () {
+    const byId = Object.fromEntries(exported.tasks.map((t) => [t.id[0], t]));
+    expect(byId["fpg:export"].options).to.deep.include({
+      check: { name: "check", description: TASKS[0].params[0].description, type: "FLAG", defaultValue: false },
     });
-    after(async function () {
-      await group.unlock();
-    });
-
-    it("droppedPrivately() passes on a drop, and .not.to.be.reverted fails with the drop error instead of passing", async function () {
-      await expect(counter.increment()).to.be.droppedPrivately();
-      await expect(counter.increment()).to.be.droppedPrivately("locked");
-      expect((await failureOf(expect(counter.increment()).to.be.droppedPrivately("notMember")))?.message).to.equal(
-        'expected the private transaction to be dropped as "notMember", but it was dropped as "locked"',
-      );
-      let thrown: unknown;
-      try {
-        await expect(counter.increment()).not.to.be.reverted;
-      } catch (error) {
-        thrown = error;
-      }
-      expect((thrown as Error).message).to.match(/was dropped, not executed/);
-    });
-  });
-
-  it("droppedPrivately() fails on a success and on a revert, naming what happened", async function () {
-    const second = await group.deploy(new PrivateCounter__factory(), 1);
-    expect((await failureOf(expect(second.increment()).to.be.droppedPrivately()))?.message).to.equal(
-      "expected the private transaction to be dropped, but it succeeded",
-    );
-    expect((await failureOf(expect(second.increment()).to.be.droppedPrivately()))?.message).to.equal(
-      "expected the private transaction to be dropped, but it reverted (CounterLimitReached)",
-    );
-    expect((await failureOf(expect(second.limit()).to.be.droppedPrivately()))?.message).to.match(/is not a private transaction/);
+    expect(Object.keys(byId["fpg:verify"].options)).to.deep.equal(["rpc", "privacyGroupId", "manifest"]);
+    expect(byId["fpg:verify"].positionalArguments.map((a) => a.type)).to.deep.equal(["STRING_WITHOUT_DEFAULT"]);
+    expect(byId["fpg:check-upgrade"].positionalArguments.map((a) => a.type)).to.deep.equal(["STRING"]);
+    expect((byId["fpg:node"].options as Record<string, { type: string }>).networkConfig.type).to.equal("FILE_WITHOUT_DEFAULT");
   });
 });
