@@ -16,10 +16,11 @@ import type { NodePrivacyView } from "./tenancy/rules";
 import { privateCommon } from "./state/evm";
 import { groupLogs } from "./state/logs";
 import { ExecutionMemo, PrivacyNode, type PrivateTransactionEntry } from "./state/node";
-import { newPrivateStateContext } from "./state/group";
+import { type PrivateGroup, newPrivateStateContext } from "./state/group";
 import { type Eip1193Provider, PublicChain } from "./chain/public-chain";
 import { RpcError } from "./rpc/errors";
 import { SerialQueue } from "./serial-queue";
+import { NetworkSnapshots } from "./state/snapshots";
 import type { NetworkConfig } from "./types";
 import { GROUP_ADDRESSES } from "../core/constants";
 
@@ -43,6 +44,10 @@ export interface RunningNode {
 export interface PrivacyNetwork {
   nodes: RunningNode[];
   stop(): Promise<void>;
+  /** evm_snapshot of the whole network (public chain and every node's private state): the snapshot's id. */
+  snapshot(): Promise<string>;
+  /** evm_revert: true after reverting to the snapshot (dropping it and every later one), false for an unknown id. */
+  revert(id: string): Promise<boolean>;
 }
 
 export interface StartOptions {
@@ -81,6 +86,8 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
       }),
   };
   const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));
+  const snapshots = new NetworkSnapshots(core, endpoints.map((endpoint) => endpoint.api), states);
+  core.snapshots = snapshots;
   const afterBlockHooks = config.nodes.flatMap((nodeConfig, i) =>
     nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i], chain), { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules, options.onWarning)] : [],
   );
@@ -124,22 +131,24 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
       privacy: privacyView(endpoint, chain),
     };
   });
-  return { nodes, stop };
+  return { nodes, stop, snapshot: () => snapshots.take(), revert: (id) => snapshots.revert(id) };
 }
 
 function privacyView(endpoint: NodeEndpoint, chain: PublicChain): NodePrivacyView {
   const { api } = endpoint;
   // Each tenant request reads a history: it is built again only when the group has new transactions here.
-  const histories = new Map<string, { transactions: number; history: MembershipChange[] }>();
+  // A snapshot's revert replaces the group objects, so the group itself is part of the key.
+  const histories = new Map<string, { group: PrivateGroup; transactions: number; history: MembershipChange[] }>();
   return {
     membershipHistory: (groupId) => {
-      const transactions = api.node.groups.get(groupId)?.entries.length ?? 0;
+      const group = api.node.groups.get(groupId);
+      const transactions = group?.entries.length ?? 0;
       const known = histories.get(groupId);
-      if (known !== undefined && known.transactions === transactions) return known.history;
+      if (known !== undefined && known.group === group && known.transactions === transactions) return known.history;
       // Only the group's own contracts speak for its membership: a private contract could emit look-alike events.
       const logs = groupLogs(api.node, groupId, [0, Number.MAX_SAFE_INTEGER], { addresses: [...GROUP_ADDRESSES], topics: [] });
       const history = membershipHistoryFromLogs(logs);
-      if (transactions > 0) histories.set(groupId, { transactions, history });
+      if (group !== undefined && transactions > 0) histories.set(groupId, { group, transactions, history });
       return history;
     },
     headBlockNumber: () => api.node.headBlockNumber(),

@@ -84,6 +84,14 @@ export class PublicChain {
     return location === undefined ? undefined : { block: this.blocks[location.blockNumber], index: location.index };
   }
 
+  /** Forgets the blocks after `head` (the engine reverted to a snapshot taken there). */
+  truncate(head: number): void {
+    for (const block of this.blocks.splice(head + 1)) {
+      this.numbersByHash.delete(block.hash);
+      for (const tx of block.transactions) this.locations.delete(tx.hash);
+    }
+  }
+
   /** Reads every block mined since the last call and passes each, in order, to `onBlock`. */
   async follow(onBlock: (block: ChainBlock) => Promise<void>): Promise<void> {
     // Usually one block was mined since the last call: asking for the latest one first saves a request.
