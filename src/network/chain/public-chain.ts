@@ -50,13 +50,15 @@ export class PublicChain {
     readonly minesOnSend: boolean,
   ) {}
 
-  static async start(config: NetworkConfig): Promise<PublicChain> {
+  /** `genesisTimestamp` (seconds): a saved state's, so its blocks replay with the same hashes. */
+  static async start(config: NetworkConfig, genesisTimestamp?: number): Promise<PublicChain> {
     const provider = await startEngine({
       hardfork: PUBLIC_HARDFORK,
       chainId: config.chainId,
       blockGasLimit: BLOCK_GAS_LIMIT,
       automine: config.blockTime === 0,
       accounts: config.accounts.map((privateKey) => ({ privateKey, balance: FUNDED_BALANCE })),
+      initialDate: genesisTimestamp === undefined ? undefined : BigInt(genesisTimestamp),
     });
     const chain = new PublicChain(provider, config.blockTime === 0);
     await chain.follow(async () => undefined);
