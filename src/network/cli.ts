@@ -8,11 +8,12 @@ import v8 from "node:v8";
 import { Interface, computeAddress } from "ethers";
 import { FlexiblePrivacyGroupManagement__factory, FlexiblePrivacyGroupProxy__factory } from "../typechain";
 import { LIMITS, type LimitField, NetworkConfigError, loadNetworkConfig } from "./config";
-import { type PrivacyNetwork, type PrivateTransactionEntry, startPrivacyNetwork } from "./index";
+import { type PrivacyNetwork, type PrivateTransactionEntry, type StartOptions, StateFileError, startPrivacyNetwork } from "./index";
 import type { NetworkConfig } from "./types";
 
 export const USAGE = `Usage: fpg-node [--config FILE] [--host HOST] [--private-gas-cap GAS] [--private-timeout-ms MS]
                 [--max-expensive-per-batch N] [--max-token-age SECONDS]
+                [--state FILE | --load-state FILE | --dump-state FILE]
 
 Runs a local Besu 25.5-compatible flexible-privacy network until Ctrl-C.
 
@@ -30,6 +31,10 @@ Options:
                  Each overrides the config field of the same name (privateGasCap, filterTimeoutMs, …).
   --max-token-age SECONDS      every multi-tenancy node refuses a token whose iat is older, or that has
                                no iat (sets each node's jwt.maxTokenAge)
+  --state FILE       load the network's saved state from FILE if it exists, and save it there on
+                     Ctrl-C/SIGTERM (like anvil --state)
+  --load-state FILE  load the saved state from FILE at start (it must exist)
+  --dump-state FILE  save the state to FILE on Ctrl-C/SIGTERM
   --help         show this help`;
 
 export interface CliOptions {
@@ -38,6 +43,8 @@ export interface CliOptions {
   /** The limit flags' text, by config field (absent without any). */
   limits?: Partial<Record<LimitField, string>>;
   maxTokenAge?: string;
+  /** The state-file flags: startPrivacyNetwork's options of the same names. */
+  state?: Pick<StartOptions, "stateFile" | "loadState" | "dumpState">;
   help: boolean;
 }
 
@@ -57,6 +64,9 @@ const FLAGS = {
   config: { type: "string" },
   host: { type: "string" },
   "max-token-age": { type: "string" },
+  state: { type: "string" },
+  "load-state": { type: "string" },
+  "dump-state": { type: "string" },
   ...Object.fromEntries([...LIMIT_BY_FLAG.keys()].map((flag) => [flag.slice(2), { type: "string" }])),
 } as const satisfies ParseArgsConfig["options"];
 
@@ -77,6 +87,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (typeof values.config === "string") options.config = values.config;
   if (typeof values.host === "string") options.host = values.host;
   if (typeof values["max-token-age"] === "string") options.maxTokenAge = values["max-token-age"];
+  if (typeof values.state === "string") options.state = { stateFile: values.state };
+  for (const [flag, option] of [["load-state", "loadState"], ["dump-state", "dumpState"]] as const) {
+    const file = values[flag];
+    if (typeof file !== "string") continue;
+    if (options.state?.stateFile !== undefined) throw new UsageError(`--state already loads and saves the state; leave out --${flag}`);
+    options.state = { ...options.state, [option]: file };
+  }
   for (const [flag, field] of LIMIT_BY_FLAG) {
     const value = values[flag.slice(2)];
     if (typeof value === "string") options.limits = { ...options.limits, [field]: value };
@@ -191,8 +208,8 @@ export interface Io {
 const consoleIo: Io = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
 /**
- * Starts the network and returns it, or prints one error and returns the exit code (1) when the command
- * line or the config is wrong: nothing listens until both are valid.
+ * Starts the network and returns it, or prints one error and returns the exit code when the command
+ * line or the config is wrong (1) or the state file cannot be loaded (2): nothing listens until all are valid.
  */
 export async function run(argv: readonly string[], io: Io = consoleIo): Promise<PrivacyNetwork | number> {
   let options: CliOptions;
@@ -219,10 +236,15 @@ export async function run(argv: readonly string[], io: Io = consoleIo): Promise<
     const network = await startPrivacyNetwork(config, {
       onPrivateTransaction: entryPrinter(printAfterTurn(io.out)),
       onWarning: (line) => io.err(`Warning: ${line}`),
+      ...options.state,
     });
     io.out(formatBanner(config, network));
     return network;
   } catch (error) {
+    if (error instanceof StateFileError) {
+      io.err(`Error in state file ${error.message}`);
+      return 2;
+    }
     io.err(`Error: the network did not start: ${(error as Error).message}`);
     return 1;
   }

@@ -16,10 +16,12 @@ import type { NodePrivacyView } from "./tenancy/rules";
 import { privateCommon } from "./state/evm";
 import { groupLogs } from "./state/logs";
 import { ExecutionMemo, PrivacyNode, type PrivateTransactionEntry } from "./state/node";
-import { newPrivateStateContext } from "./state/group";
+import { type PrivateGroup, newPrivateStateContext } from "./state/group";
 import { type Eip1193Provider, PublicChain } from "./chain/public-chain";
 import { RpcError } from "./rpc/errors";
 import { SerialQueue } from "./serial-queue";
+import { NetworkSnapshots } from "./state/snapshots";
+import { captureState, readStateFile, replayState, writeStateFile } from "./state/state-file";
 import type { NetworkConfig } from "./types";
 import { GROUP_ADDRESSES } from "../core/constants";
 
@@ -27,6 +29,7 @@ export type { NetworkConfig, NodeConfig, GroupGenesis, AccessRules, JwtConfig, J
 export { defaultNetworkConfig, DEFAULT_NODES, packageGroupGenesis } from "./defaults";
 export type { Caller, PrivateFilter, NodeHooks, RpcContext, PrivateTransactionEntry, Eip1193Provider, NodePrivacyView };
 export { RpcError };
+export { StateFileError, STATE_FORMAT, STATE_VERSION } from "./state/state-file";
 
 export interface RunningNode {
   name: string;
@@ -43,6 +46,10 @@ export interface RunningNode {
 export interface PrivacyNetwork {
   nodes: RunningNode[];
   stop(): Promise<void>;
+  /** evm_snapshot of the whole network (public chain and every node's private state): the snapshot's id. */
+  snapshot(): Promise<string>;
+  /** evm_revert: true after reverting to the snapshot (dropping it and every later one), false for an unknown id. */
+  revert(id: string): Promise<boolean>;
 }
 
 export interface StartOptions {
@@ -50,6 +57,12 @@ export interface StartOptions {
   onPrivateTransaction?: (entry: PrivateTransactionEntry) => void;
   /** Where the nodes' warnings go, such as a token whose exp is in milliseconds (default: stderr). */
   onWarning?: (line: string) => void;
+  /** Loads this state file at start if it exists, and writes it on stop (`fpg-node --state`). */
+  stateFile?: string;
+  /** Loads this state file at start; it must exist (`--load-state`). */
+  loadState?: string;
+  /** Writes the state to this file on stop (`--dump-state`). */
+  dumpState?: string;
 }
 
 /** Starts the network: one public chain, then one enclave, private state and HTTP server per node. */
@@ -57,9 +70,16 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   if (config.customGroupGenesis !== true) {
     checkGroupGenesis(config.groupGenesis, "to run other contracts on purpose, set customGroupGenesis: true");
   }
-  const chain = await PublicChain.start(config);
+  const loadFrom = options.loadState ?? options.stateFile;
+  const saved = loadFrom === undefined ? undefined : readStateFile(loadFrom, config.chainId, options.loadState === undefined);
+  const dumpTo = options.dumpState ?? options.stateFile;
+  const chain = await PublicChain.start(config, saved?.genesisTimestamp);
   const common = privateCommon(config.chainId);
-  const report = options.onPrivateTransaction ?? (() => undefined);
+  // A loaded state's transactions were reported when they first ran: replaying them is silent.
+  let replaying = false;
+  const report = (entry: PrivateTransactionEntry): void => {
+    if (!replaying) options.onPrivateTransaction?.(entry);
+  };
   const memo = new ExecutionMemo();
   const limits = { gasCap: BigInt(config.privateGasCap), timeoutMs: config.privateTimeoutMs };
   const states = newPrivateStateContext(common, chain.blockHash, undefined, limits);
@@ -81,15 +101,26 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
       }),
   };
   const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));
+  const snapshots = new NetworkSnapshots(core, endpoints.map((endpoint) => endpoint.api), states);
+  core.snapshots = snapshots;
   const afterBlockHooks = config.nodes.flatMap((nodeConfig, i) =>
     nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i], chain), { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules, options.onWarning)] : [],
   );
+  if (saved !== undefined) {
+    replaying = true;
+    await replayState(loadFrom!, saved, chain.provider, core.enclaves, chain.minesOnSend);
+    await core.sync();
+    replaying = false;
+  }
   const servers: http.Server[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let started = false;
   const stop = async (): Promise<void> => {
     if (timer !== undefined) clearInterval(timer);
     await Promise.all(servers.map((server) => closeServer(server)));
-    await core.queue.run(async () => undefined);
+    await core.queue.run(async () => {
+      if (started && dumpTo !== undefined) writeStateFile(dumpTo, await captureState(chain, privacyNodes.map((node) => node.enclave), config.chainId));
+    });
   };
   try {
     for (const [i, nodeConfig] of config.nodes.entries()) {
@@ -112,6 +143,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
         .catch((error: unknown) => console.error("privacy network: mining failed:", error));
     }, config.blockTime * 1000);
   }
+  started = true;
   const nodes = config.nodes.map((nodeConfig, i): RunningNode => {
     const endpoint = endpoints[i];
     const { port } = servers[i].address() as AddressInfo;
@@ -124,22 +156,24 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
       privacy: privacyView(endpoint, chain),
     };
   });
-  return { nodes, stop };
+  return { nodes, stop, snapshot: () => snapshots.take(), revert: (id) => snapshots.revert(id) };
 }
 
 function privacyView(endpoint: NodeEndpoint, chain: PublicChain): NodePrivacyView {
   const { api } = endpoint;
   // Each tenant request reads a history: it is built again only when the group has new transactions here.
-  const histories = new Map<string, { transactions: number; history: MembershipChange[] }>();
+  // A snapshot's revert replaces the group objects, so the group itself is part of the key.
+  const histories = new Map<string, { group: PrivateGroup; transactions: number; history: MembershipChange[] }>();
   return {
     membershipHistory: (groupId) => {
-      const transactions = api.node.groups.get(groupId)?.entries.length ?? 0;
+      const group = api.node.groups.get(groupId);
+      const transactions = group?.entries.length ?? 0;
       const known = histories.get(groupId);
-      if (known !== undefined && known.transactions === transactions) return known.history;
+      if (known !== undefined && known.group === group && known.transactions === transactions) return known.history;
       // Only the group's own contracts speak for its membership: a private contract could emit look-alike events.
       const logs = groupLogs(api.node, groupId, [0, Number.MAX_SAFE_INTEGER], { addresses: [...GROUP_ADDRESSES], topics: [] });
       const history = membershipHistoryFromLogs(logs);
-      if (transactions > 0) histories.set(groupId, { transactions, history });
+      if (group !== undefined && transactions > 0) histories.set(groupId, { group, transactions, history });
       return history;
     },
     headBlockNumber: () => api.node.headBlockNumber(),

@@ -26,6 +26,17 @@ export class Enclave {
     if (asKeys === undefined) return stored;
     return asKeys.some((key) => stored.parties.has(key)) ? stored : undefined;
   }
+
+  /** Every payload held, by key: a copy (snapshots and the state file read it). */
+  held(): Map<string, ReceivedPayload> {
+    return new Map(this.payloads);
+  }
+
+  /** Replaces every payload held (a snapshot's revert). */
+  replace(payloads: ReadonlyMap<string, ReceivedPayload>): void {
+    this.payloads.clear();
+    for (const [key, stored] of payloads) this.payloads.set(key, stored);
+  }
 }
 
 /** The Tessera network between the nodes: a payload reaches every enclave holding the sender's or a recipient's key. */
@@ -45,11 +56,15 @@ export class EnclaveNetwork {
       }
     }
     const payloadKey = randomBytes(32).toString("base64");
-    const parties = new Set([from, ...recipients]);
+    this.deliver(payloadKey, payload, from, [from, ...recipients]);
+    return payloadKey;
+  }
+
+  /** Stores a payload with every enclave holding one of its parties (a send, or a saved state's payload). */
+  deliver(payloadKey: string, payload: Uint8Array, from: string, parties: readonly string[]): void {
     for (const enclave of this.enclaves) {
-      const held = [...parties].filter((key) => enclave.keys.has(key));
+      const held = [...new Set(parties)].filter((key) => enclave.keys.has(key));
       if (held.length > 0) enclave.store(payloadKey, { payload, senderKey: from, parties: new Set(held) });
     }
-    return payloadKey;
   }
 }

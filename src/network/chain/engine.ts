@@ -24,6 +24,8 @@ export interface EngineConfig {
   /** Mine each transaction as it arrives; otherwise only `evm_mine` (the network's timer) mines. */
   automine: boolean;
   accounts: { privateKey: string; balance: bigint }[];
+  /** The genesis block's timestamp (seconds); default now. A saved state replays on its own genesis time. */
+  initialDate?: bigint;
 }
 
 /** A JSON-RPC error from the engine, with the code and data the engine answered. */
@@ -78,6 +80,7 @@ export async function startEngine(config: EngineConfig): Promise<Eip1193Provider
       genesisState,
       hardfork: config.hardfork,
       initialBaseFeePerGas: 0n,
+      initialDate: config.initialDate,
       minGasPrice: 0n,
       mining: { autoMine: config.automine, memPool: { order: MineOrdering.Fifo } },
       networkId: BigInt(config.chainId),

@@ -50,13 +50,15 @@ export class PublicChain {
     readonly minesOnSend: boolean,
   ) {}
 
-  static async start(config: NetworkConfig): Promise<PublicChain> {
+  /** `genesisTimestamp` (seconds): a saved state's, so its blocks replay with the same hashes. */
+  static async start(config: NetworkConfig, genesisTimestamp?: number): Promise<PublicChain> {
     const provider = await startEngine({
       hardfork: PUBLIC_HARDFORK,
       chainId: config.chainId,
       blockGasLimit: BLOCK_GAS_LIMIT,
       automine: config.blockTime === 0,
       accounts: config.accounts.map((privateKey) => ({ privateKey, balance: FUNDED_BALANCE })),
+      initialDate: genesisTimestamp === undefined ? undefined : BigInt(genesisTimestamp),
     });
     const chain = new PublicChain(provider, config.blockTime === 0);
     await chain.follow(async () => undefined);
@@ -82,6 +84,14 @@ export class PublicChain {
   locate(txHash: string): { block: ChainBlock; index: number } | undefined {
     const location = this.locations.get(txHash.toLowerCase());
     return location === undefined ? undefined : { block: this.blocks[location.blockNumber], index: location.index };
+  }
+
+  /** Forgets the blocks after `head` (the engine reverted to a snapshot taken there). */
+  truncate(head: number): void {
+    for (const block of this.blocks.splice(head + 1)) {
+      this.numbersByHash.delete(block.hash);
+      for (const tx of block.transactions) this.locations.delete(tx.hash);
+    }
   }
 
   /** Reads every block mined since the last call and passes each, in order, to `onBlock`. */

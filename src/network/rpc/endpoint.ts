@@ -50,6 +50,11 @@ export class NodeEndpoint {
       throw DISABLED_PRIVACY_METHODS.has(method) ? Errors.methodNotEnabled() : Errors.methodNotFound();
     }
     if (ENGINE_PREFIXES.test(method)) return this.engineCall(context);
+    if (method === "evm_snapshot" || method === "evm_revert") {
+      // Admin methods of the whole network: Besu has none, so a tenant gets Besu's answer to an unknown method.
+      if (caller.tenant || this.core.snapshots === undefined) throw Errors.methodNotFound();
+      return this.core.snapshots.handle(method, context.params);
+    }
     throw Errors.methodNotFound();
   }
 

@@ -12,6 +12,7 @@ import { Errors, RpcError, executionReverted, privateTimeout } from "./errors";
 import type { SerialQueue } from "../serial-queue";
 import type { RpcContext } from "./endpoint";
 import type { NetworkConfig } from "../types";
+import type { NetworkSnapshots } from "../state/snapshots";
 import { PRIVACY_PRECOMPILE_ADDRESS } from "../../core/constants";
 import { encodeVersionedPayload } from "../../core/codec";
 
@@ -37,6 +38,8 @@ export interface NetworkCore {
   /** Processes every block mined since the last call, on every node. */
   sync(): Promise<void>;
   filterLimits: FilterLimits;
+  /** evm_snapshot/evm_revert, set once the nodes exist. */
+  snapshots?: NetworkSnapshots;
 }
 
 /** What bounds private filters (the config's fields of the same names). */

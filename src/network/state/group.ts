@@ -102,6 +102,12 @@ export class LiveStates {
 
   constructor(private readonly capacity = 256) {}
 
+  /** Closes every open state (a snapshot's revert replaces the groups). */
+  clear(): void {
+    for (const group of this.open) group.close();
+    this.open.clear();
+  }
+
   touch(group: PrivateGroup): void {
     this.open.delete(group);
     this.open.add(group);
@@ -111,6 +117,14 @@ export class LiveStates {
       oldest.close();
     }
   }
+}
+
+/** What a snapshot keeps of a group: its history and roots. Its trie nodes stay in the append-only database. */
+export interface SavedGroup {
+  entries: GroupEntry[];
+  roots: { blockNumber: number; root: string }[];
+  members: string[];
+  headRoot: string;
 }
 
 /**
@@ -136,6 +150,21 @@ export class PrivateGroup {
   /** A group with no state yet. */
   static fresh(id: string, context: PrivateStateContext): PrivateGroup {
     return new PrivateGroup(id, context);
+  }
+
+  /** Its history and roots now (O(entries)): the trie nodes they name are never deleted. */
+  save(): SavedGroup {
+    return { entries: [...this.entries], roots: this.roots.map((root) => ({ ...root })), members: [...this.members], headRoot: this.headRoot };
+  }
+
+  /** The group as `save` found it, with no open state: it reopens at the saved head root when next used. */
+  static restore(id: string, context: PrivateStateContext, saved: SavedGroup): PrivateGroup {
+    const group = new PrivateGroup(id, context);
+    for (const entry of saved.entries) group.entries.push(entry);
+    for (const root of saved.roots) group.roots.push({ ...root });
+    group.members = [...saved.members];
+    group.headRoot = saved.headRoot;
+    return group;
   }
 
   /** The group's current state, reopened at the head root if it was closed. */
