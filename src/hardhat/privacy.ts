@@ -76,10 +76,17 @@ export function privacyOptions(user: unknown, root: string): PrivacyHelpersOptio
 /** A member of a new group: a signer (its enclave key) or a base64 enclave key. */
 export type GroupMember = PrivateSigner | string;
 
+interface FixtureSnapshot {
+  fixture: () => Promise<unknown>;
+  snapshot: string;
+  data: unknown;
+}
+
 export class PrivacyHelpers {
   readonly #options: PrivacyHelpersOptions;
   #network: Promise<PrivacyNetwork> | undefined;
   #signers: Promise<PrivateSigner[]> | undefined;
+  #fixtures: FixtureSnapshot[] = [];
 
   constructor(options: PrivacyHelpersOptions = {}) {
     this.#options = options;
@@ -108,9 +115,11 @@ export class PrivacyHelpers {
     this.#signers ??= (async () => {
       const network = await this.network();
       const { defaultNetworkConfig } = await loadNetwork();
-      const accounts = (this.#options.config ?? defaultNetworkConfig)().accounts;
+      const { accounts, chainId } = (this.#options.config ?? defaultNetworkConfig)();
       return network.nodes.map((node, i) => {
-        const provider = new PrivacyProvider(node.url, { pollingInterval: 20 });
+        // No batching stall (ethers waits 10 ms to batch by default, a third of a round trip here), and a
+        // known chain: the network answers at once, so every request goes out at once.
+        const provider = new PrivacyProvider(node.url, { pollingInterval: 20, batchMaxCount: 1, batchStallTime: 0, network: chainId });
         return new PrivateSigner(new Wallet(accounts[i % accounts.length]), node.enclaveKeys[0], provider);
       });
     })();
@@ -123,11 +132,56 @@ export class PrivacyHelpers {
     return FlexiblePrivacyGroup.create(owner, [...new Set(keys)], options);
   }
 
+  /**
+   * Like Hardhat's loadFixture, for the development network as a whole (its public chain and every node's
+   * private state, enclave and filters): the first call runs `fixture` and snapshots the network; later
+   * calls revert to that snapshot and return the same data. A fixture that throws leaves the network as it
+   * was before it ran.
+   */
+  async loadFixture<T>(fixture: () => Promise<T>): Promise<T> {
+    if (fixture.name === "") {
+      throw new PrivacyPluginError(
+        "privacy.loadFixture: pass a named function declared once (e.g. `async function deployToken() {…}`), not an arrow function made in the test, so later calls find its snapshot",
+      );
+    }
+    const network = await this.network();
+    const index = this.#fixtures.findIndex((known) => known.fixture === fixture);
+    if (index >= 0) {
+      const known = this.#fixtures[index];
+      // A revert drops the snapshots taken after it (Hardhat's rule), and with them the later fixtures.
+      if (!(await network.revert(known.snapshot))) throw new PrivacyPluginError(`privacy.loadFixture: the snapshot of ${fixture.name} is gone`);
+      this.#fixtures.splice(index + 1);
+      known.snapshot = await network.snapshot();
+      await this.#forgetNonces();
+      return known.data as T;
+    }
+    const before = await network.snapshot();
+    let data: T;
+    try {
+      data = await fixture();
+    } catch (error) {
+      await network.revert(before);
+      await this.#forgetNonces();
+      throw new PrivacyPluginError(`privacy.loadFixture: the fixture ${fixture.name} threw: ${(error as Error).message ?? String(error)}`, {
+        cause: error,
+      });
+    }
+    this.#fixtures.push({ fixture, snapshot: await network.snapshot(), data });
+    return data;
+  }
+
+  /** The signers' counted nonces are the network's of before a revert: count again. */
+  async #forgetNonces(): Promise<void> {
+    if (this.#signers === undefined) return;
+    for (const signer of await this.#signers) signer.resetNonces();
+  }
+
   /** Stops the network if it was started; the next use starts a fresh one. */
   async stop(): Promise<void> {
     const network = this.#network;
     this.#network = undefined;
     this.#signers = undefined;
+    this.#fixtures = [];
     // A network that failed to start has nothing to stop.
     if (network !== undefined) await network.then((started) => started.stop(), () => undefined);
   }

@@ -1,6 +1,6 @@
 import { AssertionError, expect } from "chai";
 import hre from "hardhat";
-import type { FlexiblePrivacyGroup, PrivateSigner } from "../../src";
+import { FlexiblePrivacyGroup, type PrivateSigner } from "../../src";
 import { type PrivateCounter, PrivateCounter__factory } from "../../typechain-types";
 
 /** The AssertionError an assertion fails with, or undefined when it passes. */
@@ -88,5 +88,61 @@ describe("the Hardhat 2 plugin: hre.privacy and the matchers on private transact
       "expected the private transaction to be dropped, but it reverted (CounterLimitReached)",
     );
     expect((await failureOf(expect(second.limit()).to.be.droppedPrivately()))?.message).to.match(/is not a private transaction/);
+  });
+
+  describe("privacy.loadFixture", function () {
+    async function counterAtTwo(): Promise<{ group: FlexiblePrivacyGroup; counter: PrivateCounter }> {
+      const fixtureGroup = await hre.privacy.createGroup(signers[0], [signers[2]]);
+      const fixtureCounter = await fixtureGroup.deploy(new PrivateCounter__factory(), 10);
+      await (await fixtureCounter.increment()).wait();
+      await (await fixtureCounter.increment()).wait();
+      return { group: fixtureGroup, counter: fixtureCounter };
+    }
+
+    it("runs the fixture once, then restores the whole network to its end: private state, the other node's view, and nonces", async function () {
+      const first = await hre.privacy.loadFixture(counterAtTwo);
+      await (await first.counter.increment()).wait();
+      const other = await hre.privacy.createGroup(signers[1], [signers[2]]);
+      expect(await first.counter.value()).to.equal(3n);
+
+      const again = await hre.privacy.loadFixture(counterAtTwo);
+      expect(again).to.equal(first);
+      expect(await again.counter.value()).to.equal(2n);
+      const atNode3 = FlexiblePrivacyGroup.at(signers[2], again.group.privacyGroupId).attach(new PrivateCounter__factory(), await again.counter.getAddress());
+      expect(await atNode3.value()).to.equal(2n);
+      expect(await other.members()).to.deep.equal([]);
+      // The signers count their nonces again: the next transaction lands.
+      await expect(again.counter.increment()).to.emit(again.counter, "Counted");
+      expect(await again.counter.value()).to.equal(3n);
+    });
+
+    it("a fixture that throws names itself and leaves the network as it was before it ran", async function () {
+      const before = await hre.privacy.network();
+      const height = await before.nodes[0].provider.request({ method: "eth_blockNumber" });
+      let created: FlexiblePrivacyGroup | undefined;
+      async function failingFixture(): Promise<void> {
+        created = await hre.privacy.createGroup(signers[0], [signers[1]]);
+        throw new Error("the deployment ran out of gas");
+      }
+      let thrown: unknown;
+      try {
+        await hre.privacy.loadFixture(failingFixture);
+      } catch (error) {
+        thrown = error;
+      }
+      expect((thrown as Error).message).to.equal("privacy.loadFixture: the fixture failingFixture threw: the deployment ran out of gas");
+      expect(await before.nodes[0].provider.request({ method: "eth_blockNumber" })).to.equal(height);
+      expect(await created!.members()).to.deep.equal([]);
+    });
+
+    it("refuses an arrow function made in the test, which a later call could not find", async function () {
+      let thrown: unknown;
+      try {
+        await hre.privacy.loadFixture(async () => undefined);
+      } catch (error) {
+        thrown = error;
+      }
+      expect((thrown as Error).message).to.match(/^privacy\.loadFixture: pass a named function declared once/);
+    });
   });
 });
