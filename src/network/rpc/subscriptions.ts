@@ -1,0 +1,156 @@
+import { type MembershipChange, membersAt } from "../../core/history";
+import type { ChainBlock, PublicChain } from "../chain/public-chain";
+import { quantity } from "../chain/private-transaction";
+import { type LogFilter, groupLogs, parseLogFilter } from "../state/logs";
+import type { PrivacyNode } from "../state/node";
+import { Errors } from "./errors";
+import { groupIdParam } from "./params";
+import type { Caller } from "./privacy-api";
+
+/** The methods Besu serves only over WebSocket: over HTTP they stay unknown (or not enabled). */
+export const SUBSCRIPTION_METHODS: ReadonlySet<string> = new Set(["eth_subscribe", "eth_unsubscribe", "priv_subscribe", "priv_unsubscribe"]);
+
+type Matcher = Omit<LogFilter, "fromBlock" | "toBlock">;
+
+interface Subscription {
+  id: string;
+  connection: SubscriptionConnection;
+  kind: "newHeads" | "logs" | "privateLogs";
+  filter?: Matcher;
+  groupId?: string;
+  /** A multi-tenancy tenant's key: its private subscription ends when the key leaves the group. */
+  tenantKey?: string;
+}
+
+/** Where a connection's notifications go (the socket, which enforces its own backlog cap). */
+export type NotificationSink = (text: string) => void;
+
+/**
+ * A node's subscriptions over all its WebSocket connections. Ids count up per node as Besu's do ("0x1", …);
+ * after each block the node processed, every subscription gets what that block holds for it.
+ */
+export class SubscriptionHub {
+  private lastId = 0;
+  readonly subscriptions = new Map<string, Subscription>();
+
+  constructor(
+    private readonly node: PrivacyNode,
+    private readonly chain: PublicChain,
+    private readonly membershipHistory: (groupId: string) => MembershipChange[],
+    private readonly maxPerConnection: number,
+  ) {}
+
+  connect(sink: NotificationSink): SubscriptionConnection {
+    return new SubscriptionConnection(this, sink, this.maxPerConnection);
+  }
+
+  add(subscription: Omit<Subscription, "id">): string {
+    const id = quantity(++this.lastId);
+    this.subscriptions.set(id, { ...subscription, id });
+    return id;
+  }
+
+  /** Runs in the network's queue after every node processed the block. */
+  async onBlock(block: ChainBlock): Promise<void> {
+    const subscriptions = [...this.subscriptions.values()];
+    const heads = subscriptions.filter((subscription) => subscription.kind === "newHeads");
+    if (heads.length > 0) {
+      const header = await this.chain.provider.request({ method: "eth_getBlockByHash", params: [block.hash, false] });
+      for (const subscription of heads) this.notify(subscription, header);
+    }
+    for (const subscription of subscriptions) {
+      if (subscription.kind === "logs") {
+        const { addresses, topics } = subscription.filter!;
+        const query = { blockHash: block.hash, address: addresses, topics: topics.map((position) => position ?? null) };
+        const logs = (await this.chain.provider.request({ method: "eth_getLogs", params: [query] })) as unknown[];
+        for (const log of logs) this.notify(subscription, log);
+      } else if (subscription.kind === "privateLogs") {
+        this.notifyPrivateLogs(subscription, block.number);
+      }
+    }
+  }
+
+  private notifyPrivateLogs(subscription: Subscription, blockNumber: number): void {
+    const groupId = subscription.groupId!;
+    // A tenant removed by this block (or earlier) gets nothing more: its subscription ends, as its filters do.
+    if (subscription.tenantKey !== undefined && !membersAt(this.membershipHistory(groupId), blockNumber).has(subscription.tenantKey)) {
+      subscription.connection.unsubscribe(subscription.id);
+      return;
+    }
+    for (const log of groupLogs(this.node, groupId, [blockNumber, blockNumber], subscription.filter!)) {
+      this.notify(subscription, log, { subscription: subscription.id, privacyGroupId: groupId, result: log });
+    }
+  }
+
+  private notify(subscription: Subscription, result: unknown, params?: object): void {
+    // The connection may have closed (or been closed for its backlog) while this block was being sent.
+    if (!this.subscriptions.has(subscription.id)) return;
+    const method = subscription.kind === "privateLogs" ? "priv_subscription" : "eth_subscription";
+    subscription.connection.send(JSON.stringify({ jsonrpc: "2.0", method, params: params ?? { subscription: subscription.id, result } }));
+  }
+}
+
+/** One WebSocket connection's subscriptions: the four methods, and everything freed when it closes. */
+export class SubscriptionConnection {
+  private readonly ids = new Set<string>();
+
+  constructor(
+    private readonly hub: SubscriptionHub,
+    readonly send: NotificationSink,
+    private readonly max: number,
+  ) {}
+
+  get count(): number {
+    return this.ids.size;
+  }
+
+  /** Params have passed the node's access checks (multi-tenancy) already. */
+  handle(method: string, params: unknown[], caller: Caller): string | boolean {
+    switch (method) {
+      case "eth_subscribe":
+        return this.subscribePublic(params);
+      case "priv_subscribe": {
+        const groupId = groupIdParam(params[0]);
+        if (params[1] !== "logs") throw Errors.invalidParams();
+        const filter = parseLogFilter(params[2]);
+        return this.add({ kind: "privateLogs", groupId, filter, tenantKey: caller.tenant ? caller.keys[0] : undefined });
+      }
+      case "eth_unsubscribe":
+        return this.unsubscribeOwn(params[0], undefined);
+      default:
+        return this.unsubscribeOwn(params[1], groupIdParam(params[0]));
+    }
+  }
+
+  private subscribePublic(params: unknown[]): string {
+    if (params[0] === "newHeads") return this.add({ kind: "newHeads" });
+    if (params[0] === "logs") return this.add({ kind: "logs", filter: parseLogFilter(params[1]) });
+    throw Errors.invalidParams();
+  }
+
+  private add(subscription: Omit<Subscription, "id" | "connection">): string {
+    if (this.ids.size >= this.max) throw Errors.tooManySubscriptions(this.max);
+    const id = this.hub.add({ ...subscription, connection: this });
+    this.ids.add(id);
+    return id;
+  }
+
+  /** Besu answers an id this connection does not hold (or of another group) with "Subscription not found". */
+  private unsubscribeOwn(id: unknown, groupId: string | undefined): boolean {
+    if (typeof id !== "string") throw Errors.invalidParams();
+    const subscription = this.hub.subscriptions.get(id.toLowerCase());
+    if (subscription === undefined || subscription.connection !== this || subscription.groupId !== groupId) throw Errors.subscriptionNotFound();
+    return this.unsubscribe(subscription.id);
+  }
+
+  unsubscribe(id: string): boolean {
+    this.ids.delete(id);
+    return this.hub.subscriptions.delete(id);
+  }
+
+  /** Frees every subscription of the connection (it closed). */
+  close(): void {
+    for (const id of this.ids) this.hub.subscriptions.delete(id);
+    this.ids.clear();
+  }
+}
