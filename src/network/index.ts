@@ -42,6 +42,8 @@ export interface RunningNode {
   /** Where multi-tenancy plugs in: how a request becomes a caller, and an access check per privacy call. */
   hooks: NodeHooks;
   privacy: NodePrivacyView;
+  /** How many WebSocket subscriptions the node holds, over all its connections. */
+  subscriptionCount(): number;
 }
 
 export interface PrivacyNetwork {
@@ -145,6 +147,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
       provider: { request: ({ method, params }) => endpoint.dispatch({ method, params: toParams(params), headers: {} }) },
       hooks: endpoint.hooks,
       privacy: privacyView(endpoint, chain),
+      subscriptionCount: () => hubs[i].subscriptions.size,
     };
   });
   return { nodes, stop };

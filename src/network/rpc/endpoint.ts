@@ -48,7 +48,11 @@ export class NodeEndpoint {
   async dispatch(context: RpcContext): Promise<unknown> {
     const caller = await this.hooks.resolveCaller(context);
     const { method } = context;
-    if (context.subscriptions !== undefined && SUBSCRIPTION_METHODS.has(method)) return this.subscriptionCall(context, context.subscriptions, caller);
+    if (SUBSCRIPTION_METHODS.has(method)) {
+      if (context.subscriptions !== undefined) return this.subscriptionCall(context, context.subscriptions, caller);
+      // Besu serves subscriptions over WebSocket only; the engine would take eth_subscribe and keep it forever.
+      if (!isPrivacyMethod(method)) throw Errors.methodNotFound();
+    }
     if (isPrivacyMethod(method)) {
       if (this.api.handles(method)) return this.privacyCall(context, caller);
       throw DISABLED_PRIVACY_METHODS.has(method) ? Errors.methodNotEnabled() : Errors.methodNotFound();
