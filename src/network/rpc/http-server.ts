@@ -133,7 +133,8 @@ async function answer(dispatch: Dispatch, item: unknown, base: RequestBase): Pro
     return { jsonrpc: "2.0", id, result: result === undefined ? null : result };
   } catch (cause) {
     const error = cause instanceof RpcError ? cause : Errors.internal();
-    return errorResponse(error.hidesRequestId ? null : id, error);
+    // Over WebSocket Besu authorizes each message inside its executor, which keeps the id.
+    return errorResponse(error.hidesRequestId && base.subscriptions === undefined ? null : id, error);
   }
 }
 
