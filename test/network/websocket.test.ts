@@ -24,6 +24,20 @@ async function sendPublic(url: string, to: string | null, data: string): Promise
   return call(url, "eth_getTransactionReceipt", [hash]);
 }
 
+type Notification = { subscription: string; privacyGroupId: string; result: { data: string } };
+interface PrivateSubscription {
+  on(event: "data", listener: (params: Notification) => void): void;
+  unsubscribe(callback: (error: unknown, result: unknown) => void): Promise<unknown>;
+}
+type QuorumWeb3 = {
+  priv: { subscribeWithPooling(groupId: string, filter: object, callback: (error: unknown, id?: string) => void): Promise<PrivateSubscription> };
+  currentProvider: { disconnect(): void };
+};
+/* eslint-disable @typescript-eslint/no-require-imports */
+const Web3 = require("web3") as { new (provider: unknown): unknown; providers: { WebsocketProvider: new (url: string) => unknown } };
+const Web3Quorum = require("web3js-quorum") as (web3: unknown) => QuorumWeb3;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 /** The JSON-RPC answer without its id, to compare HTTP and WebSocket. */
 const withoutId = ({ id: _id, ...rest }: Record<string, unknown>) => rest;
 
@@ -126,6 +140,25 @@ describe("network: JSON-RPC over WebSocket, and subscriptions", function () {
     expect(await client.result("eth_unsubscribe", [heads])).to.equal(true);
     // A priv_ id is not an eth_ one, and the reverse.
     expect((await client.request("priv_unsubscribe", [groupId, logs])).error).to.include({ code: -32000 });
+  });
+
+  it("web3js-quorum's priv.subscribeWithPooling over its WebSocket provider gets the private events", async function () {
+    const web3 = Web3Quorum(new Web3(new Web3.providers.WebsocketProvider(network.nodes[1].wsUrl)));
+    try {
+      const ids: (string | undefined)[] = [];
+      const subscription = await web3.priv.subscribeWithPooling(groupId, { address: counterAddress }, (error, id) => {
+        if (error !== undefined) throw error;
+        ids.push(id);
+      });
+      const received = new Promise<Notification>((resolve) => subscription.on("data", resolve));
+      await sendPrivate({ url, signer: SIGNER1, privateFrom: KEY1, groupId, to: counterAddress, data: setData(11) });
+      const notification = await received;
+      expect(notification).to.include({ subscription: ids[0], privacyGroupId: groupId });
+      expect(counter.decodeEventLog("Set", notification.result.data)[1]).to.equal(11n);
+      expect(await subscription.unsubscribe(() => undefined)).to.equal(true);
+    } finally {
+      web3.currentProvider.disconnect();
+    }
   });
 
   it("over HTTP the subscription methods stay what Besu answers there", async function () {
