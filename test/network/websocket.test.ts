@@ -166,6 +166,23 @@ describe("network: JSON-RPC over WebSocket, and subscriptions", function () {
     expect((await rpcError(url, "eth_subscribe", ["newHeads"])).code).to.equal(-32601);
   });
 
+  it("refuses unreadable subscription params with Besu's -32600 Invalid Request, subscribing nothing", async function () {
+    const before = network.nodes[0].subscriptionCount();
+    const client = await open();
+    const requests: [string, unknown[]][] = [
+      ["eth_subscribe", ["nothing"]],
+      ["eth_subscribe", ["logs", { address: "0x12" }]],
+      ["priv_subscribe", [groupId, "blocks", {}]],
+      ["priv_subscribe", ["not a group", "logs", {}]],
+      ["priv_subscribe", [groupId, "logs", { topics: "0x1" }]],
+      ["eth_unsubscribe", [7]],
+    ];
+    for (const [method, params] of requests) {
+      expect((await client.request(method, params)).error, `${method} ${JSON.stringify(params)}`).to.deep.equal({ code: -32600, message: "Invalid Request" });
+    }
+    expect(network.nodes[0].subscriptionCount()).to.equal(before);
+  });
+
   it("caps subscriptions per connection with a named error; a closed socket frees all it held", async function () {
     const before = network.nodes[0].subscriptionCount();
     const client = await open();

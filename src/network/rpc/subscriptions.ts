@@ -108,24 +108,19 @@ export class SubscriptionConnection {
   handle(method: string, params: unknown[], caller: Caller): string | boolean {
     switch (method) {
       case "eth_subscribe":
-        return this.subscribePublic(params);
+        if (params[0] === "newHeads") return this.add({ kind: "newHeads" });
+        if (params[0] === "logs") return this.add({ kind: "logs", filter: request(() => parseLogFilter(params[1])) });
+        throw Errors.invalidRequest();
       case "priv_subscribe": {
-        const groupId = groupIdParam(params[0]);
-        if (params[1] !== "logs") throw Errors.invalidParams();
-        const filter = parseLogFilter(params[2]);
+        if (params[1] !== "logs") throw Errors.invalidRequest();
+        const [groupId, filter] = request(() => [groupIdParam(params[0]), parseLogFilter(params[2])] as const);
         return this.add({ kind: "privateLogs", groupId, filter, tenantKey: caller.tenant ? caller.keys[0] : undefined });
       }
       case "eth_unsubscribe":
         return this.unsubscribeOwn(params[0], undefined);
       default:
-        return this.unsubscribeOwn(params[1], groupIdParam(params[0]));
+        return this.unsubscribeOwn(params[1], request(() => groupIdParam(params[0])));
     }
-  }
-
-  private subscribePublic(params: unknown[]): string {
-    if (params[0] === "newHeads") return this.add({ kind: "newHeads" });
-    if (params[0] === "logs") return this.add({ kind: "logs", filter: parseLogFilter(params[1]) });
-    throw Errors.invalidParams();
   }
 
   private add(subscription: Omit<Subscription, "id" | "connection">): string {
@@ -137,7 +132,7 @@ export class SubscriptionConnection {
 
   /** Besu answers an id this connection does not hold (or of another group) with "Subscription not found". */
   private unsubscribeOwn(id: unknown, groupId: string | undefined): boolean {
-    if (typeof id !== "string") throw Errors.invalidParams();
+    if (typeof id !== "string") throw Errors.invalidRequest();
     const subscription = this.hub.subscriptions.get(id.toLowerCase());
     if (subscription === undefined || subscription.connection !== this || subscription.groupId !== groupId) throw Errors.subscriptionNotFound();
     return this.unsubscribe(subscription.id);
@@ -152,5 +147,14 @@ export class SubscriptionConnection {
   close(): void {
     for (const id of this.ids) this.hub.subscriptions.delete(id);
     this.ids.clear();
+  }
+}
+
+/** Besu's request mapper refuses any unreadable subscription parameter with -32600 Invalid Request. */
+function request<T>(read: () => T): T {
+  try {
+    return read();
+  } catch {
+    throw Errors.invalidRequest();
   }
 }
