@@ -92,7 +92,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
     nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i], chain), { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules, options.onWarning)] : [],
   );
   const hubs = privacyNodes.map(
-    (node, i) => new SubscriptionHub(node, chain, privacyView(endpoints[i], chain).membershipHistory, config.maxSubscriptionsPerConnection),
+    (node, i) => new SubscriptionHub(node, chain, privacyView(endpoints[i], chain).membershipHistory, config),
   );
   const servers: http.Server[] = [];
   const ports: { rpc: number; ws: number }[] = [];

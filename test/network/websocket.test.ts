@@ -58,6 +58,7 @@ describe("network: JSON-RPC over WebSocket, and subscriptions", function () {
     network = await startTestNetwork((config) => {
       config.maxExpensivePerBatch = 2;
       config.maxSubscriptionsPerConnection = 3;
+      config.maxFilterAddresses = 2;
       config.nodes[2].wsPort = 0;
     });
     url = network.nodes[0].url;
@@ -191,8 +192,15 @@ describe("network: JSON-RPC over WebSocket, and subscriptions", function () {
     expect(refused.error).to.include({ code: -32005 });
     expect((refused.error as { message: string }).message).to.include("at most 3").and.include("maxSubscriptionsPerConnection");
     expect(network.nodes[0].subscriptionCount()).to.equal(before + 3);
-    // Another connection has its own allowance.
+    // Each subscription's filter is bounded as priv_newFilter's is.
     const other = await open();
+    const addresses = [1, 2, 3].map((i) => "0x" + i.toString(16).padStart(40, "0"));
+    for (const [method, params] of [["priv_subscribe", [groupId, "logs", { address: addresses }]], ["eth_subscribe", ["logs", { address: addresses }]]] as const) {
+      const tooLarge = await other.request(method, [...params]);
+      expect(tooLarge.error).to.include({ code: -32005 });
+      expect((tooLarge.error as { message: string }).message).to.include("maxFilterAddresses");
+    }
+    // Another connection has its own allowance.
     await other.result("eth_subscribe", ["newHeads"]);
     client.close();
     await client.closed;

@@ -5,7 +5,11 @@ import { type LogFilter, groupLogs, parseLogFilter } from "../state/logs";
 import type { PrivacyNode } from "../state/node";
 import { Errors } from "./errors";
 import { groupIdParam } from "./params";
-import type { Caller } from "./privacy-api";
+import { type Caller, type FilterLimits, checkFilterSize } from "./privacy-api";
+import type { NetworkConfig } from "../types";
+
+/** What bounds subscriptions: the count per connection, and each filter as priv_newFilter's is. */
+export type SubscriptionLimits = Pick<NetworkConfig, "maxSubscriptionsPerConnection"> & Pick<FilterLimits, "maxFilterAddresses" | "maxFilterTopics">;
 
 /** The methods Besu serves only over WebSocket: over HTTP they stay unknown (or not enabled). */
 export const SUBSCRIPTION_METHODS: ReadonlySet<string> = new Set(["eth_subscribe", "eth_unsubscribe", "priv_subscribe", "priv_unsubscribe"]);
@@ -37,11 +41,11 @@ export class SubscriptionHub {
     private readonly node: PrivacyNode,
     private readonly chain: PublicChain,
     private readonly membershipHistory: (groupId: string) => MembershipChange[],
-    private readonly maxPerConnection: number,
+    readonly limits: SubscriptionLimits,
   ) {}
 
   connect(sink: NotificationSink): SubscriptionConnection {
-    return new SubscriptionConnection(this, sink, this.maxPerConnection);
+    return new SubscriptionConnection(this, sink);
   }
 
   add(subscription: Omit<Subscription, "id">): string {
@@ -97,12 +101,7 @@ export class SubscriptionConnection {
   constructor(
     private readonly hub: SubscriptionHub,
     readonly send: NotificationSink,
-    private readonly max: number,
   ) {}
-
-  get count(): number {
-    return this.ids.size;
-  }
 
   /** Params have passed the node's access checks (multi-tenancy) already. */
   handle(method: string, params: unknown[], caller: Caller): string | boolean {
@@ -124,7 +123,9 @@ export class SubscriptionConnection {
   }
 
   private add(subscription: Omit<Subscription, "id" | "connection">): string {
-    if (this.ids.size >= this.max) throw Errors.tooManySubscriptions(this.max);
+    const { limits } = this.hub;
+    if (this.ids.size >= limits.maxSubscriptionsPerConnection) throw Errors.tooManySubscriptions(limits.maxSubscriptionsPerConnection);
+    if (subscription.filter !== undefined) checkFilterSize(subscription.filter, limits);
     const id = this.hub.add({ ...subscription, connection: this });
     this.ids.add(id);
     return id;
