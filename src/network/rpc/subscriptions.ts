@@ -77,12 +77,21 @@ export class SubscriptionHub {
   private notifyPrivateLogs(subscription: Subscription, blockNumber: number): void {
     const groupId = subscription.groupId!;
     // A tenant removed by this block (or earlier) gets nothing more: its subscription ends, as its filters do.
-    if (subscription.tenantKey !== undefined && !membersAt(this.membershipHistory(groupId), blockNumber).has(subscription.tenantKey)) {
+    if (subscription.tenantKey !== undefined && !this.isMember(groupId, subscription.tenantKey, blockNumber)) {
       subscription.connection.unsubscribe(subscription.id);
       return;
     }
     for (const log of groupLogs(this.node, groupId, [blockNumber, blockNumber], subscription.filter!)) {
       this.notify(subscription, log, { subscription: subscription.id, privacyGroupId: groupId, result: log });
+    }
+  }
+
+  /** A history that cannot be read (a custom contract's odd logs) ends the subscription, and never stops block processing. */
+  private isMember(groupId: string, tenantKey: string, blockNumber: number): boolean {
+    try {
+      return membersAt(this.membershipHistory(groupId), blockNumber).has(tenantKey);
+    } catch {
+      return false;
     }
   }
 
