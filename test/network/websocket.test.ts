@@ -249,23 +249,31 @@ describe("network: JSON-RPC over WebSocket, and subscriptions", function () {
   describe("a client that does not read its notifications", function () {
     let slow: PrivacyNetwork;
     before(async function () {
-      // Below one notification's size: the first block's notification passes the cap.
-      slow = await startTestNetwork((config) => (config.maxWsBufferedBytes = 200));
+      slow = await startTestNetwork((config) => {
+        config.maxSubscriptionsPerConnection = 1000;
+        config.maxWsBufferedBytes = 256 * 1024;
+      });
     });
     after(async () => slow.stop());
 
-    it("is closed with 1008 and a reason naming the limit; its subscriptions are freed; others are served", async function () {
-      const client = await WsClient.open(slow.nodes[0].wsUrl);
+    it("is closed with 1008 and a reason naming the limit once its backlog passes it; its subscriptions are freed; others are served", async function () {
+      const node = slow.nodes[0];
+      const client = await WsClient.open(node.wsUrl);
       clients.push(client);
-      await client.result("eth_subscribe", ["newHeads"]);
-      await sendPublic(slow.nodes[0].url, Wallet.createRandom().address, "0x");
+      for (let i = 0; i < 1000; i++) client.socket.send(JSON.stringify({ jsonrpc: "2.0", id: i, method: "eth_subscribe", params: ["newHeads"] }));
+      await client.next((message) => message.id === 999);
+      expect(node.subscriptionCount()).to.equal(1000);
+      // The client stops reading: each block brings about 1.5 MB of notifications (1000 headers).
+      client.pause();
+      for (let i = 0; i < 4 && node.subscriptionCount() > 0; i++) await sendPublic(node.url, Wallet.createRandom().address, "0x");
+      expect(node.subscriptionCount()).to.equal(0);
+      const other = await WsClient.open(node.wsUrl);
+      clients.push(other);
+      expect(await other.result("eth_chainId")).to.equal("0x539");
+      client.resume();
       const { code, reason } = await client.closed;
       expect(code).to.equal(BACKLOG_CLOSE_CODE);
       expect(reason).to.include("maxWsBufferedBytes");
-      expect(slow.nodes[0].subscriptionCount()).to.equal(0);
-      const other = await WsClient.open(slow.nodes[0].wsUrl);
-      clients.push(other);
-      expect(await other.result("eth_chainId")).to.equal("0x539");
     });
   });
 });

@@ -65,6 +65,15 @@ export class WsClient {
     return this.messages.filter((message) => message.params?.subscription === subscription);
   }
 
+  /** Stops reading from the TCP socket (a slow client), or reads again. */
+  pause(): void {
+    (this.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+  }
+
+  resume(): void {
+    (this.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+  }
+
   close(): void {
     this.socket.terminate();
   }
