@@ -276,6 +276,14 @@ describe("network: JSON-RPC over WebSocket, and subscriptions", function () {
       expect(reason).to.include("maxWsBufferedBytes");
     });
   });
+
+  it("stop() ends the open sockets instead of waiting for their clients", async function () {
+    const short = await startTestNetwork();
+    const client = await WsClient.open(short.nodes[0].wsUrl);
+    await client.result("eth_subscribe", ["newHeads"]);
+    await short.stop();
+    expect((await client.closed).code).to.equal(1006);
+  });
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
