@@ -28,6 +28,8 @@ Options:
   --max-filter-addresses N     addresses one private filter may name (default 1000)
   --max-filter-topics N        topics one private filter may name (default 1000)
   --filter-timeout-ms MS       an unpolled private filter is uninstalled after this (default 600000)
+  --max-subscriptions-per-connection N  WebSocket subscriptions one connection may hold (default 100)
+  --max-ws-buffered-bytes N    bytes a WebSocket may hold unsent before it is closed (default 16777216)
                  Each overrides the config field of the same name (privateGasCap, filterTimeoutMs, …).
   --max-token-age SECONDS      every multi-tenancy node refuses a token whose iat is older, or that has
                                no iat (sets each node's jwt.maxTokenAge)

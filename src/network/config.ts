@@ -46,11 +46,13 @@ export const LIMITS = {
   maxFilterAddresses: { flag: "--max-filter-addresses", min: 1, max: 1_000_000 },
   maxFilterTopics: { flag: "--max-filter-topics", min: 1, max: 1_000_000 },
   filterTimeoutMs: { flag: "--filter-timeout-ms", min: 100, max: 86_400_000 },
+  maxSubscriptionsPerConnection: { flag: "--max-subscriptions-per-connection", min: 1, max: 1_000_000 },
+  maxWsBufferedBytes: { flag: "--max-ws-buffered-bytes", min: 1, max: 1_073_741_824 },
 } as const;
 export type LimitField = keyof typeof LIMITS;
 
 const TOP_LEVEL_FIELDS = ["chainId", "blockTime", "host", "groupGenesis", "accessRules", "accounts", "nodes", ...Object.keys(LIMITS)];
-const NODE_FIELDS = ["name", "rpcPort", "enclaveKeys", "multiTenancy", "jwt"];
+const NODE_FIELDS = ["name", "rpcPort", "wsPort", "enclaveKeys", "multiTenancy", "jwt"];
 const JWT_FIELDS = ["publicKeyFile", "algorithm", "maxTokenAge"];
 /** The longest jwt.maxTokenAge, in seconds (a year). */
 const MAX_TOKEN_AGE = 31_536_000;
@@ -148,6 +150,8 @@ class ConfigReader {
       maxFilterAddresses: defaults.maxFilterAddresses,
       maxFilterTopics: defaults.maxFilterTopics,
       filterTimeoutMs: defaults.filterTimeoutMs,
+      maxSubscriptionsPerConnection: defaults.maxSubscriptionsPerConnection,
+      maxWsBufferedBytes: defaults.maxWsBufferedBytes,
     };
     if (raw.groupGenesis !== undefined) Object.assign(config, this.groupGenesisSetting(raw.groupGenesis));
     if (hostOverride !== undefined) config.host = this.host(hostOverride, "--host");
@@ -293,6 +297,7 @@ class ConfigReader {
       enclaveKeys: this.enclaveKeys(raw.enclaveKeys, `${field}.enclaveKeys`),
       multiTenancy,
     };
+    if (raw.wsPort !== undefined) node.wsPort = this.integer(raw.wsPort, `${field}.wsPort`, 0, 65535);
     if (multiTenancy && raw.jwt === undefined) {
       this.fail(
         `${field}.jwt`,

@@ -62,5 +62,7 @@ export function defaultNetworkConfig(): NetworkConfig {
     maxFilterAddresses: 1_000,
     maxFilterTopics: 1_000,
     filterTimeoutMs: 10 * 60_000,
+    maxSubscriptionsPerConnection: 100,
+    maxWsBufferedBytes: 16 * 1024 * 1024,
   };
 }

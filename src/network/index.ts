@@ -9,6 +9,8 @@ import { checkGroupGenesis } from "./config";
 import { defaultNetworkConfig } from "./defaults";
 import { EnclaveNetwork } from "./chain/enclave";
 import { createRpcServer } from "./rpc/http-server";
+import { SubscriptionHub } from "./rpc/subscriptions";
+import { attachWebSocket, createWsServer } from "./rpc/ws-server";
 import { NodeEndpoint, type NodeHooks, type RpcContext } from "./rpc/endpoint";
 import { type Caller, type NetworkCore, PrivacyApi, type PrivateFilter } from "./rpc/privacy-api";
 import { enableMultiTenancy } from "./tenancy/enable";
@@ -35,12 +37,16 @@ export interface RunningNode {
   name: string;
   /** http://host:port, with the real port when rpcPort was 0. */
   url: string;
+  /** ws://host:port: the wsPort if the node has one, otherwise the HTTP port (WebSocket rides its upgrade). */
+  wsUrl: string;
   enclaveKeys: string[];
   /** EIP-1193: the node's JSON-RPC in process, acting as the node's own keys (no HTTP, no auth). */
   provider: Eip1193Provider;
   /** Where multi-tenancy plugs in: how a request becomes a caller, and an access check per privacy call. */
   hooks: NodeHooks;
   privacy: NodePrivacyView;
+  /** How many WebSocket subscriptions the node holds, over all its connections. */
+  subscriptionCount(): number;
 }
 
 export interface PrivacyNetwork {
@@ -98,6 +104,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
         for (const node of privacyNodes) await node.processBlock(block);
         memo.clear();
         for (const afterBlock of afterBlockHooks) afterBlock(block.number);
+        for (const hub of hubs) await hub.onBlock(block);
       }),
   };
   const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));
@@ -106,6 +113,9 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   const afterBlockHooks = config.nodes.flatMap((nodeConfig, i) =>
     nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i], chain), { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules, options.onWarning)] : [],
   );
+  const hubs = privacyNodes.map(
+    (node, i) => new SubscriptionHub(node, chain, privacyView(endpoints[i], chain).membershipHistory, config),
+  );
   if (saved !== undefined) {
     replaying = true;
     await replayState(loadFrom!, saved, chain.provider, core.enclaves, chain.minesOnSend);
@@ -113,10 +123,13 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
     replaying = false;
   }
   const servers: http.Server[] = [];
+  const ports: { rpc: number; ws: number }[] = [];
+  const socketClosers: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
   let started = false;
   const stop = async (): Promise<void> => {
     if (timer !== undefined) clearInterval(timer);
+    for (const closeSockets of socketClosers) closeSockets();
     await Promise.all(servers.map((server) => closeServer(server)));
     await core.queue.run(async () => {
       if (started && dumpTo !== undefined) writeStateFile(dumpTo, await captureState(chain, privacyNodes.map((node) => node.enclave), config.chainId));
@@ -125,9 +138,20 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   try {
     for (const [i, nodeConfig] of config.nodes.entries()) {
       const endpoint = endpoints[i];
-      const server = createRpcServer((context) => endpoint.dispatch(context), { maxExpensivePerBatch: config.maxExpensivePerBatch });
+      const dispatch = (context: RpcContext) => endpoint.dispatch(context);
+      const server = createRpcServer(dispatch, { maxExpensivePerBatch: config.maxExpensivePerBatch });
+      const wsOptions = { maxExpensivePerBatch: config.maxExpensivePerBatch, maxWsBufferedBytes: config.maxWsBufferedBytes, hub: hubs[i] };
+      socketClosers.push(attachWebSocket(server, dispatch, wsOptions));
       await listen(server, config.host, nodeConfig.rpcPort, nodeConfig.name);
       servers.push(server);
+      const rpc = (server.address() as AddressInfo).port;
+      ports.push({ rpc, ws: rpc });
+      if (nodeConfig.wsPort === undefined) continue;
+      const ws = createWsServer(dispatch, wsOptions);
+      socketClosers.push(ws.closeSockets);
+      await listen(ws.server, config.host, nodeConfig.wsPort, `${nodeConfig.name} (wsPort)`);
+      servers.push(ws.server);
+      ports[i].ws = (ws.server.address() as AddressInfo).port;
     }
   } catch (error) {
     await stop();
@@ -146,14 +170,16 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   started = true;
   const nodes = config.nodes.map((nodeConfig, i): RunningNode => {
     const endpoint = endpoints[i];
-    const { port } = servers[i].address() as AddressInfo;
+    const { rpc, ws } = ports[i];
     return {
       name: nodeConfig.name,
-      url: `http://${urlHost(config.host)}:${port}`,
+      url: `http://${urlHost(config.host)}:${rpc}`,
+      wsUrl: `ws://${urlHost(config.host)}:${ws}`,
       enclaveKeys: [...nodeConfig.enclaveKeys],
       provider: { request: ({ method, params }) => endpoint.dispatch({ method, params: toParams(params), headers: {} }) },
       hooks: endpoint.hooks,
       privacy: privacyView(endpoint, chain),
+      subscriptionCount: () => hubs[i].subscriptions.size,
     };
   });
   return { nodes, stop, snapshot: () => snapshots.take(), revert: (id) => snapshots.revert(id) };

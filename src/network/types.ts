@@ -32,6 +32,8 @@ export interface NodeConfig {
   name: string;
   /** 0 picks a free port; the node's `url` tells which. */
   rpcPort: number;
+  /** A separate WebSocket-only port (0 = a free one); WebSocket is served on rpcPort's upgrade too. */
+  wsPort?: number;
   /** The Tessera public keys (base64) this node's enclave holds. */
   enclaveKeys: string[];
   multiTenancy: boolean;
@@ -66,4 +68,8 @@ export interface NetworkConfig {
   maxFilterTopics: number;
   /** Milliseconds a private filter may go unpolled before it is uninstalled (Besu: 10 minutes). */
   filterTimeoutMs: number;
+  /** How many subscriptions (eth_subscribe, priv_subscribe) one WebSocket connection may hold. */
+  maxSubscriptionsPerConnection: number;
+  /** Bytes a WebSocket may hold unsent (a client not reading its notifications); past it the socket is closed. */
+  maxWsBufferedBytes: number;
 }

@@ -109,6 +109,16 @@ describe("network config", function () {
     });
   });
 
+  describe("the limits of WebSocket subscriptions", function () {
+    it("default to 100 subscriptions per connection and 16 MiB unsent per socket; a file or a flag sets them", function () {
+      expect(parseNetworkConfig({})).to.include({ maxSubscriptionsPerConnection: 100, maxWsBufferedBytes: 16 * 1024 * 1024 });
+      const flags = { maxSubscriptionsPerConnection: "7", maxWsBufferedBytes: "4096" };
+      expect(parseNetworkConfig({ maxSubscriptionsPerConnection: 5 }, { limits: flags })).to.include({ maxSubscriptionsPerConnection: 7, maxWsBufferedBytes: 4096 });
+      expectConfigError(() => parseNetworkConfig({ maxSubscriptionsPerConnection: 0 }), "maxSubscriptionsPerConnection", /integer from 1 to 1000000/);
+      expectConfigError(() => parseNetworkConfig({}, { limits: { maxWsBufferedBytes: "1e6" } }), "--max-ws-buffered-bytes", /got "1e6"/);
+    });
+  });
+
   describe("a full file", function () {
     it("resolves relative paths against the file's folder, not the working directory", function () {
       const ws = workspace();
@@ -129,6 +139,7 @@ describe("network config", function () {
             node({
               name: "beta",
               rpcPort: 0,
+              wsPort: 0,
               enclaveKeys: [KEY_B],
               multiTenancy: true,
               jwt: { publicKeyFile: "keys/jwt.pub.pem", algorithm: "ES256" },
@@ -139,6 +150,7 @@ describe("network config", function () {
           maxExpensivePerBatch: 8,
           maxFiltersPerTenant: 7,
           filterTimeoutMs: 60_000,
+          maxSubscriptionsPerConnection: 5,
         }),
       );
       const config = loadNetworkConfig(file);
@@ -157,6 +169,7 @@ describe("network config", function () {
             enclaveKeys: [KEY_B],
             multiTenancy: true,
             jwt: { publicKeyPem: P256_PEM, algorithm: "ES256" },
+            wsPort: 0,
           },
         ],
         privateGasCap: 40_000_000,
@@ -166,6 +179,8 @@ describe("network config", function () {
         maxFilterAddresses: 1000,
         maxFilterTopics: 1000,
         filterTimeoutMs: 60_000,
+        maxSubscriptionsPerConnection: 5,
+        maxWsBufferedBytes: 16 * 1024 * 1024,
       });
     });
 
@@ -277,6 +292,7 @@ describe("network config", function () {
         "nodes[0].rpcPort",
         /0 to 65535/,
       );
+      expectConfigError(() => parseNetworkConfig({ nodes: [node({ wsPort: -1 })] }), "nodes[0].wsPort", /0 to 65535/);
       expectConfigError(() => parseNetworkConfig({ nodes: [node({ name: "" })] }), "nodes[0].name", /non-empty string/);
       expectConfigError(
         () => parseNetworkConfig({ nodes: [node({ multiTenancy: "yes" })] }),

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { type Caller, type DecodedSend, DISABLED_PRIVACY_METHODS, type NetworkCore, PrivacyApi, decodeSend } from "./privacy-api";
 import { Errors, RpcError } from "./errors";
 import { isPrivacyMethod } from "../../core/access";
+import { SUBSCRIPTION_METHODS, type SubscriptionConnection } from "./subscriptions";
 
 /** One JSON-RPC request as a node sees it: where it becomes (method, params, caller, headers). */
 export interface RpcContext {
@@ -11,6 +12,8 @@ export interface RpcContext {
   headers: IncomingHttpHeaders;
   /** A send's private transaction, decoded once as the request enters (set by the node for the send methods). */
   send?: DecodedSend;
+  /** The WebSocket connection the request came on (absent over HTTP, where subscriptions do not exist). */
+  subscriptions?: SubscriptionConnection;
 }
 
 export interface NodeHooks {
@@ -45,6 +48,11 @@ export class NodeEndpoint {
   async dispatch(context: RpcContext): Promise<unknown> {
     const caller = await this.hooks.resolveCaller(context);
     const { method } = context;
+    if (SUBSCRIPTION_METHODS.has(method)) {
+      if (context.subscriptions !== undefined) return this.subscriptionCall(context, context.subscriptions, caller);
+      // Besu serves subscriptions over WebSocket only; the engine would take eth_subscribe and keep it forever.
+      if (!isPrivacyMethod(method)) throw Errors.methodNotFound();
+    }
     if (isPrivacyMethod(method)) {
       if (this.api.handles(method)) return this.privacyCall(context, caller);
       throw DISABLED_PRIVACY_METHODS.has(method) ? Errors.methodNotEnabled() : Errors.methodNotFound();
@@ -63,6 +71,15 @@ export class NodeEndpoint {
     const checkAccess = this.hooks.checkAccess;
     if (checkAccess === undefined) return this.api.handle(context, caller);
     return this.api.handle(context, caller, async () => (await checkAccess(context, caller)) ?? context.params);
+  }
+
+  /** In the queue, so a subscription starts between blocks; priv_ ones pass the same access checks as filters. */
+  private subscriptionCall(context: RpcContext, connection: SubscriptionConnection, caller: Caller): Promise<unknown> {
+    return this.core.queue.run(async () => {
+      const checkAccess = this.hooks.checkAccess;
+      const params = isPrivacyMethod(context.method) && checkAccess !== undefined ? ((await checkAccess(context, caller)) ?? context.params) : context.params;
+      return connection.handle(context.method, params, caller);
+    });
   }
 
   private async engineCall({ method, params }: RpcContext): Promise<unknown> {

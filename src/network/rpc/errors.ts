@@ -55,6 +55,9 @@ export const Errors = {
   filterTooLarge: (what: "addresses" | "topics", count: number, max: number) =>
     new RpcError(-32005, `Filter names ${count} ${what}, at most ${max}: split it into several filters (maxFilter${what === "addresses" ? "Addresses" : "Topics"})`),
   logsFilterNotFound: error(-32000, "Logs filter not found"),
+  subscriptionNotFound: error(-32000, "Subscription not found"),
+  tooManySubscriptions: (max: number) =>
+    new RpcError(-32005, `Too many subscriptions: at most ${max} per connection; end one with eth_unsubscribe or priv_unsubscribe (maxSubscriptionsPerConnection)`),
   wrongChainId: error(-32000, "Wrong chainId"),
   nonceTooLow: error(-32001, "Nonce too low"),
   invalidSignature: error(-32002, "Invalid signature"),

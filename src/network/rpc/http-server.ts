@@ -59,28 +59,38 @@ async function serve(
     send(response, 413, errorResponse(null, Errors.invalidRequest()));
     return;
   }
+  const reply = await answerText(dispatch, options, body.toString("utf8"), { headers: request.headers });
+  send(response, reply.status, reply.body);
+}
+
+/** What a request's context carries besides the method and params: its headers, and a WebSocket's subscriptions. */
+export type RequestBase = Omit<RpcContext, "method" | "params" | "send">;
+
+/**
+ * Answers a JSON-RPC text (one request or a batch) with the same rules over HTTP and WebSocket: the
+ * batch size, the expensive methods per batch, and an HTTP status for the single answer.
+ */
+export async function answerText(dispatch: Dispatch, options: RpcServerOptions, text: string, base: RequestBase): Promise<{ status: number; body: unknown }> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString("utf8"));
+    parsed = JSON.parse(text);
   } catch {
-    send(response, 400, errorResponse(null, Errors.parse()));
-    return;
+    return { status: 400, body: errorResponse(null, Errors.parse()) };
   }
   if (Array.isArray(parsed)) {
-    if (parsed.length === 0) return send(response, 400, errorResponse(null, Errors.invalidRequest()));
-    if (parsed.length > MAX_BATCH_SIZE) return send(response, 200, errorResponse(null, Errors.batchTooLarge()));
+    if (parsed.length === 0) return { status: 400, body: errorResponse(null, Errors.invalidRequest()) };
+    if (parsed.length > MAX_BATCH_SIZE) return { status: 200, body: errorResponse(null, Errors.batchTooLarge()) };
     let expensive = 0;
     const answers = await Promise.all(
       parsed.map((item) => {
-        if (!isExpensive(item) || ++expensive <= options.maxExpensivePerBatch) return answer(dispatch, item, request.headers);
+        if (!isExpensive(item) || ++expensive <= options.maxExpensivePerBatch) return answer(dispatch, item, base);
         return errorResponse(requestId(item), tooManyExpensiveInBatch(options.maxExpensivePerBatch));
       }),
     );
-    return send(response, 200, answers);
+    return { status: 200, body: answers };
   }
-  const single = await answer(dispatch, parsed, request.headers);
-  const status = single.error === undefined ? 200 : statusOf(single.error.code);
-  send(response, status, single);
+  const single = await answer(dispatch, parsed, base);
+  return { status: single.error === undefined ? 200 : statusOf(single.error.code), body: single };
 }
 
 /** Reads the body, or returns undefined once it passes MAX_BODY_BYTES (the rest is discarded). */
@@ -110,7 +120,7 @@ function requestId(item: object): Id {
 }
 
 /** Answers one request object; every failure becomes a JSON-RPC error. */
-async function answer(dispatch: Dispatch, item: unknown, headers: http.IncomingHttpHeaders): Promise<Response> {
+async function answer(dispatch: Dispatch, item: unknown, base: RequestBase): Promise<Response> {
   if (typeof item !== "object" || item === null || Array.isArray(item)) return errorResponse(null, Errors.invalidRequest());
   const { id: rawId, method, params } = item as Record<string, unknown>;
   const id = requestId(item);
@@ -119,15 +129,16 @@ async function answer(dispatch: Dispatch, item: unknown, headers: http.IncomingH
   }
   if (params !== undefined && params !== null && !Array.isArray(params)) return errorResponse(id, Errors.invalidParams());
   try {
-    const result = await dispatch({ method, params: (params as unknown[] | undefined) ?? [], headers });
+    const result = await dispatch({ ...base, method, params: (params as unknown[] | undefined) ?? [] });
     return { jsonrpc: "2.0", id, result: result === undefined ? null : result };
   } catch (cause) {
     const error = cause instanceof RpcError ? cause : Errors.internal();
-    return errorResponse(error.hidesRequestId ? null : id, error);
+    // Over WebSocket Besu authorizes each message inside its executor, which keeps the id.
+    return errorResponse(error.hidesRequestId && base.subscriptions === undefined ? null : id, error);
   }
 }
 
-function errorResponse(id: Id, error: RpcError): Response {
+export function errorResponse(id: Id, error: RpcError): Response {
   return { jsonrpc: "2.0", id, error: error.toJSON() };
 }
 

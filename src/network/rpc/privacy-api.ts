@@ -86,6 +86,15 @@ export function decodeSend(method: string, params: readonly unknown[]): DecodedS
   }
 }
 
+/** Refuses a filter (priv_newFilter, or a subscription's) that names more addresses or topics than allowed. */
+export function checkFilterSize(filter: Pick<LogFilter, "addresses" | "topics">, limits: Pick<FilterLimits, "maxFilterAddresses" | "maxFilterTopics">): void {
+  if (filter.addresses.length > limits.maxFilterAddresses) {
+    throw Errors.filterTooLarge("addresses", filter.addresses.length, limits.maxFilterAddresses);
+  }
+  const topics = filter.topics.reduce((sum, position) => sum + (position?.length ?? 0), 0);
+  if (topics > limits.maxFilterTopics) throw Errors.filterTooLarge("topics", topics, limits.maxFilterTopics);
+}
+
 type Handler = (params: unknown[], caller: Caller, send: DecodedSend | undefined) => Promise<unknown>;
 
 /** Besu 25.5's priv_, privx_ and eea_ methods for flexible groups, on one node. */
@@ -295,11 +304,7 @@ export class PrivacyApi {
     const groupId = groupIdParam(params[0]);
     const filter = parseLogFilter(params[1]);
     const limits = this.core.filterLimits;
-    if (filter.addresses.length > limits.maxFilterAddresses) {
-      throw Errors.filterTooLarge("addresses", filter.addresses.length, limits.maxFilterAddresses);
-    }
-    const topics = filter.topics.reduce((sum, position) => sum + (position?.length ?? 0), 0);
-    if (topics > limits.maxFilterTopics) throw Errors.filterTooLarge("topics", topics, limits.maxFilterTopics);
+    checkFilterSize(filter, limits);
     this.expireIdleFilters();
     const ownerKey = caller.keys[0];
     const owned = [...this.filters.values()].filter((installed) => installed.ownerKey === ownerKey).length;

@@ -55,6 +55,7 @@ const HEAD_MEMBERSHIP_METHODS = new Set([
   "priv_getFilterLogs",
   "priv_uninstallFilter",
   "priv_traceTransaction",
+  "priv_unsubscribe",
 ]);
 
 export class TenantAccess {
@@ -93,6 +94,7 @@ export class TenantAccess {
         this.checkStateRoot(params, tenantKey);
         return params;
       case "priv_newFilter":
+      case "priv_subscribe":
         this.checkNewFilter(params, tenantKey);
         return params;
       default:
