@@ -27,6 +27,18 @@ const FLOORS: Record<string, Floor> = {
   // TypeScript emits one getter per re-export; tests import the SDK's modules directly, so some getters
   // of the barrel never run. Every line runs.
   "src/index.ts": { lines: 100, branches: 100, functions: 80, statements: 100 },
+  // The client's barrel: the same re-export getters.
+  "src/besu/index.ts": { lines: 100, branches: 100, functions: 75, statements: 100 },
+  // The nonce manager's resynchronisation after a failed send races a block; the client tests reach most of it.
+  "src/besu/nonces.ts": { lines: 89, branches: 100, functions: 87, statements: 89 },
+  // Task actions and what only they run (the Java file, the layout snapshot, the network's CLI) execute in
+  // Hardhat child processes (test/hardhat/tasks.test.ts, check:package), which c8 does not measure here.
+  "src/hardhat/actions/export.ts": { lines: 30, branches: 100, functions: 0, statements: 30 },
+  "src/hardhat/actions/genesis.ts": { lines: 30, branches: 100, functions: 0, statements: 30 },
+  "src/hardhat/actions/node.ts": { lines: 12, branches: 100, functions: 0, statements: 12 },
+  "src/hardhat/java.ts": { lines: 30, branches: 100, functions: 0, statements: 30 },
+  "src/hardhat/export.ts": { lines: 70, branches: 97, functions: 54, statements: 70 },
+  "src/hardhat/storage-layout.ts": { lines: 66, branches: 50, functions: 14, statements: 66 },
   // The same re-export getters: the typed bindings' entry point re-exports TypeChain's factories.
   "src/typechain.ts": { lines: 100, branches: 100, functions: 40, statements: 100 },
 };
@@ -40,6 +52,9 @@ const FLOORS: Record<string, Floor> = {
 const FOLDER_FLOORS: Record<string, Floor> = {
   "src/besu/": { lines: 92, branches: 72, functions: 80, statements: 92 },
   "src/network/": { lines: 82, branches: 80, functions: 76, statements: 82 },
+  // The Hardhat side, measured in process by test/hardhat and the upgrade check's tests (2026-12-03):
+  // just under its lowest file's figures; what is left is Hardhat 2/3 branching and failure paths.
+  "src/hardhat/": { lines: 80, branches: 50, functions: 90, statements: 80 },
 };
 
 function floorOf(file: string): Floor {
