@@ -1,13 +1,15 @@
 /**
  * Hardhat 2: `hre.privacy` (one PrivacyHelpers per process) and the private-transaction chai matchers,
- * installed into the project's chai once the config and its plugins have loaded; the network is stopped
- * when the test run ends, so `hardhat test` exits.
+ * installed into the project's chai when `hardhat test` runs; the network is stopped when the run ends, so
+ * `hardhat test` exits. The helpers and the matchers load the client only when used: a config load (and so
+ * a compile of a fresh checkout, before the typed bindings exist) loads neither.
  */
 import { TASK_TEST_RUN_MOCHA_TESTS } from "hardhat/builtin-tasks/task-names";
 import { extendConfig, extendEnvironment, subtask } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
-import { type ChaiLike, privateTransactionMatchers } from "./matchers";
-import { PrivacyHelpers, type PrivacyHelpersOptions, PrivacyPluginError, type PrivacyUserConfig, privacyOptions } from "./privacy";
+import type { ChaiLike } from "./matchers";
+import type { PrivacyHelpers } from "./privacy";
+import { type PrivacyHelpersOptions, PrivacyPluginError, type PrivacyUserConfig, privacyOptions } from "./privacy-config";
 
 declare module "hardhat/types/config" {
   interface HardhatUserConfig {
@@ -39,31 +41,39 @@ extendConfig((config, user) => {
   }
 });
 
+extendEnvironment((hre) => {
+  Object.defineProperty(hre, "privacy", {
+    enumerable: true,
+    get: (): PrivacyHelpers => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- on first use, not at config load
+      const { PrivacyHelpers } = require("./privacy") as typeof import("./privacy");
+      helpers ??= new PrivacyHelpers(hre.config.privacy);
+      return helpers;
+    },
+  });
+});
+
 type ProjectChai = ChaiLike & { use(plugin: (chai: ChaiLike) => void): unknown };
 
-/** The project's chai, if it has one: the matchers must go into the instance its tests import. */
-function projectChai(root: string): ProjectChai | undefined {
+/** The matchers go into the project's own chai, the instance its tests import (if it has one). */
+function installMatchers(root: string): void {
+  if (matchersInstalled) return;
   let file: string;
   try {
     file = require.resolve("chai", { paths: [root] });
   } catch {
-    return undefined;
+    return;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- chai 4 is CommonJS; the project's own copy
-  return require(file) as ProjectChai;
-}
-
-extendEnvironment((hre) => {
-  helpers ??= new PrivacyHelpers(hre.config.privacy);
-  hre.privacy = helpers;
-  if (matchersInstalled) return;
-  const chai = projectChai(hre.config.paths.root);
-  if (chai === undefined) return;
+  /* eslint-disable @typescript-eslint/no-require-imports -- chai 4 is CommonJS; the matchers load the client */
+  const chai = require(file) as ProjectChai;
+  const { privateTransactionMatchers } = require("./matchers") as typeof import("./matchers");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   chai.use(privateTransactionMatchers);
   matchersInstalled = true;
-});
+}
 
-subtask(TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args, _hre, runSuper) => {
+subtask(TASK_TEST_RUN_MOCHA_TESTS).setAction(async (args, hre, runSuper) => {
+  installMatchers(hre.config.paths.root);
   try {
     return await runSuper(args);
   } finally {

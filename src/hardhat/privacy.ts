@@ -9,13 +9,9 @@ import { Wallet } from "ethers";
 import { FlexiblePrivacyGroup } from "../besu/group";
 import { PrivacyProvider } from "../besu/provider";
 import { PrivateSigner } from "../besu/signer";
-import type { NetworkConfig, PrivacyNetwork } from "../network";
+import type { PrivacyNetwork } from "../network";
 import { PACKAGE_ROOT } from "./sources";
-
-/** A helper that cannot run as configured; the message names the thing and the fix, in one line. */
-export class PrivacyPluginError extends Error {
-  override name = "PrivacyPluginError";
-}
+import { type PrivacyHelpersOptions, PrivacyPluginError } from "./privacy-config";
 
 /**
  * The network entry, loaded on first use (a test file that never asks for privacy does not load its
@@ -34,43 +30,6 @@ async function loadNetwork(): Promise<typeof import("../network")> {
         `\`npm install --save-dev ${peers.map(([name, range]) => `${name}@"${range}"`).join(" ")}\``,
     );
   }
-}
-
-export interface PrivacyHelpersOptions {
-  /** The network to start (default: the default three nodes); every node's rpcPort is replaced by 0. */
-  config?: () => NetworkConfig;
-}
-
-/** What a project may set under `privacy` in its Hardhat config. */
-export interface PrivacyUserConfig {
-  /** A development-network config file (the format of `fpg-node --config`), relative to the project root. */
-  networkConfig?: string;
-}
-
-/** Checks the project's `privacy` config and turns it into helper options; a mistake is one line naming it. */
-export function privacyOptions(user: unknown, root: string): PrivacyHelpersOptions {
-  if (user === undefined) return {};
-  if (typeof user !== "object" || user === null || Array.isArray(user)) {
-    throw new PrivacyPluginError(`the Hardhat config's privacy must be an object such as { networkConfig: "privacy-network.json" }`);
-  }
-  const unknown = Object.keys(user).filter((key) => key !== "networkConfig");
-  if (unknown.length > 0) {
-    throw new PrivacyPluginError(`the Hardhat config's privacy has no option ${unknown.map((key) => `"${key}"`).join(", ")}; the one option is networkConfig (a network config file)`);
-  }
-  const { networkConfig } = user as PrivacyUserConfig;
-  if (networkConfig === undefined) return {};
-  if (typeof networkConfig !== "string" || networkConfig === "") {
-    throw new PrivacyPluginError(`the Hardhat config's privacy.networkConfig must be a file name, got ${JSON.stringify(networkConfig)}`);
-  }
-  const file = path.resolve(root, networkConfig);
-  return {
-    config: () => {
-      // The network's own reader: its errors name the file and the field (nodes[1].jwt.algorithm).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when the network starts, not with the config
-      const { loadNetworkConfig } = require("../network/config") as typeof import("../network/config");
-      return loadNetworkConfig(file);
-    },
-  };
 }
 
 /** A member of a new group: a signer (its enclave key) or a base64 enclave key. */

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PrivacyHelpers, PrivacyPluginError, privacyOptions } from "../../src/hardhat/privacy";
+import { PrivacyHelpers } from "../../src/hardhat/privacy";
+import { PrivacyPluginError, privacyOptions } from "../../src/hardhat/privacy-config";
 import { NetworkConfigError } from "../../src/network/config";
 
 describe("the Hardhat config's privacy options", function () {
