@@ -43,7 +43,8 @@ extendConfig((config, user) => {
 
 extendEnvironment((hre) => {
   Object.defineProperty(hre, "privacy", {
-    enumerable: true,
+    // Not enumerable: Hardhat copies the enumerable fields of hre into globals, which would read it at load.
+    enumerable: false,
     get: (): PrivacyHelpers => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- on first use, not at config load
       const { PrivacyHelpers } = require("./privacy") as typeof import("./privacy");
