@@ -45,6 +45,8 @@ function fail(message) {
 
 /** The repository's TypeScript compiler; it resolves every import from the fresh project's node_modules. */
 const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+/** Hardhat 2's CLI inside a project, as `npx hardhat` runs it. */
+const HARDHAT2_CLI = path.join("node_modules", "hardhat", "internal", "cli", "bootstrap.js");
 const ENV = { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
 
 function run(command, args, cwd) {
@@ -158,7 +160,7 @@ function checkHardhatConsumer(work, tarball) {
   const dir = path.join(work, "hardhat-consumer");
   project(dir, "hardhat-consumer");
   npmInstall(dir, [tarball, `hardhat@${HARDHAT}`, `solc@${OLDER_SOLC}`, ...TASK_PEERS]);
-  const hardhat = (...args) => run(process.execPath, [path.join("node_modules", "hardhat", "internal", "cli", "bootstrap.js"), ...args], dir);
+  const hardhat = (...args) => run(process.execPath, [HARDHAT2_CLI, ...args], dir);
   hardhat("compile", "--quiet");
   const artifact = path.join(dir, "artifacts", "contracts", "GroupReader.sol", "GroupReader.json");
   if (!fs.existsSync(artifact)) fail(`the Hardhat project compiled, but ${artifact} is missing`);
@@ -218,18 +220,11 @@ function checkHardhat2Project(work, tarball) {
   project(dir, "hardhat2-project");
   const toolbox = `@nomicfoundation/hardhat-toolbox@${PACKAGE.devDependencies["@nomicfoundation/hardhat-toolbox"]}`;
   npmInstall(dir, [tarball, `hardhat@${HARDHAT}`, toolbox, `solc@${PACKAGE.dependencies.solc}`, ...TASK_PEERS, ...NETWORK_PEERS]);
-  const hardhat = (...args) => spawnSync(process.execPath, [path.join("node_modules", "hardhat", "internal", "cli", "bootstrap.js"), ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
-  });
-  const tests = hardhat("test");
-  if (tests.status !== 0) fail(`\`npx hardhat test\` failed in ${dir}:\n${tests.stdout}\n${tests.stderr}`);
-  const passing = /(\d+) passing/.exec(tests.stdout)?.[1];
+  const hardhat = (...args) => run(process.execPath, [HARDHAT2_CLI, ...args], dir);
+  const passing = /(\d+) passing/.exec(hardhat("test"))?.[1];
   console.log(`  ok: the project's private tests pass under npx hardhat test (${passing} passing)`);
-  const accepted = hardhat("fpg:check-upgrade", "AuditedManagement");
-  if (accepted.status !== 0) fail(`fpg:check-upgrade refused AuditedManagement:\n${accepted.stdout}\n${accepted.stderr}`);
-  const refused = hardhat("fpg:check-upgrade", "BrickingManagement");
+  hardhat("fpg:check-upgrade", "AuditedManagement");
+  const refused = spawnSync(process.execPath, [HARDHAT2_CLI, "fpg:check-upgrade", "BrickingManagement"], { cwd: dir, encoding: "utf8", env: ENV });
   if (refused.status === 0 || !refused.stdout.includes("[storage-outside-namespace]")) {
     fail(`fpg:check-upgrade did not refuse BrickingManagement for its slot-0 variable:\n${refused.stdout}\n${refused.stderr}`);
   }
