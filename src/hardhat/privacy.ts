@@ -9,7 +9,7 @@ import { Wallet } from "ethers";
 import { FlexiblePrivacyGroup } from "../besu/group";
 import { PrivacyProvider } from "../besu/provider";
 import { PrivateSigner } from "../besu/signer";
-import type { PrivacyNetwork } from "../network";
+import type { NetworkConfig, PrivacyNetwork } from "../network";
 import { PACKAGE_ROOT } from "./sources";
 import { type PrivacyHelpersOptions, PrivacyPluginError } from "./privacy-config";
 
@@ -41,9 +41,15 @@ interface FixtureSnapshot {
   data: unknown;
 }
 
+interface Started {
+  network: PrivacyNetwork;
+  /** The config the network started with (its accounts and chain ID are the signers'). */
+  config: NetworkConfig;
+}
+
 export class PrivacyHelpers {
   readonly #options: PrivacyHelpersOptions;
-  #network: Promise<PrivacyNetwork> | undefined;
+  #started: Promise<Started> | undefined;
   #signers: Promise<PrivateSigner[]> | undefined;
   #fixtures: FixtureSnapshot[] = [];
 
@@ -51,19 +57,25 @@ export class PrivacyHelpers {
     this.#options = options;
   }
 
-  /** The running network, started at the first call. */
-  network(): Promise<PrivacyNetwork> {
-    this.#network ??= (async () => {
+  /** Starts the network at the first call, reading its config once. */
+  #start(): Promise<Started> {
+    this.#started ??= (async () => {
       const { defaultNetworkConfig, startPrivacyNetwork } = await loadNetwork();
       const config = (this.#options.config ?? defaultNetworkConfig)();
-      return startPrivacyNetwork({ ...config, nodes: config.nodes.map((node) => ({ ...node, rpcPort: 0 })) });
+      const network = await startPrivacyNetwork({ ...config, nodes: config.nodes.map((node) => ({ ...node, rpcPort: 0 })) });
+      return { network, config };
     })();
     // A start that failed (a bad config file) is not remembered: the next call tries again.
-    this.#network.catch(() => {
-      this.#network = undefined;
+    this.#started.catch(() => {
+      this.#started = undefined;
       this.#signers = undefined;
     });
-    return this.#network;
+    return this.#started;
+  }
+
+  /** The running network, started at the first call. */
+  async network(): Promise<PrivacyNetwork> {
+    return (await this.#start()).network;
   }
 
   /**
@@ -72,9 +84,8 @@ export class PrivacyHelpers {
    */
   signers(): Promise<PrivateSigner[]> {
     this.#signers ??= (async () => {
-      const network = await this.network();
-      const { defaultNetworkConfig } = await loadNetwork();
-      const { accounts, chainId } = (this.#options.config ?? defaultNetworkConfig)();
+      const { network, config } = await this.#start();
+      const { accounts, chainId } = config;
       return network.nodes.map((node, i) => {
         // No batching stall (ethers waits 10 ms to batch by default, a third of a round trip here), and a
         // known chain: the network answers at once, so every request goes out at once.
@@ -137,11 +148,11 @@ export class PrivacyHelpers {
 
   /** Stops the network if it was started; the next use starts a fresh one. */
   async stop(): Promise<void> {
-    const network = this.#network;
-    this.#network = undefined;
+    const started = this.#started;
+    this.#started = undefined;
     this.#signers = undefined;
     this.#fixtures = [];
     // A network that failed to start has nothing to stop.
-    if (network !== undefined) await network.then((started) => started.stop(), () => undefined);
+    if (started !== undefined) await started.then(({ network }) => network.stop(), () => undefined);
   }
 }
