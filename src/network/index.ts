@@ -110,11 +110,13 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
   const endpoints = privacyNodes.map((node, i) => new NodeEndpoint(new PrivacyApi(node, core), core, config.nodes[i].enclaveKeys));
   const snapshots = new NetworkSnapshots(core, endpoints.map((endpoint) => endpoint.api), states);
   core.snapshots = snapshots;
+  // One view per node: the tenancy rules, the subscriptions and RunningNode.privacy share its history cache.
+  const views = endpoints.map((endpoint) => privacyView(endpoint, chain));
   const afterBlockHooks = config.nodes.flatMap((nodeConfig, i) =>
-    nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], privacyView(endpoints[i], chain), { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules, options.onWarning)] : [],
+    nodeConfig.multiTenancy ? [enableMultiTenancy(endpoints[i], views[i], { ...nodeConfig, jwt: nodeConfig.jwt! }, config.accessRules, options.onWarning)] : [],
   );
   const hubs = privacyNodes.map(
-    (node, i) => new SubscriptionHub(node, chain, privacyView(endpoints[i], chain).membershipHistory, config),
+    (node, i) => new SubscriptionHub(node, chain, views[i].membershipHistory, config),
   );
   if (saved !== undefined) {
     replaying = true;
@@ -178,7 +180,7 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
       enclaveKeys: [...nodeConfig.enclaveKeys],
       provider: { request: ({ method, params }) => endpoint.dispatch({ method, params: toParams(params), headers: {} }) },
       hooks: endpoint.hooks,
-      privacy: privacyView(endpoint, chain),
+      privacy: views[i],
       subscriptionCount: () => hubs[i].subscriptions.size,
     };
   });
