@@ -46,7 +46,6 @@ function privateOutcome(subject: unknown): Promise<unknown> {
   return Promise.resolve(subject).then((value) => (isPrivateTransaction(value) ? value.wait().then(() => ({ status: 1 })) : value));
 }
 
-
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- chai's assertion types live in this global namespace
   namespace Chai {
