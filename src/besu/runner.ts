@@ -38,7 +38,15 @@ export class PrivateGroupProvider extends PrivacyProvider {
 
   constructor(base: PrivacyProvider, privacyGroupId: string) {
     parsePrivacyGroupId(privacyGroupId);
-    super(base._getConnection(), { pollingInterval: base.pollingInterval });
+    // The base's settings, so a group costs no more requests than its node: its batching, and its known
+    // network (without one, ethers asks eth_chainId again before each request it checks the network for).
+    super(base._getConnection(), {
+      pollingInterval: base.pollingInterval,
+      batchMaxCount: base._getOption("batchMaxCount"),
+      batchMaxSize: base._getOption("batchMaxSize"),
+      batchStallTime: base._getOption("batchStallTime"),
+      network: base._getOption("staticNetwork") ? base._network : undefined,
+    });
     this.privacyGroupId = privacyGroupId;
   }
 

@@ -8,7 +8,7 @@ import { type MembershipChange, membershipHistoryFromLogs } from "../core/histor
 import { checkGroupGenesis } from "./config";
 import { defaultNetworkConfig } from "./defaults";
 import { EnclaveNetwork } from "./chain/enclave";
-import { createRpcServer } from "./rpc/http-server";
+import { answerText, createRpcServer } from "./rpc/http-server";
 import { SubscriptionHub } from "./rpc/subscriptions";
 import { attachWebSocket, createWsServer } from "./rpc/ws-server";
 import { NodeEndpoint, type NodeHooks, type RpcContext } from "./rpc/endpoint";
@@ -42,6 +42,12 @@ export interface RunningNode {
   enclaveKeys: string[];
   /** EIP-1193: the node's JSON-RPC in process, acting as the node's own keys (no HTTP, no auth). */
   provider: Eip1193Provider;
+  /**
+   * Answers a JSON-RPC text (one request or a batch) in process, by the rules of an HTTP POST to `url`
+   * (the same status, body, batch limits and, from `headers`, the same JWT), for a client in the same
+   * process that need not pay for a socket on every request.
+   */
+  answer(text: string, headers?: Readonly<Record<string, string>>): Promise<{ status: number; body: unknown }>;
   /** Where multi-tenancy plugs in: how a request becomes a caller, and an access check per privacy call. */
   hooks: NodeHooks;
   privacy: NodePrivacyView;
@@ -179,6 +185,8 @@ export async function startPrivacyNetwork(config: NetworkConfig = defaultNetwork
       wsUrl: `ws://${urlHost(config.host)}:${ws}`,
       enclaveKeys: [...nodeConfig.enclaveKeys],
       provider: { request: ({ method, params }) => endpoint.dispatch({ method, params: toParams(params), headers: {} }) },
+      answer: (text, headers = {}) =>
+        answerText((context) => endpoint.dispatch(context), { maxExpensivePerBatch: config.maxExpensivePerBatch }, text, { headers }),
       hooks: endpoint.hooks,
       privacy: views[i],
       subscriptionCount: () => hubs[i].subscriptions.size,

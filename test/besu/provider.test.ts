@@ -9,6 +9,7 @@ import {
   PrivacyProvider,
   PrivateSigner,
   PrivateSignerError,
+  PrivateGroupProvider,
   PrivateTransaction,
   PrivateTransactionError,
   PrivateTransactionFailedError,
@@ -250,6 +251,40 @@ describe("client: PrivacyProvider's typed methods and Besu's errors, over HTTP",
     expect(answer.id).to.equal(7);
     expect(answer.error.code).to.equal(-32600);
     expectRpcError(besuRpcError("eth_chainId", answer.error), BesuErrorCode.InvalidRequest, -32600);
+  });
+
+  it("without batching (batchMaxCount 1), a request leaves at once, not after ethers' batch timer, and errors map the same", async function () {
+    const provider = new PrivacyProvider(net.network.nodes[0].url, { batchMaxCount: 1, network: 1337 });
+    const batching = new PrivacyProvider(net.network.nodes[0].url, { network: 1337 });
+    try {
+      const sent = (target: PrivacyProvider) => {
+        const payloads: unknown[] = [];
+        const send = target._send.bind(target);
+        target._send = (payload) => (payloads.push(payload), send(payload));
+        return payloads;
+      };
+      const direct = sent(provider);
+      const timed = sent(batching);
+      const answers = [provider.send("eth_blockNumber", []), batching.send("eth_blockNumber", [])];
+      // Synchronously after send(): the direct request is out, the batching one waits for its timer.
+      expect(direct).to.have.length(1);
+      expect(timed).to.have.length(0);
+      const [head, batchedHead] = await Promise.all(answers);
+      expect(head).to.equal(batchedHead);
+      expectRpcError(
+        await rejection(provider.send("priv_getTransaction", ["0x" + "00".repeat(32)])),
+        BesuErrorCode.MethodNotFound,
+        -32601,
+      );
+      // A group's provider keeps its node's settings: no batching, and the known network.
+      const scoped = new PrivateGroupProvider(provider, id);
+      expect(scoped._getOption("batchMaxCount")).to.equal(1);
+      expect(scoped._network.chainId).to.equal(1337n);
+      scoped.destroy();
+    } finally {
+      provider.destroy();
+      batching.destroy();
+    }
   });
 
   it("refuses ether in a private transaction before sending it", async function () {
