@@ -33,8 +33,10 @@ export {
   type PrivacyGroupInfo,
   type PrivateLogFilter,
   type PrivateCallRequest,
+  type PrivateSubscription,
   type WaitOptions,
 } from "./provider";
+export { PrivacySocket, PrivacySocketError, type PrivacySocketErrorCode } from "./socket";
 export {
   PrivateSigner,
   PrivateSignerError,

@@ -18,6 +18,7 @@ import {
 import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./errors";
 import { PrivateTransaction } from "../core/codec";
 import { isPrivacyMethod } from "../core/access";
+import { PrivacySocket, PrivacySocketError } from "./socket";
 
 /** A JWT for Besu's multi-tenancy, or a function that returns a fresh one (called before every request). */
 export type JwtSource = string | (() => string | Promise<string>);
@@ -27,6 +28,17 @@ export interface PrivacyProviderOptions extends JsonRpcApiProviderOptions {
   jwt?: JwtSource;
   /** The chain (e.g. 1337). Given, ethers does not detect it, so a refused JWT fails the request at once. */
   network?: Networkish;
+  /**
+   * Another provider's WebSocket to share (a group's provider shares its node's). A `ws://` or `wss://`
+   * URL opens a socket of the provider's own.
+   */
+  socket?: PrivacySocket;
+}
+
+/** A priv_subscribe subscription: its id, and what ends it (priv_unsubscribe). */
+export interface PrivateSubscription {
+  readonly id: string;
+  unsubscribe(): Promise<boolean>;
 }
 
 export type PrivateOutcome = "success" | "reverted" | "dropped" | "invalid";
@@ -114,8 +126,14 @@ const PRIVATE_RECEIPT_READS = 10;
  * `rpcCode`), and an optional JWT for multi-tenancy.
  */
 export class PrivacyProvider extends JsonRpcProvider {
+  /** The WebSocket requests go over, or null for HTTP. */
+  readonly socket: PrivacySocket | null;
+  readonly #ownsSocket: boolean;
+
   constructor(url: string | FetchRequest, options: PrivacyProviderOptions = {}) {
-    const { jwt, network, ...rest } = options;
+    const { jwt, network, socket, ...rest } = options;
+    const token = jwt === undefined ? undefined : async () => (typeof jwt === "string" ? jwt : jwt());
+    const own = socket === undefined && typeof url === "string" && /^wss?:\/\//i.test(url) ? new PrivacySocket(url, token) : undefined;
     const request = typeof url === "string" ? new FetchRequest(url) : url.clone();
     if (jwt !== undefined) {
       const previous = request.preflightFunc;
@@ -127,7 +145,57 @@ export class PrivacyProvider extends JsonRpcProvider {
       };
     }
     // A known network skips ethers' detection, which would otherwise retry forever on a refused token.
-    super(request, network, { pollingInterval: 1000, staticNetwork: network !== undefined, ...rest });
+    // Over a socket, requests go one by one: answers come back as they are ready, not as a batch.
+    const batching = socket === undefined && own === undefined ? {} : { batchMaxCount: 1 };
+    super(request, network, { pollingInterval: 1000, staticNetwork: network !== undefined, ...rest, ...batching });
+    this.socket = socket ?? own ?? null;
+    this.#ownsSocket = own !== undefined;
+  }
+
+  /** Closes the provider's own WebSocket, if it has one. */
+  override destroy(): void {
+    if (this.#ownsSocket) void this.socket!.close();
+    super.destroy();
+  }
+
+  /**
+   * priv_subscribe over the provider's WebSocket: `onLog` gets each new log of the group that matches
+   * `filter` as the node notifies it, `onEnd` the end of the socket. Resolves once the node subscribed.
+   */
+  async subscribePrivateLogs(
+    privacyGroupId: string,
+    filter: PrivateLogFilter,
+    handlers: { onLog(log: Log): void; onEnd?(error: PrivacySocketError): void },
+  ): Promise<PrivateSubscription> {
+    const { socket } = this;
+    if (socket === null) {
+      throw new PrivacySocketError("WEBSOCKET_UNAVAILABLE", "priv_subscribe needs a WebSocket: give the provider a ws:// or wss:// URL");
+    }
+    const payload: JsonRpcPayload = { method: "priv_subscribe", params: [privacyGroupId, "logs", filterParam(filter)], id: this.#nextId++, jsonrpc: "2.0" };
+    const subscriber = {
+      onNotification: (params: Record<string, unknown>) => {
+        let log: Log;
+        try {
+          log = toLog(params.result as Raw, this);
+        } catch {
+          return; // a notification that is not a log: nothing to hand on
+        }
+        handlers.onLog(log);
+      },
+      onEnd: (error: PrivacySocketError) => handlers.onEnd?.(error),
+    };
+    const [answer] = await socket.request(payload, ([result]) => {
+      if ("result" in result) socket.listen(String(result.result), subscriber);
+    });
+    if ("error" in answer) throw this.getRpcError(payload, answer as unknown as JsonRpcError);
+    const id = String(answer.result);
+    return {
+      id,
+      unsubscribe: async () => {
+        socket.forget(id);
+        return Boolean(await this.send("priv_unsubscribe", [privacyGroupId, id]));
+      },
+    };
   }
 
   #nextId = 1;
@@ -153,6 +221,7 @@ export class PrivacyProvider extends JsonRpcProvider {
   /** Besu answers 401 (Unauthorized) and 400 (Invalid Request) with a JSON-RPC error body; map it like any other. */
   // ethers declares JsonRpcResult[], but its caller reads errors from the same array (as JsonRpcProvider's own _send returns them).
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    if (this.socket !== null) return this.socket.request(payload);
     const request = this._getConnection();
     request.body = JSON.stringify(payload);
     request.setHeader("content-type", "application/json");

@@ -15,6 +15,7 @@ import {
 import { SdkErrorCode } from "../core/errors";
 import { parsePrivacyGroupId } from "../core/ids";
 import { decodeRevert } from "./errors";
+import { PrivateLogSubscriber } from "./log-subscriber";
 import { PrivacyProvider, type PrivateTransactionReceipt } from "./provider";
 import type { PrivateSigner } from "./signer";
 import { PrivateTransactionError } from "../core/codec";
@@ -46,6 +47,7 @@ export class PrivateGroupProvider extends PrivacyProvider {
       batchMaxSize: base._getOption("batchMaxSize"),
       batchStallTime: base._getOption("batchStallTime"),
       network: base._getOption("staticNetwork") ? base._network : undefined,
+      socket: base.socket ?? undefined,
     });
     this.privacyGroupId = privacyGroupId;
   }
@@ -88,9 +90,14 @@ export class PrivateGroupProvider extends PrivacyProvider {
     }
   }
 
-  /** Contract events poll priv_getLogs each block (ethers would install a public eth_newFilter). */
+  /**
+   * Contract events come by priv_subscribe over a WebSocket, and otherwise by polling priv_getLogs each
+   * block (ethers would install a public eth_newFilter).
+   */
   override _getSubscriber(sub: Subscription): Subscriber {
-    return sub.type === "event" ? AbstractProvider.prototype._getSubscriber.call(this, sub) : super._getSubscriber(sub);
+    if (sub.type !== "event") return super._getSubscriber(sub);
+    if (this.socket !== null) return new PrivateLogSubscriber(this, this.privacyGroupId, sub.filter);
+    return AbstractProvider.prototype._getSubscriber.call(this, sub);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ethers' own signature

@@ -1,4 +1,4 @@
-import { type BigNumberish, type BytesLike, type SignatureLike, type SigningKey, computeAddress, getAddress, getNumber } from "ethers";
+import { type BigNumberish, type BytesLike, type SignatureLike, SigningKey, computeAddress, getAddress, getNumber } from "ethers";
 import { PrivacySdkError } from "../core/errors";
 import { parsePrivacyGroupId } from "../core/ids";
 import { parseTesseraKey } from "../core/keys";
@@ -81,7 +81,10 @@ export class PrivateSigner {
   readonly enclaveKey: string;
   readonly #source: SigningSource;
   readonly #digestSigner: DigestSigner;
-  /** A key's signature is right by construction; only a digest signer's (a KMS, say) is checked by recovery. */
+  /**
+   * This ethers' own SigningKey signs right by construction; any other source (a digest signer such as a
+   * KMS, or another ethers' key, accepted by its shape) has each signature checked by recovery.
+   */
   readonly #checksSignatures: boolean;
   readonly #options: PrivateSignerOptions;
   readonly #nonces: PrivateNonceManager;
@@ -98,7 +101,7 @@ export class PrivateSigner {
     const key = signingKeyOf(source);
     this.#source = source;
     this.#digestSigner = key === null ? toDigestSigner(source) : keyDigestSigner(key);
-    this.#checksSignatures = key === null;
+    this.#checksSignatures = !(key instanceof SigningKey);
     this.enclaveKey = enclaveKey;
     this.provider = provider;
     this.#options = options;
@@ -130,8 +133,9 @@ export class PrivateSigner {
   }
 
   /**
-   * Signs a private transaction. A digest signer's signature must recover to its address (recovery costs
-   * a few milliseconds in JavaScript, more than the rest of a send to the development network).
+   * Signs a private transaction. A signature not made by this ethers' own SigningKey must recover to the
+   * signer's address (recovery costs a few milliseconds in JavaScript, more than the rest of a send to the
+   * development network, so a key of its own is not checked).
    */
   async signTransaction(transaction: PrivateTransaction): Promise<PrivateTransaction> {
     const signed = transaction.clone();

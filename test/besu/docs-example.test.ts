@@ -6,18 +6,17 @@ import { startClientNetwork, type ClientNetwork } from "../helpers/client-networ
 
 const ROOT = path.join(__dirname, "..", "..");
 
-/** docs/besu-client.md's client example, pointed at this test's network and at this checkout instead of the package. */
-function readmeExample(urls: string[]): string {
+/** A marked example of docs/besu-client.md, pointed at this test's network and at this checkout instead of the package. */
+function readmeExample(urls: string[], marker = "besu-client-example", wsUrl = ""): string {
   const readme = fs.readFileSync(path.join(ROOT, "docs", "besu-client.md"), "utf8");
-  const block = /<!-- besu-client-example:start -->\s*```ts\n([\s\S]*?)```\s*<!-- besu-client-example:end -->/.exec(
-    readme,
-  );
-  if (block === null) throw new Error("docs/besu-client.md has no besu-client-example block");
+  const block = new RegExp(`<!-- ${marker}:start -->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${marker}:end -->`).exec(readme);
+  if (block === null) throw new Error(`docs/besu-client.md has no ${marker} block`);
   const source = block[1]
     .replace('"flexible-privacy-groups"', JSON.stringify(path.join(ROOT, "src")))
     .replace('"./typechain-types"', JSON.stringify(path.join(ROOT, "typechain-types")))
     .replace("http://127.0.0.1:20000", urls[0])
-    .replace("http://127.0.0.1:20002", urls[1]);
+    .replace("http://127.0.0.1:20002", urls[1])
+    .replace("ws://127.0.0.1:20000", wsUrl);
   return ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   }).outputText;
@@ -49,5 +48,20 @@ describe("client: the example of docs/besu-client.md runs as written", function 
     expect(reverted).to.deep.equal(["CounterLimitReached", [3n, 2n]]);
     expect(members[0]).to.have.length(2);
     expect(decision[0]).to.deep.include({ allowed: false });
+  });
+
+  it("over WebSocket: subscribes with priv_subscribe and prints the counter's new value from its log", async function () {
+    const printed: unknown[][] = [];
+    const console = { log: (...values: unknown[]) => printed.push(values), error: (...values: unknown[]) => printed.push(values) };
+    const node = net.network.nodes[0];
+    const run = new Function(
+      "require",
+      "exports",
+      "console",
+      `return (async () => {\n${readmeExample([], "besu-client-ws-example", node.wsUrl)}\n})();`,
+    );
+    await run(require, {}, console);
+    expect(printed).to.deep.equal([[1n]]);
+    expect(node.subscriptionCount()).to.equal(0); // unsubscribed, socket closed
   });
 });

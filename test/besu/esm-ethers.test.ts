@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { PrivacyProvider, PrivateSigner, PrivateTransaction } from "../../src";
+import { PrivacyProvider, PrivateSigner, PrivateSignerError, PrivateTransaction } from "../../src";
+import { rejection } from "../helpers/client-network";
 
 const ALICE = "A1aVtMxLCUHmBVHXoZzzBgPbW/wj5axDpW9X8l91SGo=";
 const GROUP = "kAbelwaVW7okoEn1+okO+AbA4Hhz/7DaCOWVQz9nx5M=";
@@ -43,4 +44,14 @@ describe("PrivateSigner: ethers objects from ethers' ESM build", function () {
       expect(signed.from).to.equal(address);
     });
   }
+
+  it("checks every signature of a key accepted by its shape: one that signs as another key is refused", async function () {
+    const other = new esm.SigningKey("0x" + "11".repeat(32));
+    const liar = { publicKey: new esm.SigningKey(PRIVATE_KEY).publicKey, sign: (digest: string) => other.sign(digest) };
+    const signer = new PrivateSigner(liar as unknown as InstanceType<typeof esm.SigningKey>, ALICE, provider, { chainId: 1337 });
+    const error = await rejection(
+      signer.signTransaction(PrivateTransaction.from({ nonce: 0, gasLimit: 100_000, chainId: 1337, privateFrom: ALICE, privacyGroupId: GROUP })),
+    );
+    expect(error).to.be.instanceOf(PrivateSignerError);
+  });
 });

@@ -1,6 +1,10 @@
 import { expect } from "chai";
 import { FlexiblePrivacyGroup } from "../../src";
-import { FlexiblePrivacyGroupProxy__factory, FlexiblePrivacyGroupManagement__factory } from "../../typechain-types";
+import {
+  FlexiblePrivacyGroupProxy__factory,
+  FlexiblePrivacyGroupManagement__factory,
+  PrivateCounter__factory,
+} from "../../typechain-types";
 import { DEFAULT_NODES } from "../../src/network/defaults";
 import { KEY1, KEY2, KEY3, startClientNetwork, type ClientNetwork } from "../helpers/client-network";
 
@@ -40,7 +44,19 @@ interface FlexibleGroupApi {
   }): Promise<Receipt>;
   getParticipants(options: { privacyGroupId: string }): Promise<string[]>;
 }
-type Web3Like = { eth: { flexiblePrivacyGroup: FlexibleGroupApi }; priv: { subscriptionPollingInterval: number } };
+/** web3js-quorum's PrivateSubscription: an EventEmitter of "data" (a notification's params over WebSocket). */
+interface QuorumSubscription {
+  on(event: "data", listener: (params: { subscription: string; privacyGroupId: string; result: { address: string; topics: string[]; data: string } }) => void): void;
+  unsubscribe(callback: (error: unknown, result?: boolean) => void): Promise<unknown>;
+}
+type Web3Like = {
+  eth: { flexiblePrivacyGroup: FlexibleGroupApi };
+  priv: {
+    subscriptionPollingInterval: number;
+    subscribeWithPooling(privacyGroupId: string, filter: object, callback: (error: unknown, id?: string) => void): Promise<QuorumSubscription>;
+  };
+  currentProvider: { disconnect(): void; constructor: { name: string } };
+};
 /* eslint-disable @typescript-eslint/no-require-imports */
 const Web3 = require("web3") as new (url: string) => unknown;
 const Web3Quorum = require("web3js-quorum") as (web3: unknown) => Web3Like;
@@ -113,5 +129,33 @@ describe("client: interop with web3js-quorum 22.4.0 (bytes[] ABI of its PR #58),
     // And this client goes on after web3js-quorum used the same account's nonces.
     await group.addMembers([KEY2]);
     expect(await group.members()).to.have.members([KEY1, KEY2, KEY3]);
+  });
+
+  it("web3js-quorum's subscribeWithPooling over its WebSocket provider uses priv_subscribe and gets the group's logs", async function () {
+    const node = net.network.nodes[0];
+    const web3 = Web3Quorum(new Web3(node.wsUrl));
+    try {
+      expect(web3.currentProvider.constructor.name).to.equal("WebsocketProvider");
+      const group = await FlexiblePrivacyGroup.create(net.signers[0], [KEY1, KEY2]);
+      const counter = await group.deploy(new PrivateCounter__factory(), 10);
+      const address = (await counter.getAddress()).toLowerCase();
+      let subscriptionId: string | undefined;
+      const subscription = await web3.priv.subscribeWithPooling(group.privacyGroupId, { address }, (error, id) => {
+        expect(error).to.equal(undefined);
+        subscriptionId = id;
+      });
+      expect(node.subscriptionCount()).to.equal(1); // priv_subscribe, not a polled filter
+      const data = new Promise<Parameters<Parameters<QuorumSubscription["on"]>[1]>[0]>((resolve) => subscription.on("data", resolve));
+      await (await counter.increment()).wait();
+      const params = await data;
+      expect(params.subscription).to.equal(subscriptionId);
+      expect(params.privacyGroupId).to.equal(group.privacyGroupId);
+      expect(params.result.address.toLowerCase()).to.equal(address);
+      expect(counter.interface.parseLog(params.result)!.name).to.equal("Counted");
+      await new Promise((resolve, reject) => void subscription.unsubscribe((error, result) => (error ? reject(error) : resolve(result))));
+      expect(node.subscriptionCount()).to.equal(0);
+    } finally {
+      web3.currentProvider.disconnect();
+    }
   });
 });
