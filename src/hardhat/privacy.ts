@@ -24,8 +24,8 @@ async function loadNetwork(): Promise<typeof import("../network")> {
     const missing = /Cannot find module '([^']+)'/.exec((error as Error).message)?.[1];
     const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { peerDependencies: Record<string, string> };
     if (missing === undefined || !(missing in pkg.peerDependencies)) throw error;
-    // The network's peers: not the client's (ethers, viem), Hardhat, or the release tasks' (diff, upgrades-core).
-    const notTheNetworks = ["ethers", "viem", "hardhat", "diff", "@openzeppelin/upgrades-core"];
+    // The network's peers: not the client's (ethers), Hardhat, or the release tasks' (diff, upgrades-core).
+    const notTheNetworks = ["ethers", "hardhat", "diff", "@openzeppelin/upgrades-core"];
     const peers = Object.entries(pkg.peerDependencies).filter(([name]) => !notTheNetworks.includes(name));
     throw new PrivacyPluginError(
       `privacy: the development network needs its optional peer dependency ${missing}; install them with ` +
