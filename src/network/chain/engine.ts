@@ -1,3 +1,4 @@
+import * as edr from "@nomicfoundation/edr";
 import {
   ContractDecoder,
   EdrContext,
@@ -6,7 +7,9 @@ import {
   genericChainProviderFactory,
   l1GenesisState,
   l1HardforkFromString,
+  l1HardforkToString,
   type Provider,
+  type ProviderConfig,
 } from "@nomicfoundation/edr";
 import { computeAddress } from "ethers";
 
@@ -17,7 +20,7 @@ export interface Eip1193Provider {
 
 /** What the public chain needs of the engine. */
 export interface EngineConfig {
-  /** EDR's hardfork name, one of its constants such as `PRAGUE` ("Prague"). */
+  /** The hardfork, as `edrHardfork` spells it for the installed EDR. */
   hardfork: string;
   chainId: number;
   blockGasLimit: number;
@@ -26,6 +29,15 @@ export interface EngineConfig {
   accounts: { privateKey: string; balance: bigint }[];
   /** The genesis block's timestamp (seconds); default now. A saved state replays on its own genesis time. */
   initialDate?: bigint;
+}
+
+/**
+ * A hardfork in the installed EDR's spelling: EDR 0.12 (Hardhat 2.29's) numbers them in `SpecId` and
+ * spells Prague "Prague", EDR 0.22 (Hardhat 3.18's) in `L1Hardfork` and spells it "prague".
+ */
+export function edrHardfork(name: "Prague"): string {
+  const enums = edr as unknown as { L1Hardfork?: Record<string, number>; SpecId?: Record<string, number> };
+  return l1HardforkToString((enums.L1Hardfork ?? enums.SpecId)![name]);
 }
 
 /** A JSON-RPC error from the engine, with the code and data the engine answered. */
@@ -65,29 +77,37 @@ export async function startEngine(config: EngineConfig): Promise<Eip1193Provider
       code: new Uint8Array(),
     });
   }
+  const blockGasLimit = BigInt(config.blockGasLimit);
+  // The fields of EDR 0.12 (Hardhat 2.29's) and of EDR 0.22 (Hardhat 3.18's) together: each version reads
+  // its own and ignores the other's, so the network runs on the EDR a Hardhat 2 or 3 project already has.
+  const providerConfig = {
+    allowBlocksWithSameTimestamp: false,
+    allowUnlimitedContractSize: false,
+    bailOnCallFailure: false,
+    bailOnTransactionFailure: false,
+    chainId: BigInt(config.chainId),
+    coinbase: Buffer.alloc(20),
+    genesisState,
+    hardfork: config.hardfork,
+    initialBaseFeePerGas: 0n,
+    minGasPrice: 0n,
+    mining: { autoMine: config.automine, blockGasLimit, memPool: { order: MineOrdering.Fifo } },
+    networkId: BigInt(config.chainId),
+    observability: {},
+    ownedAccounts: config.accounts.map((account) => account.privateKey),
+    precompileOverrides: [],
+    // EDR 0.12:
+    blockGasLimit,
+    initialDate: config.initialDate,
+    // EDR 0.22:
+    defaultTransactionGasLimit: blockGasLimit,
+    network: { genesisBlockGasLimit: blockGasLimit, genesisBlockTime: config.initialDate },
+  };
   const provider = await (
     await edrContext()
   ).createProvider(
     GENERIC_CHAIN_TYPE,
-    {
-      allowBlocksWithSameTimestamp: false,
-      allowUnlimitedContractSize: false,
-      bailOnCallFailure: false,
-      bailOnTransactionFailure: false,
-      blockGasLimit: BigInt(config.blockGasLimit),
-      chainId: BigInt(config.chainId),
-      coinbase: Buffer.alloc(20),
-      genesisState,
-      hardfork: config.hardfork,
-      initialBaseFeePerGas: 0n,
-      initialDate: config.initialDate,
-      minGasPrice: 0n,
-      mining: { autoMine: config.automine, memPool: { order: MineOrdering.Fifo } },
-      networkId: BigInt(config.chainId),
-      observability: {},
-      ownedAccounts: config.accounts.map((account) => account.privateKey),
-      precompileOverrides: [],
-    },
+    providerConfig as ProviderConfig,
     { enable: false, decodeConsoleLogInputsCallback: () => [], printLineCallback: () => undefined },
     { subscriptionCallback: () => undefined },
     new ContractDecoder(),

@@ -1,6 +1,5 @@
-import { PRAGUE } from "@nomicfoundation/edr";
 import { Transaction } from "ethers";
-import { type Eip1193Provider, startEngine } from "./engine";
+import { type Eip1193Provider, edrHardfork, startEngine } from "./engine";
 import { signWithFreshKey } from "./signatures";
 import type { BlockContext } from "../state/evm";
 import type { NetworkConfig } from "../types";
@@ -21,7 +20,7 @@ export interface ChainBlock extends BlockContext {
 }
 
 /** The public chain's hardfork; Besu 25.5 runs Prague on current networks. */
-export const PUBLIC_HARDFORK = PRAGUE;
+export const PUBLIC_HARDFORK = edrHardfork("Prague");
 export const BLOCK_GAS_LIMIT = 30_000_000;
 const FUNDED_BALANCE = 10n ** 24n;
 
