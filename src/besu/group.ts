@@ -1,10 +1,11 @@
 import {
   AbiCoder,
   BaseContract,
-  type ContractFactory,
+  type InterfaceAbi,
   type Log,
   type Signer,
   type TransactionReceipt,
+  type TransactionRequest,
   type TransactionResponse,
   Interface,
   getAddress,
@@ -38,10 +39,27 @@ const MEMBERSHIP_TOPICS = ["ParticipantAdded", "ParticipantRemoved"].map(
   (name) => membershipEventsInterface.getEvent(name)!.topicHash,
 );
 
-type DeployArgs<F extends ContractFactory> = Parameters<F["getDeployTransaction"]>;
+/**
+ * A TypeChain factory or any ethers ContractFactory, of this ethers or of another copy: an ESM project
+ * (Hardhat 3) has ethers' ESM build, whose classes TypeScript keeps apart from the CommonJS build's this
+ * package sees, so the type says only what deploy and attach use.
+ */
+export interface ContractFactoryLike {
+  readonly interface: Interface | InterfaceAbi | { formatJson(): string };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory types its own constructor arguments
+  getDeployTransaction(...args: any[]): Promise<TransactionRequest>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  deploy(...args: any[]): Promise<{ getAddress(): Promise<string> }>;
+}
+type DeployArgs<F extends ContractFactoryLike> = Parameters<F["getDeployTransaction"]>;
 /** The typed contract a TypeChain factory deploys. */
-type Deployed<F extends ContractFactory> = Awaited<ReturnType<F["deploy"]>>;
-type Attached<F extends ContractFactory> = Omit<Deployed<F>, "deploymentTransaction"> & BaseContract;
+type Deployed<F extends ContractFactoryLike> = Awaited<ReturnType<F["deploy"]>>;
+type Attached<F extends ContractFactoryLike> = Omit<Deployed<F>, "deploymentTransaction"> & BaseContract;
+
+/** The factory's ABI as this ethers' Interface (Interface.from reads another copy's by its formatJson). */
+function interfaceOf(factory: ContractFactoryLike): Interface {
+  return Interface.from(factory.interface as Interface);
+}
 
 type BlockRange = Pick<PrivateLogFilter, "fromBlock" | "toBlock">;
 
@@ -305,7 +323,7 @@ export class FlexiblePrivacyGroup<Receipt = PrivateTransactionReceipt> {
   }
 
   /** Deploys a custom management contract privately in the group, then upgrades the group to it. */
-  async deployManagement<F extends ContractFactory>(factory: F, ...args: DeployArgs<F>): Promise<Deployed<F>> {
+  async deployManagement<F extends ContractFactoryLike>(factory: F, ...args: DeployArgs<F>): Promise<Deployed<F>> {
     const management = await this.deploy(factory, ...args);
     await this.upgradeTo(await management.getAddress());
     return management;
@@ -338,18 +356,20 @@ export class FlexiblePrivacyGroup<Receipt = PrivateTransactionReceipt> {
    * deployed; a revert throws the constructor's decoded error. (ethers' own `factory.deploy()` would compute
    * the public CREATE address, which a private contract does not have.)
    */
-  async deploy<F extends ContractFactory>(factory: F, ...args: DeployArgs<F>): Promise<Deployed<F>> {
-    this.runner.provider.registerInterface(factory.interface);
+  async deploy<F extends ContractFactoryLike>(factory: F, ...args: DeployArgs<F>): Promise<Deployed<F>> {
+    const abi = interfaceOf(factory);
+    this.runner.provider.registerInterface(abi);
     const response = await this.runner.sendTransaction(await factory.getDeployTransaction(...args));
     const receipt = await response.wait(); // the private outcome: throws the decoded revert or a drop
     const address = receipt?.contractAddress ?? (await this.#creationAddress(response.hash));
-    return new BaseContract(address, factory.interface, this.runner, response) as unknown as Deployed<F>;
+    return new BaseContract(address, abi, this.runner, response) as unknown as Deployed<F>;
   }
 
   /** A contract at `address` in this group, connected to the runner; its custom errors decode reverts. */
-  attach<F extends ContractFactory>(factory: F, address: string): Attached<F> {
-    this.runner.provider.registerInterface(factory.interface);
-    return new BaseContract(getAddress(address), factory.interface, this.runner) as unknown as Attached<F>;
+  attach<F extends ContractFactoryLike>(factory: F, address: string): Attached<F> {
+    const abi = interfaceOf(factory);
+    this.runner.provider.registerInterface(abi);
+    return new BaseContract(getAddress(address), abi, this.runner) as unknown as Attached<F>;
   }
 
   /** Waits for a transaction a contract connected to the runner sent, and returns its private receipt. */

@@ -48,5 +48,5 @@ export {
 } from "./signer";
 export { PrivateGroupProvider, PrivateGroupRunner, getPrivateContractAddress } from "./runner";
 export { PrivateNonceManager, GroupNonces } from "./nonces";
-export { FlexiblePrivacyGroup, type PublicFlexiblePrivacyGroup } from "./group";
+export { type ContractFactoryLike, FlexiblePrivacyGroup, type PublicFlexiblePrivacyGroup } from "./group";
 export { GROUP_MANAGEMENT_ADDRESS } from "../core/constants";

@@ -1,0 +1,1 @@
+// Types only (types/hardhat3.d.ts): importing this module does nothing at run time.
