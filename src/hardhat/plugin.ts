@@ -3,7 +3,7 @@
  * task definitions (what Hardhat 3's `task(...).build()` returns), so this CommonJS package never loads
  * Hardhat 3's ESM-only `hardhat/config`; each action is loaded by Hardhat when its task runs.
  */
-import { hookHandlers } from "./privacy-hardhat3";
+import { hookHandlers } from "./hardhat3-hooks";
 import { TASKS, type ActionModule, type ParamSpec } from "./task-specs";
 
 // Hardhat 3's ArgumentType and TaskDefinitionType values (hardhat/types/arguments, hardhat/types/tasks).
@@ -48,7 +48,7 @@ const tasks: Hardhat3TaskDefinition[] = TASKS.map((spec) => ({
 
 /**
  * A Hardhat 3 plugin object (HardhatPlugin): the tasks, and hooks that give every network connection
- * `privacy` (see ./privacy-hardhat3). `tasks` and `hookHandlers` are typed loosely on purpose:
+ * `privacy` (see ./hardhat3-hooks). `tasks` and `hookHandlers` are typed loosely on purpose:
  * Hardhat 3's TaskDefinition types `type` with its string enums, which TypeScript does not match with the
  * literal "NEW_TASK", and this package builds against Hardhat 2, so it cannot name Hardhat 3's types;
  * with `unknown[]` or the precise type above, `plugins: [fpg]` would not type-check in a user's config.

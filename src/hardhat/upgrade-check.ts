@@ -6,9 +6,10 @@
  *   - what upgrades-core finds unsafe behind a proxy (selfdestruct, delegatecall, immutables, ...);
  *   - missing management functions or ERC-165 declarations;
  *   - a refusal by the real proxy, tried on a genesis group on the in-process Hardhat network.
- * The reference is the package's own blob build (src/hardhat/build.ts), the same in any project.
+ * The reference is the package's own blob build (src/hardhat/build.ts), the same in any project. What the
+ * check reads of the project (the candidate's build, an in-process chain) comes from a host, one per
+ * Hardhat (./upgrade-hosts).
  */
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { SolcInput, SolcOutput } from "@openzeppelin/upgrades-core";
 import { getStorageUpgradeReport, withValidationDefaults } from "@openzeppelin/upgrades-core";
 import {
@@ -80,28 +81,27 @@ export interface UpgradeCheckReport {
   problems: UpgradeProblem[];
 }
 
-interface BuildOf {
+/** The candidate's compilation, as both Hardhats' artifacts and build info give it. */
+export interface BuildOf {
   input: SolcInput;
   output: SolcOutput;
   solcVersion: string;
+  /** The source's name in the compiler's input and output. */
   sourceName: string;
   contractName: string;
   abi: JsonFragment[];
+  bytecode: string;
 }
 
-async function buildOf(hre: HardhatRuntimeEnvironment, name: string): Promise<BuildOf> {
-  const artifact = await hre.artifacts.readArtifact(name);
-  const fqn = `${artifact.sourceName}:${artifact.contractName}`;
-  const buildInfo = await hre.artifacts.getBuildInfo(fqn);
-  if (buildInfo === undefined) throw new Error(`no build info for ${fqn}: run \`npx hardhat compile\``);
-  return {
-    input: buildInfo.input as unknown as SolcInput,
-    output: buildInfo.output as unknown as SolcOutput,
-    solcVersion: buildInfo.solcVersion,
-    sourceName: artifact.sourceName,
-    contractName: artifact.contractName,
-    abi: artifact.abi as JsonFragment[],
-  };
+/** An in-process chain with Hardhat's test methods (evm_snapshot/evm_revert, hardhat_setCode/setStorageAt). */
+export interface TestChain {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+/** What the check needs of the project: the candidate's build, and a chain to try the real proxy on. */
+export interface UpgradeCheckHost {
+  build(name: string): Promise<BuildOf>;
+  chain: TestChain;
 }
 
 interface SolcLayout {
@@ -213,8 +213,13 @@ function sampleArgument(param: ParamType, account: string): unknown {
   return 1n;
 }
 
-async function slotZero(hre: HardhatRuntimeEnvironment, proxy: string): Promise<string> {
-  return getAddress(`0x${(await new BrowserProvider(hre.network.provider as Eip1193Provider).getStorage(proxy, 0)).slice(26)}`);
+/** The chain as ethers' EIP-1193 provider. */
+function eip1193(chain: TestChain): Eip1193Provider {
+  return { request: ({ method, params }) => chain.send(method, (params as unknown[] | undefined) ?? []) };
+}
+
+async function slotZero(chain: TestChain, proxy: string): Promise<string> {
+  return getAddress(`0x${(await new BrowserProvider(eip1193(chain)).getStorage(proxy, 0)).slice(26)}`);
 }
 
 const errorName = (error: unknown): string => {
@@ -232,20 +237,19 @@ const errorName = (error: unknown): string => {
  * is reverted, so it leaves the chain as it found it.
  */
 async function proxyProblems(
-  hre: HardhatRuntimeEnvironment,
+  chain: TestChain,
   build: BuildOf,
   blob: Reference,
   extraFunctions: FunctionFragment[],
 ): Promise<UpgradeProblem[]> {
-  if (hre.network.name !== "hardhat") throw new Error("the upgrade check runs on the in-process Hardhat network only");
-  const snapshot = await hre.network.provider.send("evm_snapshot", []);
+  const snapshot = await chain.send("evm_snapshot", []);
   try {
     const problems: UpgradeProblem[] = [];
     // Plain ethers over the in-process network's EIP-1193 provider: no Hardhat plugin (hardhat-ethers) needed.
-    const owner = await new BrowserProvider(hre.network.provider as Eip1193Provider).getSigner(0);
+    const owner = await new BrowserProvider(eip1193(chain)).getSigner(0);
     const managementAddress = Wallet.createRandom().address;
     const proxyAddress = Wallet.createRandom().address;
-    await injectAlloc(hre.network.provider, {
+    await injectAlloc(chain, {
       [managementAddress]: { balance: "0x0", code: blob.managementCode, storage: {} },
       [proxyAddress]: {
         balance: "0x0",
@@ -258,8 +262,7 @@ async function proxyProblems(
     const [k0, k1] = pseudoRandomKeys("upgrade-check-members", 0, 2, NACL_KEY_LENGTH);
     await (await group.addParticipants([k0, k1])).wait();
 
-    const artifact = await hre.artifacts.readArtifact(`${build.sourceName}:${build.contractName}`);
-    const factory = new ContractFactory(artifact.abi, artifact.bytecode, owner);
+    const factory = new ContractFactory(build.abi, build.bytecode, owner);
     const candidate = await (await factory.deploy()).getAddress();
     const before = [await group.getParticipants(), await group.getVersion(), await group.owner()].map(String);
     try {
@@ -294,12 +297,12 @@ async function proxyProblems(
       } catch {
         // A refusal is the candidate's business; only what a call does to slot 0 counts here.
       }
-      if ((await slotZero(hre, proxyAddress)) !== getAddress(candidate)) {
+      if ((await slotZero(chain, proxyAddress)) !== getAddress(candidate)) {
         problems.push({
           kind: "writes-slot-0",
           message: `calling ${fragment.format()} overwrote slot 0, the proxy's implementation: the group would be bricked`,
         });
-        await hre.network.provider.send("hardhat_setStorageAt", [proxyAddress, "0x0", zeroPadValue(candidate, 32)]);
+        await chain.send("hardhat_setStorageAt", [proxyAddress, "0x0", zeroPadValue(candidate, 32)]);
       }
     }
     try {
@@ -313,13 +316,13 @@ async function proxyProblems(
     }
     return problems;
   } finally {
-    await hre.network.provider.send("evm_revert", [snapshot]);
+    await chain.send("evm_revert", [snapshot]);
   }
 }
 
 /** Runs every check on `name` (a contract name or "source:Name") and returns the problems found. */
-export async function checkUpgrade(hre: HardhatRuntimeEnvironment, name: string): Promise<UpgradeCheckReport> {
-  const build = await buildOf(hre, name);
+export async function checkUpgrade(host: UpgradeCheckHost, name: string): Promise<UpgradeCheckReport> {
+  const build = await host.build(name);
   const contract = `${build.sourceName}:${build.contractName}`;
   const abi = build.abi;
   const blob = reference();
@@ -336,7 +339,7 @@ export async function checkUpgrade(hre: HardhatRuntimeEnvironment, name: string)
   new Interface(abi).forEachFunction((f) => {
     if (base.getFunction(f.selector) === null && !f.constant) extra.push(f);
   });
-  problems.push(...(await proxyProblems(hre, build, blob, extra)));
+  problems.push(...(await proxyProblems(host.chain, build, blob, extra)));
   return { contract, problems };
 }
 

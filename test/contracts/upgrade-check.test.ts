@@ -2,13 +2,16 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import hre from "hardhat";
-import { type ProblemKind, checkUpgrade } from "../../src/hardhat/upgrade-check";
+import { type ProblemKind, type UpgradeCheckHost, checkUpgrade } from "../../src/hardhat/upgrade-check";
+import { hardhat2Host } from "../../src/hardhat/upgrade-hosts";
 import { PACKAGE_ROOT } from "../../src/hardhat/sources";
 import { coverageRunning } from "../helpers/fixtures";
 
 /** The problem kinds the check reports for `contract`, and the messages, one string. */
+let host: Promise<UpgradeCheckHost> | undefined;
 async function verdict(contract: string): Promise<{ kinds: Set<ProblemKind>; text: string }> {
-  const { problems } = await checkUpgrade(hre, contract);
+  host ??= hardhat2Host(hre);
+  const { problems } = await checkUpgrade(await host, contract);
   return { kinds: new Set(problems.map((p) => p.kind)), text: problems.map((p) => p.message).join("\n") };
 }
 

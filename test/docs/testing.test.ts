@@ -35,7 +35,7 @@ describe("docs/testing.md shows the example project as it is", function () {
     {
       heading: "Hardhat 3",
       ownVersions: ["hardhat", "@nomicfoundation/hardhat-toolbox-mocha-ethers"],
-      notInstalled: ["ethers", "hardhat", "@nomicfoundation/edr", "secp256k1", "@openzeppelin/upgrades-core", "diff"],
+      notInstalled: ["ethers", "hardhat", "@nomicfoundation/edr", "secp256k1"],
     },
   ];
   for (const { heading, ownVersions, notInstalled } of sections)
@@ -72,7 +72,7 @@ describe("docs/testing.md shows the example project as it is", function () {
 
       it("installs every peer the development network loads", function () {
         // Not the network's: the client's ethers (the toolbox brings it) and Hardhat itself; on Hardhat 3 also
-        // EDR (Hardhat's own), the optional native secp256k1, and the Hardhat 2-only upgrade check's peers.
+        // EDR (Hardhat's own) and the optional native secp256k1.
         const networkPeers = Object.keys(pkg.peerDependencies).filter((name) => !notInstalled.includes(name));
         expect([...installed.keys()]).to.include.members(networkPeers);
       });

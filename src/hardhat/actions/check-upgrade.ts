@@ -1,21 +1,21 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { UserError, withUserErrors } from "../user-error";
+import { withUserErrors } from "../user-error";
 
 /**
- * fpg:check-upgrade. Hardhat 2 only: the check reads the default management contract's build info
- * (hre.artifacts.getBuildInfo) and runs the proxy on the in-process network (hre.network.provider), and
- * Hardhat 3 has neither (its build info is split in two files and its networks are connections).
+ * fpg:check-upgrade, on either Hardhat: builds the project, then checks the candidate against the package's
+ * blob on an in-process network (see ../upgrade-hosts for what each Hardhat gives).
  */
-export default async function checkUpgradeAction({ contract }: { contract: string }, hre: HardhatRuntimeEnvironment) {
-  if (typeof (hre as Partial<HardhatRuntimeEnvironment>).run !== "function") {
-    return withUserErrors(async () => {
-      throw new UserError("fpg:check-upgrade runs on Hardhat 2 only; run it in a Hardhat 2 project (as this package's repository is)");
-    });
-  }
-  await hre.run("compile", { quiet: true });
-  // Loaded here, not at config time: the check needs the compiled typechain-free artifacts only.
-  const { checkUpgrade, formatReport } = await import("../upgrade-check");
-  const report = await checkUpgrade(hre, contract);
-  console.log(formatReport(report));
-  if (report.problems.length > 0) process.exitCode = 1;
+export default async function checkUpgradeAction({ contract }: { contract: string }, hre: unknown) {
+  await withUserErrors(async () => {
+    // Loaded here, not at config time: the check loads upgrades-core and the package's solc.
+    const { checkUpgrade, formatReport } = await import("../upgrade-check");
+    const { hardhat2Host, hardhat3Host, isHardhat2 } = await import("../upgrade-hosts");
+    const host = isHardhat2(hre) ? await hardhat2Host(hre) : await hardhat3Host(hre as Parameters<typeof hardhat3Host>[0]);
+    try {
+      const report = await checkUpgrade(host, contract);
+      console.log(formatReport(report));
+      if (report.problems.length > 0) process.exitCode = 1;
+    } finally {
+      await host.close();
+    }
+  });
 }

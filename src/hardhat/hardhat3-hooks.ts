@@ -1,8 +1,8 @@
 /**
- * Hardhat 3: the `privacy` helpers on every network connection (`const { ethers, privacy } = await
+ * Hardhat 3's hooks: the `privacy` helpers on every network connection (`const { ethers, privacy } = await
  * network.create()`, as `ethers` and `networkHelpers` come), the private-transaction matchers in the
- * project's chai, the `privacy` config checked when the config loads, and the network stopped when the test
- * run ends. Hook handlers in Hardhat 3's shape (a module whose default export makes the handlers), written
+ * project's chai, the `privacy` config checked when the config loads, the storage layout in every
+ * compiler's output (fpg:check-upgrade reads it), and the network stopped when the test run ends. Hook handlers in Hardhat 3's shape (a module whose default export makes the handlers), written
  * without Hardhat 3's types: this package builds against Hardhat 2.
  */
 import { pathToFileURL } from "node:url";
@@ -14,6 +14,10 @@ import { type PrivacyHelpersOptions, PrivacyPluginError, privacyOptions } from "
 interface Hardhat3Config {
   paths: { root: string };
   privacy?: PrivacyHelpersOptions;
+  solidity?: { profiles?: Record<string, { compilers?: CompilerConfig[]; overrides?: Record<string, CompilerConfig> }> };
+}
+interface CompilerConfig {
+  settings?: { outputSelection?: Record<string, Record<string, string[]>> };
 }
 interface HookContext {
   config: Hardhat3Config;
@@ -71,9 +75,29 @@ export const configHandlers = {
     next: (user: unknown, resolveVariable: unknown) => Promise<Hardhat3Config>,
   ): Promise<Hardhat3Config> {
     const resolved = await next(user, resolveVariable);
+    withStorageLayout(resolved);
     return { ...resolved, privacy: privacyOptions(user.privacy, resolved.paths.root) };
   },
 };
+
+/**
+ * Adds "storageLayout" to what every compiler of every build profile outputs for every contract: Hardhat 3
+ * replaces its default output selection with a user's (arrays are not merged), so a project could not add
+ * it without restating Hardhat's own list. Copies, so Hardhat's shared default is left alone.
+ */
+function withStorageLayout(config: Hardhat3Config): void {
+  for (const profile of Object.values(config.solidity?.profiles ?? {})) {
+    for (const compiler of [...(profile.compilers ?? []), ...Object.values(profile.overrides ?? {})]) {
+      const selection = compiler.settings?.outputSelection ?? {};
+      const all = selection["*"]?.["*"] ?? [];
+      if (all.includes("storageLayout")) continue;
+      compiler.settings = {
+        ...compiler.settings,
+        outputSelection: { ...selection, "*": { ...selection["*"], "*": [...all, "storageLayout"] } },
+      };
+    }
+  }
+}
 
 export const networkHandlers = {
   async newConnection<T extends object>(context: HookContext, next: (context: HookContext) => Promise<T>): Promise<T> {

@@ -50,6 +50,40 @@ describe("the Hardhat 3 plugin's hooks", function () {
     expect((await config.resolveUserConfig({}, undefined, next)).privacy).to.deep.equal({});
   });
 
+  it("adds the storage layout to every compiler's output, without touching Hardhat's shared default", async function () {
+    const config = await handlers<ConfigHandlers>("config");
+    const hardhatDefault = { "*": { "": ["ast"], "*": ["abi", "evm.bytecode.object"] } };
+    const compiler = () => ({ version: "0.8.30", settings: { outputSelection: hardhatDefault } });
+    const next = async () => ({
+      paths: { root: "/project" },
+      solidity: {
+        profiles: {
+          default: { compilers: [compiler()], overrides: { "contracts/A.sol": compiler() } },
+          production: { compilers: [compiler()], overrides: {} },
+        },
+      },
+    });
+    const resolved = (await config.resolveUserConfig({}, undefined, next)) as unknown as {
+      solidity: {
+        profiles: Record<
+          string,
+          {
+            compilers: { settings: { outputSelection: typeof hardhatDefault } }[];
+            overrides: Record<string, { settings: { outputSelection: typeof hardhatDefault } }>;
+          }
+        >;
+      };
+    };
+    const { default: dev, production } = resolved.solidity.profiles;
+    for (const each of [dev.compilers[0], dev.overrides["contracts/A.sol"], production.compilers[0]]) {
+      expect(each.settings.outputSelection["*"]).to.deep.equal({
+        "": ["ast"],
+        "*": ["abi", "evm.bytecode.object", "storageLayout"],
+      });
+    }
+    expect(hardhatDefault["*"]["*"]).to.deep.equal(["abi", "evm.bytecode.object"]);
+  });
+
   it("gives each connection the same privacy helpers, whose network the end of the test run stops", async function () {
     type Connection = { id: number; privacy?: PrivacyHelpers };
     const network = await handlers<{
