@@ -39,6 +39,9 @@ const FLOORS: Record<string, Floor> = {
   "src/hardhat/java.ts": { lines: 30, branches: 100, functions: 0, statements: 30 },
   "src/hardhat/export.ts": { lines: 70, branches: 97, functions: 54, statements: 70 },
   "src/hardhat/storage-layout.ts": { lines: 66, branches: 50, functions: 14, statements: 66 },
+  // Hardhat 3's host of the upgrade check (hardhat3Host) runs only under Hardhat 3, which needs Node 22:
+  // check:package runs it in examples/hardhat3-project, where c8 does not measure. Hardhat 2's host runs here.
+  "src/hardhat/upgrade-hosts.ts": { lines: 79, branches: 70, functions: 70, statements: 79 },
   // The same re-export getters: the typed bindings' entry point re-exports TypeChain's factories.
   "src/typechain.ts": { lines: 100, branches: 100, functions: 40, statements: 100 },
 };
