@@ -357,12 +357,11 @@ export class PrivacyProvider extends JsonRpcProvider {
     let markerMined = false;
     let privateReads = 0;
     for (;;) {
+      // The private receipt first: once it exists the marker is mined, so the usual case is one request.
+      const receipt = await this.getPrivateTransactionReceipt(markerHash);
+      if (receipt !== null) return receipt;
       if (!markerMined) markerMined = (await this.send("eth_getTransactionReceipt", [markerHash])) !== null;
-      if (markerMined) {
-        const receipt = await this.getPrivateTransactionReceipt(markerHash);
-        if (receipt !== null) return receipt;
-        privateReads++;
-      }
+      if (markerMined) privateReads++;
       // Once the marker is mined the node has run the private transaction: a few more reads, not the whole timeout.
       if (Date.now() >= deadline || privateReads >= PRIVATE_RECEIPT_READS) {
         throw markerMined

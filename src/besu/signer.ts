@@ -1,4 +1,15 @@
-import { type BigNumberish, type BytesLike, type SignatureLike, SigningKey, computeAddress, getAddress, getNumber } from "ethers";
+import {
+  type BigNumberish,
+  type BytesLike,
+  type SignatureLike,
+  Signature,
+  SigningKey,
+  computeAddress,
+  getAddress,
+  getBytes,
+  getNumber,
+} from "ethers";
+import { nativeSecp256k1, nativeSign } from "../core/secp256k1";
 import { PrivacySdkError } from "../core/errors";
 import { parsePrivacyGroupId } from "../core/ids";
 import { parseTesseraKey } from "../core/keys";
@@ -231,7 +242,8 @@ export class PrivateSigner {
         const [transaction, sentAtBlock] = await Promise.all([this.#sign(privacyGroupId, request, nonce), this.#head()]);
         try {
           const markerHash = await this.provider.sendPrivateTransaction(transaction);
-          nonces.next = nonce + 1;
+          // Unless an earlier transaction's failure, seen during the send, asked for a recount meanwhile.
+          if (nonces.next === nonce) nonces.next = nonce + 1;
           return { markerHash, nonce, transaction, epoch: nonces.epoch, sentAtBlock };
         } catch (error) {
           // Someone else used this nonce (another process with the same key): count again, a few times.
@@ -345,8 +357,17 @@ function signingKeyOf(source: SigningSource): SigningKey | null {
   return "signingKey" in source && isSigningKey(source.signingKey) ? source.signingKey : null;
 }
 
+/**
+ * This ethers' own SigningKey signs with libsecp256k1 when its binding loads (the same signature, several
+ * times faster); any other key (another ethers' key, or one accepted by its shape) signs itself.
+ */
 function keyDigestSigner(key: SigningKey): DigestSigner {
-  return { getAddress: () => computeAddress(key.publicKey), signDigest: (digest) => key.sign(digest) };
+  const native = key instanceof SigningKey ? nativeSecp256k1() : undefined;
+  const signDigest =
+    native === undefined
+      ? (digest: string) => key.sign(digest)
+      : (digest: string) => Signature.from(nativeSign(native, getBytes(digest), getBytes(key.privateKey)));
+  return { getAddress: () => computeAddress(key.publicKey), signDigest };
 }
 
 function toDigestSigner(source: SigningSource): DigestSigner {

@@ -1,15 +1,29 @@
 import { expect } from "chai";
-import { Signature, SigningKey, Wallet, keccak256, randomBytes, recoverAddress as ethersRecover } from "ethers";
+import {
+  Signature,
+  SigningKey,
+  Wallet,
+  getBytes,
+  keccak256,
+  randomBytes,
+  recoverAddress as ethersRecover,
+} from "ethers";
+import { PrivacyProvider, PrivateSigner, PrivateTransaction } from "../../src";
+import { nativeSecp256k1, nativeSign } from "../../src/core/secp256k1";
+import { DEFAULT_NODES } from "../../src/network/defaults";
 
 type Secp = typeof import("../../src/network/chain/signatures");
 
 const MODULE = require.resolve("../../src/network/chain/signatures");
+/** Where the binding is loaded and kept: reloaded with MODULE, so that each load decides afresh. */
+const LOADER = require.resolve("../../src/core/secp256k1");
 const BINDING = require.resolve("secp256k1/bindings");
 
 /** Loads src/network/chain/signatures.ts afresh, with or without libsecp256k1's binding. */
 function load(withBinding: boolean): Secp {
   const saved = require.cache[BINDING];
   delete require.cache[MODULE];
+  delete require.cache[LOADER];
   if (!withBinding) {
     // A binding that fails to load, as on a platform without a prebuilt one: requiring it throws.
     const missing = { id: BINDING, filename: BINDING, loaded: true };
@@ -25,6 +39,7 @@ function load(withBinding: boolean): Secp {
     return require(MODULE) as Secp;
   } finally {
     delete require.cache[MODULE];
+    delete require.cache[LOADER];
     if (saved === undefined) delete require.cache[BINDING];
     else require.cache[BINDING] = saved;
   }
@@ -66,3 +81,36 @@ describe("network: signatures with and without the libsecp256k1 binding", functi
 });
 
 const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+describe("client: a key of its own signs with the libsecp256k1 binding, byte for byte as ethers signs", function () {
+  it("the binding loads here, and its signatures equal ethers' for 25 random keys and digests", function () {
+    const native = nativeSecp256k1();
+    expect(native, "the secp256k1 devDependency's binding").not.to.equal(undefined);
+    for (let i = 0; i < 25; ++i) {
+      const key = randomBytes(32);
+      const digest = keccak256(randomBytes(32));
+      expect(Signature.from(nativeSign(native!, getBytes(digest), key)).serialized).to.equal(
+        new SigningKey(key).sign(digest).serialized,
+      );
+    }
+  });
+
+  it("a PrivateSigner on a Wallet signs a private transaction as the Wallet's SigningKey would", async function () {
+    const wallet = Wallet.createRandom();
+    const signer = new PrivateSigner(wallet, DEFAULT_NODES[0].enclaveKey, new PrivacyProvider("http://127.0.0.1:1"), {
+      chainId: 1337,
+    });
+    const unsigned = PrivateTransaction.from({
+      nonce: 3,
+      gasLimit: 100_000,
+      to: wallet.address,
+      data: "0x1234",
+      chainId: 1337,
+      privateFrom: DEFAULT_NODES[0].enclaveKey,
+      privacyGroupId: DEFAULT_NODES[1].enclaveKey,
+    });
+    const signed = await signer.signTransaction(unsigned);
+    expect(signed.signature!.serialized).to.equal(wallet.signingKey.sign(unsigned.unsignedHash).serialized);
+    expect(signed.from).to.equal(wallet.address);
+  });
+});

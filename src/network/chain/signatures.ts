@@ -1,29 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { Signature, SigningKey, computeAddress, getBytes, hexlify, keccak256 } from "ethers";
+import { Signature, SigningKey, computeAddress, getBytes, keccak256 } from "ethers";
+import { nativeSecp256k1, nativeSign } from "../../core/secp256k1";
 
-/** The two calls we need from libsecp256k1's Node binding (the `secp256k1` package). */
-interface NativeSecp256k1 {
-  ecdsaRecover(signature: Uint8Array, recoveryId: number, digest: Uint8Array, compressed: false): Uint8Array;
-  ecdsaSign(digest: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number };
-  privateKeyVerify(key: Uint8Array): boolean;
-}
-
-/**
- * libsecp256k1 when its binding loads (Hardhat's toolchain installs the `secp256k1` package with a
- * prebuilt binary): recovery takes ~0.2 ms there against ~8 ms in ethers' pure JS, and every private
- * transaction needs one recovery and one marker signature. Both give the same results (RFC 6979
- * signatures, low s), so without the binding everything works the same, only slower.
- */
-function loadNative(): NativeSecp256k1 | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require("secp256k1/bindings") as NativeSecp256k1;
-  } catch {
-    return undefined;
-  }
-}
-
-const native = loadNative();
+const native = nativeSecp256k1();
 
 /** The signer's address (lower case) of a 32-byte digest; throws if none can be recovered. */
 export function recoverAddress(digest: string, signature: Signature): string {
@@ -37,6 +16,5 @@ export function signWithFreshKey(digest: string): Signature {
   if (native === undefined) return new SigningKey(randomBytes(32)).sign(digest);
   let key = randomBytes(32);
   while (!native.privateKeyVerify(key)) key = randomBytes(32);
-  const { signature, recid } = native.ecdsaSign(getBytes(digest), key);
-  return Signature.from({ r: hexlify(signature.subarray(0, 32)), s: hexlify(signature.subarray(32)), v: 27 + recid });
+  return Signature.from(nativeSign(native, getBytes(digest), key));
 }
