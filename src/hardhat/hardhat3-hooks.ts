@@ -42,12 +42,16 @@ function helpersFor(config: Hardhat3Config): PrivacyHelpers {
  */
 const importModule = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<unknown>;
 
-/** The matchers go into the chai the project's tests import, once; a project without chai gets none. */
+/**
+ * The matchers go into the chai the project's tests import, once. A project without chai gets none, and so
+ * does one without ethers (Hardhat 3's viem toolbox): they judge the ethers client's transactions.
+ */
 function installMatchers(root: string): Promise<void> {
   matchers ??= (async () => {
     let file: string;
     try {
       file = require.resolve("chai", { paths: [root] });
+      require.resolve("ethers");
     } catch {
       return;
     }
