@@ -41,6 +41,38 @@ export class PrivateNonceManager {
     return count;
   }
 
+  /**
+   * Numbers one send in the group: `send` gets the next nonce (counted from the chain first if needed), one
+   * send at a time in call order. A nonce someone else used (`usedElsewhere` says so of the refusal: another
+   * process with the same key) is counted again, a few times. Returns what `send` returned, with its nonce
+   * and the epoch it was counted in. Shared by the ethers signer and the viem actions.
+   */
+  submit<T>(
+    privacyGroupId: string,
+    send: (nonce: number) => Promise<T>,
+    usedElsewhere: (error: unknown) => boolean,
+  ): Promise<{ value: T; nonce: number; epoch: number }> {
+    const nonces = this.group(privacyGroupId);
+    return nonces.exclusive(async () => {
+      for (let retry = 0; ; retry++) {
+        nonces.next ??= await this.resync(privacyGroupId, nonces);
+        const nonce = nonces.next;
+        try {
+          const value = await send(nonce);
+          // Unless an earlier transaction's failure, seen during the send, asked for a recount meanwhile.
+          if (nonces.next === nonce) nonces.next = nonce + 1;
+          return { value, nonce, epoch: nonces.epoch };
+        } catch (error) {
+          if (usedElsewhere(error) && retry < 3) {
+            nonces.next = null;
+            continue;
+          }
+          throw error; // refused before distribution: the nonce stays free for the next send
+        }
+      }
+    });
+  }
+
   /** The next nonce in the group, resynchronising first if needed. */
   next(privacyGroupId: string): Promise<number> {
     const nonces = this.group(privacyGroupId);

@@ -18,6 +18,7 @@ import {
 import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./errors";
 import { PrivateTransaction } from "../core/codec";
 import { isPrivacyMethod } from "../core/access";
+import { type PrivateOutcome, privateOutcome } from "../core/receipt";
 import { PrivacySocket, PrivacySocketError } from "./socket";
 
 /** A JWT for Besu's multi-tenancy, or a function that returns a fresh one (called before every request). */
@@ -41,7 +42,8 @@ export interface PrivateSubscription {
   unsubscribe(): Promise<boolean>;
 }
 
-export type PrivateOutcome = "success" | "reverted" | "dropped" | "invalid";
+/** What happened to a private transaction (src/core/receipt.ts). */
+export type { PrivateOutcome };
 
 /** priv_getTransactionReceipt, typed. Coordinates (block, index) are the privacy marker transaction's. */
 export interface PrivateTransactionReceipt {
@@ -415,8 +417,7 @@ export class PrivacyProvider extends JsonRpcProvider {
   #receipt(raw: Raw, markerHash: string): PrivateTransactionReceipt {
     const status = getNumber((raw.status as string) ?? 0);
     const revertReason = typeof raw.revertReason === "string" && raw.revertReason !== "0x" ? raw.revertReason : null;
-    const outcome: PrivateOutcome =
-      status === 1 ? "success" : status === 2 ? "invalid" : revertReason === null ? "dropped" : "reverted";
+    const outcome = privateOutcome(status, revertReason);
     return {
       markerHash: String(raw.commitmentHash ?? markerHash),
       blockHash: String(raw.blockHash),

@@ -233,28 +233,16 @@ export class PrivateSigner {
   }
 
   /** Numbers, signs and submits one transaction; serialised per group so nonces leave in order. */
-  #submit(privacyGroupId: string, request: PrivateTransactionRequest): Promise<Attempt> {
-    const nonces = this.#nonces.group(privacyGroupId);
-    return nonces.exclusive(async () => {
-      for (let retry = 0; ; retry++) {
-        nonces.next ??= await this.#nonces.resync(privacyGroupId, nonces);
-        const nonce = nonces.next;
+  async #submit(privacyGroupId: string, request: PrivateTransactionRequest): Promise<Attempt> {
+    const { value, nonce, epoch } = await this.#nonces.submit(
+      privacyGroupId,
+      async (nonce) => {
         const [transaction, sentAtBlock] = await Promise.all([this.#sign(privacyGroupId, request, nonce), this.#head()]);
-        try {
-          const markerHash = await this.provider.sendPrivateTransaction(transaction);
-          // Unless an earlier transaction's failure, seen during the send, asked for a recount meanwhile.
-          if (nonces.next === nonce) nonces.next = nonce + 1;
-          return { markerHash, nonce, transaction, epoch: nonces.epoch, sentAtBlock };
-        } catch (error) {
-          // Someone else used this nonce (another process with the same key): count again, a few times.
-          if (error instanceof NonceTooLowError && retry < 3) {
-            nonces.next = null;
-            continue;
-          }
-          throw error; // refused before distribution: the nonce stays free for the next send
-        }
-      }
-    });
+        return { markerHash: await this.provider.sendPrivateTransaction(transaction), transaction, sentAtBlock };
+      },
+      (error) => error instanceof NonceTooLowError,
+    );
+    return { ...value, nonce, epoch };
   }
 
   /** The chain head, or null if the node will not say (e.g. a JWT without eth_ permissions): only a drop's diagnosis needs it. */

@@ -1,0 +1,466 @@
+/**
+ * Private transactions from viem: actions that take a viem client first, as viem's own do. They sign with
+ * the client's account (`account.sign({ hash })`), encode with the project's one codec (src/core/codec.ts)
+ * and speak Besu 25.5's privacy JSON-RPC through the client's transport.
+ */
+import {
+  type Abi,
+  type Account,
+  type Address,
+  type Chain,
+  type Client,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type DecodeFunctionResultReturnType,
+  type Hex,
+  type Transport,
+  decodeErrorResult,
+  decodeFunctionResult,
+  encodeDeployData,
+  encodeFunctionData,
+  getAddress,
+} from "viem";
+import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
+import { PrivacySdkError } from "../core/errors";
+import { PrivateTransaction, getPrivateContractAddress } from "../core/codec";
+import { type PrivateOutcome, privateOutcome } from "../core/receipt";
+import { PrivateNonceManager } from "../besu/nonces";
+import {
+  InvalidPrivateTransactionError,
+  PrivateAccountError,
+  PrivateActionError,
+  PrivateTransactionNotExecutedError,
+  PrivateTransactionRevertedError,
+} from "./errors";
+
+/** The JSON-RPC of any viem client, for Besu's methods that viem does not type. */
+type Rpc = { request(args: { method: string; params?: unknown[] }): Promise<unknown> };
+const rpc = (client: Client): Rpc => client as unknown as Rpc;
+
+/** A client whose account signs: a wallet client made with a local account (private key, mnemonic, custom `sign`). */
+export type PrivateClient = Client<Transport, Chain | undefined, Account>;
+
+export interface PrivateTransactionParameters {
+  /** The sender's enclave key (base64), Besu's privateFrom. */
+  enclaveKey: string;
+  privacyGroupId: string;
+  /** null or absent: a contract creation. */
+  to?: Address | null;
+  data?: Hex;
+  gas?: bigint;
+  gasPrice?: bigint;
+  /** Absent: the next one of this account in the group (see sendPrivateTransaction). */
+  nonce?: number;
+}
+
+/** priv_getTransactionReceipt, with `outcome` read from Besu's status and revert reason. */
+export interface PrivateTransactionReceipt {
+  markerHash: Hex;
+  blockHash: Hex;
+  blockNumber: bigint;
+  from: Address;
+  to: Address | null;
+  contractAddress: Address | null;
+  status: number;
+  outcome: PrivateOutcome;
+  output: Hex;
+  revertReason: Hex | null;
+  logs: { address: Address; topics: Hex[]; data: Hex; logIndex: number }[];
+  privacyGroupId: string | null;
+}
+
+function accountOf(client: PrivateClient): Account & { sign: NonNullable<Account["sign"]> } {
+  const account = client.account as Account | undefined;
+  if (account === undefined || typeof account.sign !== "function") {
+    throw new PrivateAccountError("the client's account cannot sign a private transaction", {
+      details:
+        "a private transaction is signed by its sender, not by the node: use a local account (privateKeyToAccount, mnemonicToAccount) or one with sign({ hash })",
+      docsSection: "accounts",
+    });
+  }
+  return account as Account & { sign: NonNullable<Account["sign"]> };
+}
+
+/** The client's chain ID: its chain's, else eth_chainId. */
+async function chainIdOf(client: Client): Promise<number> {
+  return client.chain?.id ?? Number(await rpc(client).request({ method: "eth_chainId" }));
+}
+
+/** The codec's refusals (a 31-byte group ID, an enclave key that is not 32 bytes, …) as viem-style errors. */
+function refusal(error: unknown): unknown {
+  return error instanceof PrivacySdkError
+    ? new InvalidPrivateTransactionError(error.message, {
+        details: `code ${error.code}`,
+        docsSection: "errors",
+        cause: error,
+      })
+    : error;
+}
+
+/** Signs a private transaction with the client's account; returns the signed RLP that eea_sendRawTransaction takes. */
+export async function signPrivateTransaction(
+  client: PrivateClient,
+  parameters: PrivateTransactionParameters & { nonce: number },
+): Promise<Hex> {
+  const account = accountOf(client);
+  let transaction: PrivateTransaction;
+  try {
+    transaction = PrivateTransaction.from({
+      nonce: parameters.nonce,
+      gasPrice: parameters.gasPrice ?? 0n,
+      gasLimit: parameters.gas ?? BigInt(DEFAULT_PRIVATE_GAS_LIMIT),
+      to: parameters.to ?? null,
+      data: parameters.data ?? "0x",
+      chainId: await chainIdOf(client),
+      privateFrom: parameters.enclaveKey,
+      privacyGroupId: parameters.privacyGroupId,
+      restriction: "restricted",
+    });
+  } catch (error) {
+    throw refusal(error);
+  }
+  transaction.signature = await account.sign({ hash: transaction.unsignedHash as Hex });
+  if (transaction.from !== account.address) {
+    throw new PrivateAccountError("the account's signature does not recover to its address", {
+      details: `recovered ${transaction.from}, expected ${account.address}`,
+      docsSection: "accounts",
+    });
+  }
+  return transaction.serialized as Hex;
+}
+
+/** priv_getTransactionCount: the account's nonce in the group at chain head. */
+export async function getPrivateTransactionCount(
+  client: Client,
+  parameters: { address: Address; privacyGroupId: string },
+): Promise<number> {
+  return Number(
+    await rpc(client).request({
+      method: "priv_getTransactionCount",
+      params: [parameters.address, parameters.privacyGroupId],
+    }),
+  );
+}
+
+/** Per client, per account: the nonces it numbered in each group (the ethers client's nonce manager). */
+const nonceManagers = new WeakMap<Client, Map<string, PrivateNonceManager>>();
+
+function noncesOf(client: PrivateClient, address: Address): PrivateNonceManager {
+  let byAccount = nonceManagers.get(client);
+  if (byAccount === undefined) nonceManagers.set(client, (byAccount = new Map()));
+  let manager = byAccount.get(address);
+  if (manager === undefined) {
+    manager = new PrivateNonceManager((privacyGroupId) =>
+      getPrivateTransactionCount(client, { address, privacyGroupId }),
+    );
+    byAccount.set(address, manager);
+  }
+  return manager;
+}
+
+/**
+ * A transaction that did not succeed did not use its nonce, so later ones of the same account in the group
+ * will fail too: count again from the chain before the next send (as the ethers client's signer does).
+ */
+function forgetNonces(client: Client, receipt: PrivateTransactionReceipt): void {
+  if (receipt.privacyGroupId === null) return;
+  for (const [address, manager] of nonceManagers.get(client) ?? []) {
+    if (address.toLowerCase() === receipt.from.toLowerCase()) manager.group(receipt.privacyGroupId).next = null;
+  }
+}
+
+/**
+ * Signs and sends a private transaction (eea_sendRawTransaction); returns its privacy marker transaction's
+ * hash. Concurrent sends from one account to one group are numbered in call order, without gaps.
+ */
+export async function sendPrivateTransaction(
+  client: PrivateClient,
+  parameters: PrivateTransactionParameters,
+): Promise<Hex> {
+  if (parameters.nonce !== undefined) {
+    return (await rpc(client).request({
+      method: "eea_sendRawTransaction",
+      params: [await signPrivateTransaction(client, { ...parameters, nonce: parameters.nonce })],
+    })) as Hex;
+  }
+  const { value } = await noncesOf(client, accountOf(client).address).submit(
+    parameters.privacyGroupId,
+    async (nonce) =>
+      (await rpc(client).request({
+        method: "eea_sendRawTransaction",
+        params: [await signPrivateTransaction(client, { ...parameters, nonce })],
+      })) as Hex,
+    isNonceTooLow,
+  );
+  return value;
+}
+
+/** Besu's refusal of a nonce already used ("Nonce too low"), anywhere in viem's chain of causes. */
+function isNonceTooLow(error: unknown): boolean {
+  for (
+    let cause = error as { details?: unknown; message?: unknown; cause?: unknown } | undefined;
+    cause !== undefined && cause !== null;
+    cause = cause.cause as typeof cause
+  ) {
+    if (/nonce too low/i.test(String(cause.details ?? cause.message ?? ""))) return true;
+  }
+  return false;
+}
+
+type RawReceipt = Record<string, unknown> & { logs?: Record<string, unknown>[] };
+
+/** priv_getTransactionReceipt; null while the marker is not mined, or on a node that is not a member. */
+export async function getPrivateTransactionReceipt(
+  client: Client,
+  parameters: { hash: Hex },
+): Promise<PrivateTransactionReceipt | null> {
+  const raw = (await rpc(client).request({
+    method: "priv_getTransactionReceipt",
+    params: [parameters.hash],
+  })) as RawReceipt | null;
+  if (raw === null) return null;
+  const revertReason =
+    typeof raw.revertReason === "string" && raw.revertReason !== "0x" ? (raw.revertReason as Hex) : null;
+  const status = Number(raw.status ?? 0);
+  return {
+    markerHash: (raw.commitmentHash ?? parameters.hash) as Hex,
+    blockHash: raw.blockHash as Hex,
+    blockNumber: BigInt(raw.blockNumber as string),
+    from: getAddress(raw.from as string),
+    to: raw.to == null ? null : getAddress(raw.to as string),
+    contractAddress: raw.contractAddress == null ? null : getAddress(raw.contractAddress as string),
+    status,
+    outcome: privateOutcome(status, revertReason),
+    output: (raw.output ?? "0x") as Hex,
+    revertReason,
+    logs: (raw.logs ?? []).map((log) => ({
+      address: getAddress(log.address as string),
+      topics: log.topics as Hex[],
+      data: log.data as Hex,
+      logIndex: Number(log.logIndex),
+    })),
+    privacyGroupId: (raw.privacyGroupId ?? null) as string | null,
+  };
+}
+
+/**
+ * Polls for the private receipt, whatever its outcome; `timeout` (ms, default 120,000) bounds the wait.
+ * The private receipt is read first: it exists once the marker is mined.
+ */
+export async function waitForPrivateTransactionReceipt(
+  client: Client,
+  parameters: { hash: Hex; pollingInterval?: number; timeout?: number },
+): Promise<PrivateTransactionReceipt> {
+  const deadline = Date.now() + (parameters.timeout ?? 120_000);
+  for (;;) {
+    const receipt = await getPrivateTransactionReceipt(client, parameters);
+    if (receipt !== null) {
+      if (receipt.outcome !== "success") forgetNonces(client, receipt);
+      return receipt;
+    }
+    if (Date.now() >= deadline) {
+      throw new PrivateActionError("no private receipt in time", {
+        details: `marker ${parameters.hash}: not mined within the timeout, or this node is not a member of its group`,
+        docsSection: "errors",
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, parameters.pollingInterval ?? client.pollingInterval));
+  }
+}
+
+/** The receipt of a successful transaction; a revert (decoded against `abi`) or a drop throws. */
+export function assertExecuted(receipt: PrivateTransactionReceipt, abi: Abi = []): PrivateTransactionReceipt {
+  if (receipt.outcome === "success") return receipt;
+  if (receipt.outcome === "reverted") {
+    const data = receipt.revertReason!;
+    try {
+      const decoded = decodeErrorResult({ abi, data });
+      throw new PrivateTransactionRevertedError(receipt.markerHash, data, decoded.errorName, decoded.args ?? []);
+    } catch (error) {
+      if (error instanceof PrivateTransactionRevertedError) throw error;
+      throw new PrivateTransactionRevertedError(receipt.markerHash, data, null, []);
+    }
+  }
+  throw new PrivateTransactionNotExecutedError(receipt.markerHash, receipt.outcome);
+}
+
+/** priv_call: a read in the group's private state. A revert throws, decoded against `abi`. */
+export async function callPrivate(
+  client: Client,
+  parameters: { privacyGroupId: string; to: Address; data: Hex; from?: Address; blockTag?: "latest" | bigint },
+): Promise<Hex> {
+  const block =
+    parameters.blockTag === undefined || parameters.blockTag === "latest"
+      ? "latest"
+      : `0x${parameters.blockTag.toString(16)}`;
+  const call: Record<string, string> = { to: parameters.to, data: parameters.data };
+  if (parameters.from !== undefined) call.from = parameters.from;
+  return ((await rpc(client).request({ method: "priv_call", params: [parameters.privacyGroupId, call, block] })) ??
+    "0x") as Hex;
+}
+
+/** Reads a view function of a contract in the group (priv_call), typed by its ABI as viem's readContract is. */
+export async function readPrivateContract<
+  const abi extends Abi,
+  functionName extends ContractFunctionName<abi, "pure" | "view">,
+  const args extends ContractFunctionArgs<abi, "pure" | "view", functionName>,
+>(
+  client: Client,
+  parameters: {
+    privacyGroupId: string;
+    address: Address;
+    abi: abi;
+    functionName: functionName;
+    args?: args;
+    from?: Address;
+  },
+): Promise<DecodeFunctionResultReturnType<abi, functionName, args>> {
+  const { abi, functionName, args } = parameters;
+  const data = encodeFunctionData({ abi, functionName, args } as never);
+  let result: Hex;
+  try {
+    result = await callPrivate(client, {
+      privacyGroupId: parameters.privacyGroupId,
+      to: parameters.address,
+      data,
+      from: parameters.from,
+    });
+  } catch (error) {
+    const revert =
+      (error as { data?: unknown; cause?: { data?: unknown } }).cause?.data ?? (error as { data?: unknown }).data;
+    if (typeof revert === "string" && revert.startsWith("0x")) {
+      const decoded = (() => {
+        try {
+          return decodeErrorResult({ abi, data: revert as Hex });
+        } catch {
+          return null;
+        }
+      })();
+      throw new PrivateTransactionRevertedError(
+        "0x",
+        revert,
+        decoded?.errorName ?? null,
+        (decoded?.args as readonly unknown[] | undefined) ?? [],
+      );
+    }
+    throw error;
+  }
+  return decodeFunctionResult({ abi, functionName, args, data: result } as never) as DecodeFunctionResultReturnType<
+    abi,
+    functionName,
+    args
+  >;
+}
+
+/**
+ * Calls a function of a contract in the group privately; resolves to the private receipt once executed, or
+ * throws the decoded revert or the drop.
+ */
+export async function writePrivateContract<
+  const abi extends Abi,
+  functionName extends ContractFunctionName<abi, "nonpayable" | "payable">,
+  const args extends ContractFunctionArgs<abi, "nonpayable" | "payable", functionName>,
+>(
+  client: PrivateClient,
+  parameters: {
+    enclaveKey: string;
+    privacyGroupId: string;
+    address: Address;
+    abi: abi;
+    functionName: functionName;
+    args?: args;
+  },
+): Promise<PrivateTransactionReceipt> {
+  const { abi, functionName, args } = parameters;
+  const data = encodeFunctionData({ abi, functionName, args } as never);
+  return executed(
+    client,
+    { enclaveKey: parameters.enclaveKey, privacyGroupId: parameters.privacyGroupId, to: parameters.address, data },
+    abi,
+  );
+}
+
+/** How often a transaction invalid at execution (a nonce made stale by an earlier failure) is re-sent, as the ethers client does. */
+const MAX_ATTEMPTS = 8;
+
+/** Sends and waits; re-sends with a fresh nonce while it was invalid at execution; throws a revert or a drop. */
+async function executed(
+  client: PrivateClient,
+  parameters: PrivateTransactionParameters,
+  abi: Abi,
+): Promise<PrivateTransactionReceipt> {
+  for (let attempt = 1; ; attempt++) {
+    const receipt = await waitForPrivateTransactionReceipt(client, {
+      hash: await sendPrivateTransaction(client, parameters),
+    });
+    if (receipt.outcome !== "invalid" || attempt >= MAX_ATTEMPTS) return assertExecuted(receipt, abi);
+  }
+}
+
+/** Deploys a contract in the group; resolves to its address (Besu's private contract address) once deployed. */
+export async function deployPrivateContract<const abi extends Abi>(
+  client: PrivateClient,
+  parameters: { enclaveKey: string; privacyGroupId: string; abi: abi; bytecode: Hex; args?: readonly unknown[] },
+): Promise<{ address: Address; receipt: PrivateTransactionReceipt }> {
+  const data = encodeDeployData({ abi: parameters.abi, bytecode: parameters.bytecode, args: parameters.args } as never);
+  const receipt = await executed(
+    client,
+    { enclaveKey: parameters.enclaveKey, privacyGroupId: parameters.privacyGroupId, data },
+    parameters.abi,
+  );
+  const address = (receipt.contractAddress ?? (await creationAddress(client, receipt.markerHash))) as Address;
+  return { address, receipt };
+}
+
+/** Besu's formula, for a node whose receipt leaves out contractAddress. */
+async function creationAddress(client: Client, hash: Hex): Promise<string> {
+  const tx = (await rpc(client).request({ method: "priv_getPrivateTransaction", params: [hash] })) as {
+    from: string;
+    nonce: string;
+    privacyGroupId: string;
+  };
+  return getPrivateContractAddress(tx.from, tx.nonce, tx.privacyGroupId);
+}
+
+/** priv_getLogs of the group, raw as Besu gives them. */
+export async function getPrivateLogs(
+  client: Client,
+  parameters: {
+    privacyGroupId: string;
+    address?: Address;
+    topics?: (Hex | Hex[] | null)[];
+    fromBlock?: bigint;
+    toBlock?: bigint;
+  },
+): Promise<
+  { address: Address; topics: Hex[]; data: Hex; blockNumber: bigint; logIndex: number; transactionHash: Hex }[]
+> {
+  const filter: Record<string, unknown> = {};
+  if (parameters.address !== undefined) filter.address = parameters.address;
+  if (parameters.topics !== undefined) filter.topics = parameters.topics;
+  if (parameters.fromBlock !== undefined) filter.fromBlock = `0x${parameters.fromBlock.toString(16)}`;
+  if (parameters.toBlock !== undefined) filter.toBlock = `0x${parameters.toBlock.toString(16)}`;
+  const logs = (await rpc(client).request({
+    method: "priv_getLogs",
+    params: [parameters.privacyGroupId, filter],
+  })) as Record<string, string | Hex[]>[];
+  return logs.map((log) => ({
+    address: getAddress(log.address as string),
+    topics: log.topics as Hex[],
+    data: log.data as Hex,
+    blockNumber: BigInt(log.blockNumber as string),
+    logIndex: Number(log.logIndex),
+    transactionHash: log.transactionHash as Hex,
+  }));
+}
+
+/** priv_getCode: null when the account does not exist in the group. */
+export async function getPrivateCode(
+  client: Client,
+  parameters: { privacyGroupId: string; address: Address },
+): Promise<Hex | null> {
+  return (await rpc(client).request({
+    method: "priv_getCode",
+    params: [parameters.privacyGroupId, parameters.address, "latest"],
+  })) as Hex | null;
+}
