@@ -17,6 +17,7 @@
 //   (e) a contract developer's Hardhat 3 project, installed by docs/testing.md's steps (npm on Node 22):
 //       `npx hardhat test` on the same token through the connection's `privacy` and the matchers, `tsc` on
 //       its config and test (the plugin's Hardhat 3 types), and the same tasks (examples/hardhat3-project/).
+//   (f) a viem project: flexible-privacy-groups/viem against the network from the package (examples/viem-consumer/).
 // Both contract developer's projects also run fpg:genesis and fpg:verify on what it writes.
 // FPG_DIST_DIR points the "is it built?" check elsewhere (the tests use it); --keep keeps the projects.
 import { spawnSync } from "node:child_process";
@@ -325,6 +326,22 @@ function checkHardhat3Project(work, tarball) {
   checkProjectTasks(dir, node22, HARDHAT3_CLI);
 }
 
+/**
+ * A viem project: the tarball beside viem and the network's peers, and a script that uses the package's viem
+ * entry against the network (examples/viem-consumer/). ethers comes in as the package's peer: the core
+ * still needs it.
+ */
+function checkViemConsumer(work, tarball) {
+  const dir = path.join(work, "viem-consumer");
+  project(dir, "viem-consumer", { type: "module" });
+  npmInstall(dir, [tarball, `viem@${PACKAGE.devDependencies.viem}`, `@nomicfoundation/edr@${PACKAGE.devDependencies["@nomicfoundation/edr"]}`, ...NETWORK_PEERS_BUT_EDR]);
+  const artifact = JSON.parse(fs.readFileSync(path.join(ROOT, "artifacts", "contracts", "test", "PrivateCounter.sol", "PrivateCounter.json"), "utf8"));
+  fs.writeFileSync(path.join(dir, "counter.json"), JSON.stringify({ abi: artifact.abi, bytecode: artifact.bytecode }));
+  const output = run(process.execPath, ["private.mjs"], dir);
+  if (!/^viem ok:/m.test(output)) fail(`the viem project's script did not finish:\n${output}`);
+  console.log(`  ok: flexible-privacy-groups/viem in a viem project: ${output.trim().replace(/^viem ok: /, "")}`);
+}
+
 function main() {
   checkBuilt();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "fpg-package-"));
@@ -340,6 +357,7 @@ function main() {
     step("hardhat 2 project", () => checkHardhat2Project(work, tarball));
     step("hardhat 3 consumer", () => checkHardhat3Consumer(work, tarball));
     step("hardhat 3 project", () => checkHardhat3Project(work, tarball));
+    step("viem consumer", () => checkViemConsumer(work, tarball));
     console.log(`check:package: the packed tarball works in every fresh project (${timings.join(", ")})`);
   } finally {
     if (process.argv.includes("--keep")) console.log(`check:package: kept ${work}`);
