@@ -8,8 +8,10 @@ import type { Abi, Address, Client, ContractFunctionArgs, ContractFunctionName, 
 import {
   type PrivateClient,
   type PrivateTransactionParameters,
+  type WatchPrivateContractEventParameters,
   assertExecuted,
   callPrivate,
+  debugGetStateRoot,
   deployPrivateContract,
   getPrivateCode,
   getPrivateLogs,
@@ -19,6 +21,7 @@ import {
   sendPrivateTransaction,
   signPrivateTransaction,
   waitForPrivateTransactionReceipt,
+  watchPrivateContractEvent,
   writePrivateContract,
 } from "./actions";
 import {
@@ -60,6 +63,10 @@ export function privatePublicActions() {
     ) => readPrivateContract(client, parameters),
     getPrivateLogs: (parameters: Parameters<typeof getPrivateLogs>[1]) => getPrivateLogs(client, parameters),
     getPrivateCode: (parameters: Parameters<typeof getPrivateCode>[1]) => getPrivateCode(client, parameters),
+    debugGetStateRoot: (parameters: Parameters<typeof debugGetStateRoot>[1]) => debugGetStateRoot(client, parameters),
+    watchPrivateContractEvent: <const abi extends Abi>(
+      parameters: WatchPrivateContractEventParameters<abi>,
+    ) => watchPrivateContractEvent(client, parameters),
     getGroupMembers: (parameters: { privacyGroupId: string }) => getGroupMembers(client, parameters),
     getGroupHistory: (parameters: { privacyGroupId: string }) => getGroupHistory(client, parameters),
     findFlexiblePrivacyGroups: (parameters: { members: readonly string[] }) =>

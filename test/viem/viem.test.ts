@@ -268,6 +268,40 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
     expect((failure as PrivateTransactionRevertedError).args).to.deep.equal([1n, 0n]);
   });
 
+  it("watches a contract's events by polling priv_getLogs, decoded; the state root moves with each write", async function () {
+    const [alice, bob] = clients();
+    const { privacyGroupId } = await alice.createFlexiblePrivacyGroup({ members: [KEY2] });
+    const { address } = await alice.deployPrivateContract({
+      privacyGroupId,
+      abi,
+      bytecode: bytecode as Hex,
+      args: [10n],
+    });
+    const seen: { eventName: string; args: unknown }[] = [];
+    let errors = 0;
+    const unwatch = bob.watchPrivateContractEvent({
+      privacyGroupId,
+      address,
+      abi,
+      pollingInterval: 20,
+      onLogs: (logs) => seen.push(...logs.map(({ eventName, args }) => ({ eventName, args }))),
+      onError: () => errors++,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the first poll sets where watching starts
+    const rootBefore = await alice.debugGetStateRoot({ privacyGroupId });
+    await alice.writePrivateContract({ privacyGroupId, address, abi, functionName: "increment" });
+    await alice.writePrivateContract({ privacyGroupId, address, abi, functionName: "increment" });
+    expect(await alice.debugGetStateRoot({ privacyGroupId })).not.to.equal(rootBefore);
+    for (let waited = 0; seen.length < 2 && waited < 2_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    unwatch();
+    expect(errors).to.equal(0);
+    expect(seen).to.deep.equal([
+      { eventName: "Counted", args: { by: alice.account.address, value: 1n } },
+      { eventName: "Counted", args: { by: alice.account.address, value: 2n } },
+    ]);
+  });
+
   describe("refuses before sending, as the ethers client does, and sends nothing", function () {
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ["a 31-byte group ID", { privacyGroupId: Buffer.alloc(31).toString("base64") }, /32 bytes/],
