@@ -1,3 +1,4 @@
+import type { DropReason } from "../core/drop";
 import { ErrorFragment, Interface } from "ethers";
 import { PrivacySdkError } from "../core/errors";
 // File by file, not the typechain-types barrel, so a build ships only the shipped contracts' bindings.
@@ -226,13 +227,8 @@ const STAYS_VALID =
   "It stays valid until its nonce is used: anyone can send its payload again, and it runs once the group " +
   "lets it. PrivateSigner.cancel(sent) uses up the nonce.";
 
-/**
- * Which of the precompile's checks dropped a private transaction, as the client works it out afterwards:
- * "locked" (the group was locked and it is not an add to 0x…7c), "unlockedForAdd" (an add while unlocked),
- * "notMember" (its privateFrom was not a member), "versionChanged" (a membership change between sending and
- * execution), "unknown" (none of them: e.g. a revert without revert data, or the group's state unreadable).
- */
-export type DropReason = "locked" | "unlockedForAdd" | "notMember" | "versionChanged" | "unknown";
+/** Which of the precompile's checks dropped a private transaction (src/core/drop.ts). */
+export type { DropReason };
 
 const DROP_EXPLANATIONS: Record<DropReason, string> = {
   locked: "the group was locked, and then only an addParticipants to 0x…7c runs",

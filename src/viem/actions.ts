@@ -17,12 +17,15 @@ import {
   type Transport,
   decodeErrorResult,
   decodeEventLog,
+  decodeFunctionData,
   decodeFunctionResult,
   encodeDeployData,
   encodeFunctionData,
   getAddress,
 } from "viem";
-import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
+import { DEFAULT_PRIVATE_GAS_LIMIT, GROUP_PROXY_ADDRESS } from "../core/constants";
+import { type GroupStateReader, diagnoseDrop, sameLengthKeys } from "../core/drop";
+import { tesseraKeyToBytes } from "../core/keys";
 import { PrivacySdkError } from "../core/errors";
 import { PrivateTransaction, getPrivateContractAddress } from "../core/codec";
 import { type PrivateOutcome, privateOutcome } from "../core/receipt";
@@ -34,6 +37,7 @@ import {
   PrivateTransactionNotExecutedError,
   PrivateTransactionRevertedError,
 } from "./errors";
+import { GROUP_ABI } from "./abi";
 
 /** The JSON-RPC of any viem client, for Besu's methods that viem does not type. */
 type Rpc = { request(args: { method: string; params?: unknown[] }): Promise<unknown> };
@@ -315,6 +319,8 @@ export async function readPrivateContract<
     functionName: functionName;
     args?: args;
     from?: Address;
+    /** The block whose end state is read (default: latest). */
+    blockTag?: "latest" | bigint;
   },
 ): Promise<DecodeFunctionResultReturnType<abi, functionName, args>> {
   const { abi, functionName, args } = parameters;
@@ -326,6 +332,7 @@ export async function readPrivateContract<
       to: parameters.address,
       data,
       from: parameters.from,
+      blockTag: parameters.blockTag,
     });
   } catch (error) {
     const revert =
@@ -385,20 +392,79 @@ export async function writePrivateContract<
 /** How often a transaction invalid at execution (a nonce made stale by an earlier failure) is re-sent, as the ethers client does. */
 const MAX_ATTEMPTS = 8;
 
-/** Sends and waits; re-sends with a fresh nonce while it was invalid at execution; throws a revert or a drop. */
+/**
+ * Sends and waits; re-sends with a fresh nonce while it was invalid at execution; throws a revert, or a drop
+ * with its reason (src/core/drop.ts: the precompile's checks replayed on the group's state).
+ */
 async function executed(
   client: PrivateClient,
   parameters: PrivateTransactionParameters,
   abi: Abi,
 ): Promise<PrivateTransactionReceipt> {
   for (let attempt = 1; ; attempt++) {
+    // The head when it was sent: a version that changed since then is a reason for a drop.
+    const sentAtBlock = await headOf(client);
     const receipt = await waitForPrivateTransactionReceipt(client, {
       hash: await sendPrivateTransaction(client, parameters),
     });
-    if (receipt.outcome !== "invalid" || attempt >= MAX_ATTEMPTS) return assertExecuted(receipt, abi);
+    if (receipt.outcome === "invalid" && attempt < MAX_ATTEMPTS) continue;
+    if (receipt.outcome !== "dropped") return assertExecuted(receipt, abi);
+    const reason = await diagnoseDrop(groupReader(client, parameters.privacyGroupId, client.account.address), {
+      privateFrom: tesseraKeyToBytes(parameters.enclaveKey),
+      toGroupProxy: parameters.to?.toLowerCase() === GROUP_PROXY_ADDRESS,
+      addedKeys: addedKeys(parameters),
+      markerBlock: Number(receipt.blockNumber),
+      sentAtBlock,
+    });
+    throw new PrivateTransactionNotExecutedError(receipt.markerHash, "dropped", reason);
   }
 }
 
+/** The chain head, or null if the node will not say (a JWT without eth_ permissions): only a drop's diagnosis needs it. */
+async function headOf(client: Client): Promise<number | null> {
+  try {
+    return Number(await rpc(client).request({ method: "eth_blockNumber" }));
+  } catch {
+    return null;
+  }
+}
+
+/** The group's state at the end of a block, read with priv_call at 0x…7c; null where there is none. */
+function groupReader(client: Client, privacyGroupId: string, from: Address): GroupStateReader {
+  const read = async (
+    functionName: "canExecute" | "getVersion" | "getParticipants",
+    blockTag: number,
+  ): Promise<unknown> => {
+    try {
+      return await readPrivateContract(client, {
+        privacyGroupId,
+        address: GROUP_PROXY_ADDRESS as Address,
+        abi: GROUP_ABI,
+        functionName,
+        from,
+        blockTag: BigInt(blockTag),
+      });
+    } catch {
+      return null;
+    }
+  };
+  return {
+    canExecute: async (blockTag) => (await read("canExecute", blockTag)) as boolean | null,
+    getVersion: async (blockTag) => (await read("getVersion", blockTag)) as string | null,
+    getParticipants: async (blockTag) => (await read("getParticipants", blockTag)) as readonly string[] | null,
+  };
+}
+
+/** For an addParticipants to 0x…7c, the keys it adds, as Besu decodes them; else null. */
+function addedKeys(parameters: PrivateTransactionParameters): readonly string[] | null {
+  if (parameters.to?.toLowerCase() !== GROUP_PROXY_ADDRESS || parameters.data === undefined) return null;
+  try {
+    const call = decodeFunctionData({ abi: GROUP_ABI, data: parameters.data });
+    return call.functionName === "addParticipants" ? sameLengthKeys(call.args[0] as readonly string[]) : null;
+  } catch {
+    return null;
+  }
+}
 /** Deploys a contract in the group; resolves to its address (Besu's private contract address) once deployed. */
 export async function deployPrivateContract<const abi extends Abi>(
   client: PrivateClient,

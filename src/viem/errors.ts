@@ -1,4 +1,5 @@
 import { BaseError } from "viem";
+import type { DropReason } from "../core/drop";
 
 /** The page that explains each error: the repository's docs/viem.md (viem prints it as "Docs: …"). */
 const DOCS = "docs/viem.md";
@@ -44,16 +45,17 @@ export class PrivateTransactionRevertedError extends PrivateActionError {
   }
 }
 
-/** The privacy precompile did not run it (the group locked, the sender not a member, the version changed), or it was invalid. */
+/** The privacy precompile did not run it, or it was invalid at execution; `reason` says which check dropped it. */
 export class PrivateTransactionNotExecutedError extends PrivateActionError {
   override name = "PrivateTransactionNotExecutedError";
   constructor(
     readonly markerHash: string,
     readonly outcome: "dropped" | "invalid",
+    readonly reason: DropReason | null = null,
   ) {
     super(
       outcome === "dropped"
-        ? "the private transaction was dropped: the privacy precompile did not run it"
+        ? `the private transaction was dropped${reason === null ? "" : ` (${reason})`}: the privacy precompile did not run it`
         : "the private transaction was invalid at execution (usually a nonce that did not match)",
       { details: `marker ${markerHash}`, docsSection: "errors" },
     );

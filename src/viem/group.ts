@@ -7,8 +7,6 @@ import { GROUP_PROXY_ADDRESS } from "../core/constants";
 import { membershipHistoryFromLogs, type MembershipChange } from "../core/history";
 import { generatePrivacyGroupId } from "../core/ids";
 import { bytesToTesseraKey, tesseraKeyToBytes } from "../core/keys";
-import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types/factories/contracts/management/FlexiblePrivacyGroupManagement__factory";
-import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types/factories/contracts/proxy/FlexiblePrivacyGroupProxy__factory";
 import {
   type PrivateClient,
   type PrivateTransactionReceipt,
@@ -16,12 +14,7 @@ import {
   readPrivateContract,
   writePrivateContract,
 } from "./actions";
-
-/** The management contract's ABI with the proxy's functions and errors: what a group answers at 0x…7c. */
-export const GROUP_ABI = [
-  ...FlexiblePrivacyGroupManagement__factory.abi,
-  ...FlexiblePrivacyGroupProxy__factory.abi.filter((item) => item.type === "function" || item.type === "error"),
-] as const;
+import { GROUP_ABI } from "./abi";
 
 const PROXY = GROUP_PROXY_ADDRESS as Address;
 const keysToBytes = (keys: readonly string[]): Hex[] => keys.map((key) => tesseraKeyToBytes(key) as Hex);

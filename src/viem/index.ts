@@ -24,8 +24,8 @@ import {
   watchPrivateContractEvent,
   writePrivateContract,
 } from "./actions";
+import { GROUP_ABI } from "./abi";
 import {
-  GROUP_ABI,
   addGroupMembers,
   createFlexiblePrivacyGroup,
   findFlexiblePrivacyGroups,
@@ -42,6 +42,7 @@ export * from "./group";
 export * from "./errors";
 export { generatePrivacyGroupId } from "../core/ids";
 export { getPrivateContractAddress } from "../core/codec";
+export type { DropReason } from "../core/drop";
 
 type Without<T, K extends keyof T> = Omit<T, K>;
 
@@ -64,9 +65,8 @@ export function privatePublicActions() {
     getPrivateLogs: (parameters: Parameters<typeof getPrivateLogs>[1]) => getPrivateLogs(client, parameters),
     getPrivateCode: (parameters: Parameters<typeof getPrivateCode>[1]) => getPrivateCode(client, parameters),
     debugGetStateRoot: (parameters: Parameters<typeof debugGetStateRoot>[1]) => debugGetStateRoot(client, parameters),
-    watchPrivateContractEvent: <const abi extends Abi>(
-      parameters: WatchPrivateContractEventParameters<abi>,
-    ) => watchPrivateContractEvent(client, parameters),
+    watchPrivateContractEvent: <const abi extends Abi>(parameters: WatchPrivateContractEventParameters<abi>) =>
+      watchPrivateContractEvent(client, parameters),
     getGroupMembers: (parameters: { privacyGroupId: string }) => getGroupMembers(client, parameters),
     getGroupHistory: (parameters: { privacyGroupId: string }) => getGroupHistory(client, parameters),
     findFlexiblePrivacyGroups: (parameters: { members: readonly string[] }) =>

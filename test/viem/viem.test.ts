@@ -111,6 +111,8 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
     );
     expect(dropped).to.be.instanceOf(PrivateTransactionNotExecutedError);
     expect((dropped as PrivateTransactionNotExecutedError).outcome).to.equal("dropped");
+    expect((dropped as PrivateTransactionNotExecutedError).reason).to.equal("locked");
+    expect((dropped as PrivateTransactionNotExecutedError).shortMessage).to.match(/^the private transaction was dropped \(locked\)/);
     await alice.unlockGroup({ privacyGroupId });
     expect(
       (await carol.writePrivateContract({ privacyGroupId, address, abi, functionName: "increment" })).outcome,
@@ -195,6 +197,25 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
       }),
     ).to.equal(true);
     expect(await alice.getGroupMembers({ privacyGroupId })).to.deep.equal([KEY1, KEY2]);
+  });
+
+  it("names the reason of a drop: an addParticipants while the group is unlocked is unlockedForAdd", async function () {
+    const [alice] = clients();
+    const { privacyGroupId } = await alice.createFlexiblePrivacyGroup({ members: [KEY2] });
+    const dropped = await alice
+      .writePrivateContract({
+        privacyGroupId,
+        address: GROUP_PROXY_ADDRESS,
+        abi: GROUP_ABI,
+        functionName: "addParticipants",
+        args: [[`0x${Buffer.from(KEY3, "base64").toString("hex")}`]],
+      })
+      .then(
+        () => null,
+        (failure: unknown) => failure,
+      );
+    expect(dropped).to.be.instanceOf(PrivateTransactionNotExecutedError);
+    expect((dropped as PrivateTransactionNotExecutedError).reason).to.equal("unlockedForAdd");
   });
 
   it("upgrades a group to a management contract deployed in it, keeping its members", async function () {
