@@ -21,6 +21,7 @@
 // Both contract developer's projects also run fpg:genesis and fpg:verify on what it writes.
 // FPG_DIST_DIR points the "is it built?" check elsewhere (the tests use it); --keep keeps the projects.
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -42,10 +43,14 @@ const TASK_PEERS = ["ethers", "@openzeppelin/upgrades-core", "diff"].map((name) 
  * The development network's peers but EDR, at the versions this repository tests: a Hardhat 3 project runs the
  * network on the EDR Hardhat 3 brings. (secp256k1 is a native speed-up the network does without.)
  */
-const NOT_THE_NETWORKS = new Set(["ethers", "hardhat", "diff", "@openzeppelin/upgrades-core", "secp256k1", "@nomicfoundation/edr"]);
-const NETWORK_PEERS_BUT_EDR = Object.keys(PACKAGE.peerDependencies)
-  .filter((name) => !NOT_THE_NETWORKS.has(name))
-  .map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
+function networkPeersButEdr() {
+  // The build's list (src/network/peers.ts); read when a project is set up, after checkBuilt.
+  const { NOT_NETWORK_PEERS } = createRequire(import.meta.url)(path.join(DIST, "src", "network", "peers.js"));
+  const skipped = new Set([...NOT_NETWORK_PEERS, "secp256k1", "@nomicfoundation/edr"]);
+  return Object.keys(PACKAGE.peerDependencies)
+    .filter((name) => !skipped.has(name))
+    .map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
+}
 
 /** A refusal; thrown, so that the temporary projects are removed on the way out. */
 class CheckFailure extends Error {}
@@ -226,7 +231,7 @@ function checkHardhat3Consumer(work, tarball) {
   // The same contract as the Hardhat 2 project, kept in one place.
   fs.cpSync(path.join(ROOT, "examples", "hardhat-consumer", "contracts"), path.join(dir, "contracts"), { recursive: true });
   const node22 = installNode22(work);
-  run(node22, [NPM_CLI, ...NPM_INSTALL, tarball, `hardhat@${HARDHAT3}`, HARDHAT3_TOOLBOX, `solc@${OLDER_SOLC}`, ...TASK_PEERS, ...NETWORK_PEERS_BUT_EDR], dir);
+  run(node22, [NPM_CLI, ...NPM_INSTALL, tarball, `hardhat@${HARDHAT3}`, HARDHAT3_TOOLBOX, `solc@${OLDER_SOLC}`, ...TASK_PEERS, ...networkPeersButEdr()], dir);
   const cli = HARDHAT3_CLI;
   if (!fs.existsSync(path.join(dir, cli))) fail(`hardhat@${HARDHAT3} did not install ${cli}`);
   // The config type-checks: `plugins: [fpg]` must be a HardhatPlugin to Hardhat 3's types.
@@ -334,7 +339,7 @@ function checkHardhat3Project(work, tarball) {
 function checkViemConsumer(work, tarball) {
   const dir = path.join(work, "viem-consumer");
   project(dir, "viem-consumer", { type: "module" });
-  npmInstall(dir, [tarball, `viem@${PACKAGE.devDependencies.viem}`, `@nomicfoundation/edr@${PACKAGE.devDependencies["@nomicfoundation/edr"]}`, ...NETWORK_PEERS_BUT_EDR]);
+  npmInstall(dir, [tarball, `viem@${PACKAGE.devDependencies.viem}`, `@nomicfoundation/edr@${PACKAGE.devDependencies["@nomicfoundation/edr"]}`, ...networkPeersButEdr()]);
   const artifact = JSON.parse(fs.readFileSync(path.join(ROOT, "artifacts", "contracts", "test", "PrivateCounter.sol", "PrivateCounter.json"), "utf8"));
   fs.writeFileSync(path.join(dir, "counter.json"), JSON.stringify({ abi: artifact.abi, bytecode: artifact.bytecode }));
   const output = run(process.execPath, ["private.mjs"], dir);

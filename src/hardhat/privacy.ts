@@ -10,6 +10,7 @@ import { FlexiblePrivacyGroup } from "../besu/group";
 import { PrivacyProvider } from "../besu/provider";
 import { PrivateSigner } from "../besu/signer";
 import type { NetworkConfig, PrivacyNetwork, RunningNode } from "../network";
+import { NOT_NETWORK_PEERS } from "../network/peers";
 import { PACKAGE_ROOT } from "./sources";
 import { type PrivacyHelpersOptions, PrivacyPluginError } from "./privacy-config";
 
@@ -24,9 +25,7 @@ async function loadNetwork(): Promise<typeof import("../network")> {
     const missing = /Cannot find module '([^']+)'/.exec((error as Error).message)?.[1];
     const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { peerDependencies: Record<string, string> };
     if (missing === undefined || !(missing in pkg.peerDependencies)) throw error;
-    // The network's peers: not the client's (ethers), Hardhat, or the release tasks' (diff, upgrades-core).
-    const notTheNetworks = ["ethers", "hardhat", "diff", "@openzeppelin/upgrades-core"];
-    const peers = Object.entries(pkg.peerDependencies).filter(([name]) => !notTheNetworks.includes(name));
+    const peers = Object.entries(pkg.peerDependencies).filter(([name]) => !NOT_NETWORK_PEERS.includes(name));
     throw new PrivacyPluginError(
       `privacy: the development network needs its optional peer dependency ${missing}; install them with ` +
         `\`npm install --save-dev ${peers.map(([name, range]) => `${name}@"${range}"`).join(" ")}\``,

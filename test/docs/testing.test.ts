@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 import { PACKAGE_ROOT } from "../../src/hardhat/sources";
+import { NOT_NETWORK_PEERS } from "../../src/network/peers";
 
 describe("docs/testing.md shows the example project as it is", function () {
   const page = fs.readFileSync(path.join(PACKAGE_ROOT, "docs", "testing.md"), "utf8");
@@ -31,11 +32,11 @@ describe("docs/testing.md shows the example project as it is", function () {
   // Hardhat 3 and its toolbox are not this repository's (it builds on Hardhat 2): check:package installs the
   // versions the page names. Hardhat 3 brings the network's EDR.
   const sections = [
-    { heading: "Hardhat 2", ownVersions: [] as string[], notInstalled: ["ethers", "hardhat"] },
+    { heading: "Hardhat 2", ownVersions: [] as string[], notInstalled: [...NOT_NETWORK_PEERS] },
     {
       heading: "Hardhat 3",
       ownVersions: ["hardhat", "@nomicfoundation/hardhat-toolbox-mocha-ethers"],
-      notInstalled: ["ethers", "hardhat", "@nomicfoundation/edr", "secp256k1"],
+      notInstalled: [...NOT_NETWORK_PEERS, "@nomicfoundation/edr", "secp256k1"],
     },
   ];
   for (const { heading, ownVersions, notInstalled } of sections)
