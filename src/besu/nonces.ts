@@ -53,24 +53,21 @@ export class PrivateNonceManager {
     usedElsewhere: (error: unknown) => boolean,
   ): Promise<{ value: T; nonce: number; epoch: number }> {
     const nonces = this.group(privacyGroupId);
-    return nonces.exclusive(async () => {
-      for (let retry = 0; ; retry++) {
-        nonces.next ??= await this.resync(privacyGroupId, nonces);
-        const nonce = nonces.next;
-        try {
-          const value = await send(nonce);
-          // Unless an earlier transaction's failure, seen during the send, asked for a recount meanwhile.
-          if (nonces.next === nonce) nonces.next = nonce + 1;
-          return { value, nonce, epoch: nonces.epoch };
-        } catch (error) {
-          if (usedElsewhere(error) && retry < 3) {
-            nonces.next = null;
-            continue;
-          }
-          throw error; // refused before distribution: the nonce stays free for the next send
-        }
+    const attempt = async (retry: number): Promise<{ value: T; nonce: number; epoch: number }> => {
+      nonces.next ??= await this.resync(privacyGroupId, nonces);
+      const nonce = nonces.next;
+      try {
+        const value = await send(nonce);
+        // Unless an earlier transaction's failure, seen during the send, asked for a recount meanwhile.
+        if (nonces.next === nonce) nonces.next = nonce + 1;
+        return { value, nonce, epoch: nonces.epoch };
+      } catch (error) {
+        if (!usedElsewhere(error) || retry >= 3) throw error; // refused before distribution: the nonce stays free
+        nonces.next = null;
+        return attempt(retry + 1);
       }
-    });
+    };
+    return nonces.exclusive(() => attempt(0));
   }
 
   /** The next nonce in the group, resynchronising first if needed. */
