@@ -18,7 +18,7 @@ import {
 import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./errors";
 import { PrivateTransaction } from "../core/codec";
 import { isPrivacyMethod } from "../core/access";
-import { type PrivateOutcome, privateOutcome } from "../core/receipt";
+import { type PrivateOutcome, privateOutcome, revertDataOf } from "../core/receipt";
 import { PrivacySocket, PrivacySocketError } from "./socket";
 
 /** A JWT for Besu's multi-tenancy, or a function that returns a fresh one (called before every request). */
@@ -416,7 +416,7 @@ export class PrivacyProvider extends JsonRpcProvider {
 
   #receipt(raw: Raw, markerHash: string): PrivateTransactionReceipt {
     const status = getNumber((raw.status as string) ?? 0);
-    const revertReason = typeof raw.revertReason === "string" && raw.revertReason !== "0x" ? raw.revertReason : null;
+    const revertReason = revertDataOf(raw.revertReason);
     const outcome = privateOutcome(status, revertReason);
     return {
       markerHash: String(raw.commitmentHash ?? markerHash),

@@ -9,5 +9,10 @@ export function privateOutcome(status: string | number | undefined, revertReason
   const code = Number(status ?? 0);
   if (code === 1) return "success";
   if (code === 2) return "invalid";
-  return typeof revertReason === "string" && revertReason !== "0x" ? "reverted" : "dropped";
+  return revertDataOf(revertReason) === null ? "dropped" : "reverted";
+}
+
+/** A receipt's revertReason as revert data: null when absent or empty ("0x"), as for a drop. */
+export function revertDataOf(revertReason: unknown): string | null {
+  return typeof revertReason === "string" && revertReason !== "0x" ? revertReason : null;
 }

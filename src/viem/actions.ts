@@ -22,13 +22,14 @@ import {
   encodeDeployData,
   encodeFunctionData,
   getAddress,
+  numberToHex,
 } from "viem";
 import { DEFAULT_PRIVATE_GAS_LIMIT, GROUP_PROXY_ADDRESS } from "../core/constants";
 import { type GroupStateReader, diagnoseDrop, sameLengthKeys } from "../core/drop";
 import { tesseraKeyToBytes } from "../core/keys";
 import { PrivacySdkError } from "../core/errors";
 import { PrivateTransaction, getPrivateContractAddress } from "../core/codec";
-import { type PrivateOutcome, privateOutcome } from "../core/receipt";
+import { type PrivateOutcome, privateOutcome, revertDataOf } from "../core/receipt";
 import { PrivateNonceManager } from "../besu/nonces";
 import {
   InvalidPrivateTransactionError,
@@ -183,22 +184,14 @@ export async function sendPrivateTransaction(
   client: PrivateClient,
   parameters: PrivateTransactionParameters,
 ): Promise<Hex> {
-  if (parameters.nonce !== undefined) {
-    return (await rpc(client).request({
+  const send = async (nonce: number) =>
+    (await rpc(client).request({
       method: "eea_sendRawTransaction",
-      params: [await signPrivateTransaction(client, { ...parameters, nonce: parameters.nonce })],
+      params: [await signPrivateTransaction(client, { ...parameters, nonce })],
     })) as Hex;
-  }
-  const { value } = await noncesOf(client, accountOf(client).address).submit(
-    parameters.privacyGroupId,
-    async (nonce) =>
-      (await rpc(client).request({
-        method: "eea_sendRawTransaction",
-        params: [await signPrivateTransaction(client, { ...parameters, nonce })],
-      })) as Hex,
-    isNonceTooLow,
-  );
-  return value;
+  if (parameters.nonce !== undefined) return send(parameters.nonce);
+  return (await noncesOf(client, accountOf(client).address).submit(parameters.privacyGroupId, send, isNonceTooLow))
+    .value;
 }
 
 /** Besu's refusal of a nonce already used ("Nonce too low"), anywhere in viem's chain of causes. */
@@ -225,8 +218,7 @@ export async function getPrivateTransactionReceipt(
     params: [parameters.hash],
   })) as RawReceipt | null;
   if (raw === null) return null;
-  const revertReason =
-    typeof raw.revertReason === "string" && raw.revertReason !== "0x" ? (raw.revertReason as Hex) : null;
+  const revertReason = revertDataOf(raw.revertReason) as Hex | null;
   const status = Number(raw.status ?? 0);
   return {
     markerHash: (raw.commitmentHash ?? parameters.hash) as Hex,
@@ -274,31 +266,40 @@ export async function waitForPrivateTransactionReceipt(
   }
 }
 
+/** A revert's error, its data decoded against `abi` (a custom error with its arguments) where the ABI knows it. */
+function revertedWith(markerHash: string, data: Hex, abi: Abi): PrivateTransactionRevertedError {
+  try {
+    const decoded = decodeErrorResult({ abi, data });
+    return new PrivateTransactionRevertedError(
+      markerHash,
+      data,
+      decoded.errorName,
+      (decoded.args as readonly unknown[] | undefined) ?? [],
+    );
+  } catch {
+    return new PrivateTransactionRevertedError(markerHash, data, null, []);
+  }
+}
+
 /** The receipt of a successful transaction; a revert (decoded against `abi`) or a drop throws. */
 export function assertExecuted(receipt: PrivateTransactionReceipt, abi: Abi = []): PrivateTransactionReceipt {
   if (receipt.outcome === "success") return receipt;
   if (receipt.outcome === "reverted") {
-    const data = receipt.revertReason!;
-    try {
-      const decoded = decodeErrorResult({ abi, data });
-      throw new PrivateTransactionRevertedError(receipt.markerHash, data, decoded.errorName, decoded.args ?? []);
-    } catch (error) {
-      if (error instanceof PrivateTransactionRevertedError) throw error;
-      throw new PrivateTransactionRevertedError(receipt.markerHash, data, null, []);
-    }
+    throw revertedWith(receipt.markerHash, receipt.revertReason!, abi);
   }
   throw new PrivateTransactionNotExecutedError(receipt.markerHash, receipt.outcome);
 }
 
-/** priv_call: a read in the group's private state. A revert throws, decoded against `abi`. */
+/** A block tag as Besu's JSON-RPC takes it. */
+const blockParam = (tag: "latest" | bigint | undefined): string =>
+  tag === undefined || tag === "latest" ? "latest" : numberToHex(tag);
+
+/** priv_call: a read in the group's private state. A revert throws viem's RPC error (readPrivateContract decodes it). */
 export async function callPrivate(
   client: Client,
   parameters: { privacyGroupId: string; to: Address; data: Hex; from?: Address; blockTag?: "latest" | bigint },
 ): Promise<Hex> {
-  const block =
-    parameters.blockTag === undefined || parameters.blockTag === "latest"
-      ? "latest"
-      : `0x${parameters.blockTag.toString(16)}`;
+  const block = blockParam(parameters.blockTag);
   const call: Record<string, string> = { to: parameters.to, data: parameters.data };
   if (parameters.from !== undefined) call.from = parameters.from;
   return ((await rpc(client).request({ method: "priv_call", params: [parameters.privacyGroupId, call, block] })) ??
@@ -337,21 +338,7 @@ export async function readPrivateContract<
   } catch (error) {
     const revert =
       (error as { data?: unknown; cause?: { data?: unknown } }).cause?.data ?? (error as { data?: unknown }).data;
-    if (typeof revert === "string" && revert.startsWith("0x")) {
-      const decoded = (() => {
-        try {
-          return decodeErrorResult({ abi, data: revert as Hex });
-        } catch {
-          return null;
-        }
-      })();
-      throw new PrivateTransactionRevertedError(
-        "0x",
-        revert,
-        decoded?.errorName ?? null,
-        (decoded?.args as readonly unknown[] | undefined) ?? [],
-      );
-    }
+    if (typeof revert === "string" && revert.startsWith("0x")) throw revertedWith("0x", revert as Hex, abi);
     throw error;
   }
   return decodeFunctionResult({ abi, functionName, args, data: result } as never) as DecodeFunctionResultReturnType<
@@ -506,8 +493,8 @@ export async function getPrivateLogs(
   const filter: Record<string, unknown> = {};
   if (parameters.address !== undefined) filter.address = parameters.address;
   if (parameters.topics !== undefined) filter.topics = parameters.topics;
-  if (parameters.fromBlock !== undefined) filter.fromBlock = `0x${parameters.fromBlock.toString(16)}`;
-  if (parameters.toBlock !== undefined) filter.toBlock = `0x${parameters.toBlock.toString(16)}`;
+  if (parameters.fromBlock !== undefined) filter.fromBlock = numberToHex(parameters.fromBlock);
+  if (parameters.toBlock !== undefined) filter.toBlock = numberToHex(parameters.toBlock);
   const logs = (await rpc(client).request({
     method: "priv_getLogs",
     params: [parameters.privacyGroupId, filter],
@@ -553,13 +540,9 @@ export async function debugGetStateRoot(
   client: Client,
   parameters: { privacyGroupId: string; blockTag?: "latest" | bigint },
 ): Promise<Hex> {
-  const block =
-    parameters.blockTag === undefined || parameters.blockTag === "latest"
-      ? "latest"
-      : `0x${parameters.blockTag.toString(16)}`;
   return (await rpc(client).request({
     method: "priv_debugGetStateRoot",
-    params: [parameters.privacyGroupId, block],
+    params: [parameters.privacyGroupId, blockParam(parameters.blockTag)],
   })) as Hex;
 }
 
