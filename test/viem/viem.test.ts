@@ -30,6 +30,7 @@ import {
   sendPrivateTransaction,
 } from "../../src/viem";
 import { FlexiblePrivacyGroupManagement__factory, PrivateCounter__factory } from "../../typechain-types";
+import { rejection } from "../helpers/client-network";
 import { startTestNetwork } from "../helpers/network/network";
 
 const { abi, bytecode } = PrivateCounter__factory;
@@ -79,9 +80,8 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
       bytecode: bytecode as Hex,
       args: [0n],
     });
-    const error = await alice.writePrivateContract({ privacyGroupId, address, abi, functionName: "increment" }).then(
-      () => null,
-      (failure: unknown) => failure,
+    const error = await rejection(
+      alice.writePrivateContract({ privacyGroupId, address, abi, functionName: "increment" }),
     );
     expect(error).to.be.instanceOf(PrivateTransactionRevertedError);
     const reverted = error as PrivateTransactionRevertedError;
@@ -105,14 +105,15 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
       args: [10n],
     });
     await alice.lockGroup({ privacyGroupId });
-    const dropped = await carol.writePrivateContract({ privacyGroupId, address, abi, functionName: "increment" }).then(
-      () => null,
-      (failure: unknown) => failure,
+    const dropped = await rejection(
+      carol.writePrivateContract({ privacyGroupId, address, abi, functionName: "increment" }),
     );
     expect(dropped).to.be.instanceOf(PrivateTransactionNotExecutedError);
     expect((dropped as PrivateTransactionNotExecutedError).outcome).to.equal("dropped");
     expect((dropped as PrivateTransactionNotExecutedError).reason).to.equal("locked");
-    expect((dropped as PrivateTransactionNotExecutedError).shortMessage).to.match(/^the private transaction was dropped \(locked\)/);
+    expect((dropped as PrivateTransactionNotExecutedError).shortMessage).to.match(
+      /^the private transaction was dropped \(locked\)/,
+    );
     await alice.unlockGroup({ privacyGroupId });
     expect(
       (await carol.writePrivateContract({ privacyGroupId, address, abi, functionName: "increment" })).outcome,
@@ -183,10 +184,7 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
   it("an add that fails (a key already a member) unlocks the group again and throws the revert", async function () {
     const [alice] = clients();
     const { privacyGroupId } = await alice.createFlexiblePrivacyGroup({ members: [KEY2] });
-    const error = await alice.addGroupMembers({ privacyGroupId, members: [KEY2] }).then(
-      () => null,
-      (failure: unknown) => failure,
-    );
+    const error = await rejection(alice.addGroupMembers({ privacyGroupId, members: [KEY2] }));
     expect(error).to.be.instanceOf(PrivateTransactionRevertedError);
     expect(
       await alice.readPrivateContract({
@@ -202,18 +200,15 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
   it("names the reason of a drop: an addParticipants while the group is unlocked is unlockedForAdd", async function () {
     const [alice] = clients();
     const { privacyGroupId } = await alice.createFlexiblePrivacyGroup({ members: [KEY2] });
-    const dropped = await alice
-      .writePrivateContract({
+    const dropped = await rejection(
+      alice.writePrivateContract({
         privacyGroupId,
         address: GROUP_PROXY_ADDRESS,
         abi: GROUP_ABI,
         functionName: "addParticipants",
         args: [[`0x${Buffer.from(KEY3, "base64").toString("hex")}`]],
-      })
-      .then(
-        () => null,
-        (failure: unknown) => failure,
-      );
+      }),
+    );
     expect(dropped).to.be.instanceOf(PrivateTransactionNotExecutedError);
     expect((dropped as PrivateTransactionNotExecutedError).reason).to.equal("unlockedForAdd");
   });
@@ -278,12 +273,9 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
       bytecode: bytecode as Hex,
       args: [0n],
     });
-    const failure = await alice
-      .readPrivateContract({ privacyGroupId, address: full, abi, functionName: "increment" as "value" })
-      .then(
-        () => null,
-        (error: unknown) => error,
-      );
+    const failure = await rejection(
+      alice.readPrivateContract({ privacyGroupId, address: full, abi, functionName: "increment" as "value" }),
+    );
     expect(failure).to.be.instanceOf(PrivateTransactionRevertedError);
     expect((failure as PrivateTransactionRevertedError).errorName).to.equal("CounterLimitReached");
     expect((failure as PrivateTransactionRevertedError).args).to.deep.equal([1n, 0n]);
@@ -336,15 +328,14 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
           account: privateKeyToAccount(DEFAULT_NODES[0].privateKey as Hex),
           transport: http(network.nodes[0].url),
         });
-        const error = await sendPrivateTransaction(client, {
-          enclaveKey: KEY1,
-          privacyGroupId: Buffer.from(keccak256(toBytes("group")).slice(2), "hex").toString("base64"),
-          data: "0x",
-          nonce: 0,
-          ...change,
-        }).then(
-          () => null,
-          (failure: unknown) => failure,
+        const error = await rejection(
+          sendPrivateTransaction(client, {
+            enclaveKey: KEY1,
+            privacyGroupId: Buffer.from(keccak256(toBytes("group")).slice(2), "hex").toString("base64"),
+            data: "0x",
+            nonce: 0,
+            ...change,
+          }),
         );
         expect(error).to.be.instanceOf(InvalidPrivateTransactionError);
         expect((error as Error).message).to.match(message);
@@ -357,13 +348,12 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
         account: privateKeyToAccount(DEFAULT_NODES[0].privateKey as Hex).address,
         transport: http(network.nodes[0].url),
       });
-      const error = await sendPrivateTransaction(client as never, {
-        enclaveKey: KEY1,
-        privacyGroupId: KEY2,
-        nonce: 0,
-      }).then(
-        () => null,
-        (failure: unknown) => failure,
+      const error = await rejection(
+        sendPrivateTransaction(client as never, {
+          enclaveKey: KEY1,
+          privacyGroupId: KEY2,
+          nonce: 0,
+        }),
       );
       expect(error).to.be.instanceOf(PrivateAccountError);
     });
