@@ -25,7 +25,6 @@ export {
   type MembershipLog,
   MEMBERSHIP_EVENT_SIGNATURES,
   BESU_GROUP_ADDRESSES,
-  membershipEventsInterface,
   membershipHistoryFromLogs,
   membershipHistory,
   historyByKey,

@@ -1,5 +1,5 @@
 import { type DropReason, type GroupStateReader, diagnoseDrop as diagnose, sameLengthKeys } from "../core/drop";
-import type { PrivateTransaction } from "../core/codec";
+import type { PrivateTransaction } from "./transaction";
 import { GROUP_PROXY_ADDRESS } from "../core/constants";
 import { tesseraKeyToBytes } from "../core/keys";
 import { GROUP_INTERFACE } from "./group";

@@ -2,8 +2,7 @@ import type { DropReason } from "../core/drop";
 import { ErrorFragment, Interface } from "ethers";
 import { PrivacySdkError } from "../core/errors";
 // File by file, not the typechain-types barrel, so a build ships only the shipped contracts' bindings.
-import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types/factories/contracts/management/FlexiblePrivacyGroupManagement__factory";
-import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types/factories/contracts/proxy/FlexiblePrivacyGroupProxy__factory";
+import { GROUP_ABI } from "../core/group-abi";
 
 /**
  * Stable codes of the errors Besu's JSON-RPC returns for privacy methods, and of what can happen to a
@@ -174,10 +173,7 @@ export class PrivateTransactionRevertedError extends PrivateTransactionFailedErr
 
 /** Every custom error the group can revert with: the management contract's and the proxy's. */
 export const GROUP_ERRORS = new Interface(
-  [FlexiblePrivacyGroupManagement__factory.abi, FlexiblePrivacyGroupProxy__factory.abi]
-    .flat()
-    .filter((fragment) => fragment.type === "error")
-    .map((fragment) => ErrorFragment.from(fragment)),
+  GROUP_ABI.filter((fragment) => fragment.type === "error").map((fragment) => ErrorFragment.from(fragment)),
 );
 
 /** Finds revert data in an ethers or Hardhat error, however deeply the provider nested it. */

@@ -11,13 +11,13 @@ import {
   getAddress,
 } from "ethers";
 // File by file, not the typechain-types barrel, so a build ships only the shipped contracts' bindings.
-import { FlexiblePrivacyGroupManagement__factory } from "../../typechain-types/factories/contracts/management/FlexiblePrivacyGroupManagement__factory";
-import { FlexiblePrivacyGroupProxy__factory } from "../../typechain-types/factories/contracts/proxy/FlexiblePrivacyGroupProxy__factory";
 import { GROUP_PROXY_ADDRESS } from "../core/constants";
+import { GROUP_ABI } from "../core/group-abi";
 import { PrivacySdkError } from "../core/errors";
 import { generatePrivacyGroupId, parsePrivacyGroupId } from "../core/ids";
 import {
-  membershipEventsInterface,
+  MEMBERSHIP_EVENT_SIGNATURES,
+  MEMBERSHIP_TOPICS,
   membershipHistoryFromLogs,
   type MembershipChange,
 } from "../core/history";
@@ -28,16 +28,10 @@ import { PrivateGroupRunner, getPrivateContractAddress } from "./runner";
 import type { PrivateSigner } from "./signer";
 
 /** The management and proxy ABI, with this project's custom errors; Besu's contracts share the 10 functions. */
-export const GROUP_INTERFACE = new Interface([
-  ...FlexiblePrivacyGroupManagement__factory.abi,
-  ...FlexiblePrivacyGroupProxy__factory.abi.filter(
-    (fragment) => fragment.type === "function" || fragment.type === "error",
-  ),
-]);
+export const GROUP_INTERFACE = new Interface(GROUP_ABI);
 
-const MEMBERSHIP_TOPICS = ["ParticipantAdded", "ParticipantRemoved"].map(
-  (name) => membershipEventsInterface.getEvent(name)!.topicHash,
-);
+/** The two membership events as an ethers Interface, for an ethers project's own decoding (history decodes by hand). */
+export const membershipEventsInterface = new Interface(MEMBERSHIP_EVENT_SIGNATURES);
 
 /**
  * A TypeChain factory or any ethers ContractFactory, of this ethers or of another copy: an ESM project
@@ -100,7 +94,7 @@ class BesuChannel implements GroupChannel<PrivateTransactionReceipt> {
     return this.signer.provider.privGetLogs(this.privacyGroupId, {
       fromBlock: range.fromBlock ?? 0,
       toBlock: range.toBlock ?? "latest",
-      topics: [MEMBERSHIP_TOPICS],
+      topics: [[...MEMBERSHIP_TOPICS]],
     });
   }
 }
@@ -137,7 +131,7 @@ class PublicChannel implements GroupChannel<TransactionReceipt> {
       address: this.proxyAddress,
       fromBlock: range.fromBlock ?? 0,
       toBlock: range.toBlock ?? "latest",
-      topics: [MEMBERSHIP_TOPICS],
+      topics: [[...MEMBERSHIP_TOPICS]],
     });
   }
 

@@ -1,10 +1,6 @@
 // The Besu 25.5 private-transaction client: ethers v6, typed, nothing from src/network.
-export {
-  PrivateTransaction,
-  PrivateTransactionError,
-  type PrivateTransactionLike,
-  type Restriction,
-} from "../core/codec";
+export { PrivateTransactionError, type Restriction } from "../core/codec";
+export { PrivateTransaction, type PrivateTransactionLike } from "./transaction";
 export {
   BesuErrorCode,
   BesuRpcError,
@@ -47,6 +43,11 @@ export {
   type SentPrivateTransaction,
 } from "./signer";
 export { PrivateGroupProvider, PrivateGroupRunner, getPrivateContractAddress } from "./runner";
-export { PrivateNonceManager, GroupNonces } from "./nonces";
-export { type ContractFactoryLike, FlexiblePrivacyGroup, type PublicFlexiblePrivacyGroup } from "./group";
+export { PrivateNonceManager, GroupNonces } from "../core/nonces";
+export {
+  type ContractFactoryLike,
+  FlexiblePrivacyGroup,
+  type PublicFlexiblePrivacyGroup,
+  membershipEventsInterface,
+} from "./group";
 export { GROUP_MANAGEMENT_ADDRESS } from "../core/constants";

@@ -16,7 +16,7 @@ import {
   toQuantity,
 } from "ethers";
 import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./errors";
-import { PrivateTransaction } from "../core/codec";
+import { PrivateTransaction } from "./transaction";
 import { isPrivacyMethod } from "../core/access";
 import { type PrivateOutcome, privateOutcome, revertDataOf } from "../core/receipt";
 import { PrivacySocket, PrivacySocketError } from "./socket";

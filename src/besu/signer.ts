@@ -21,9 +21,9 @@ import {
   PrivateTransactionFailedError,
   PrivateTransactionRevertedError,
 } from "./errors";
-import { PrivateNonceManager } from "./nonces";
+import { PrivateNonceManager } from "../core/nonces";
 import type { PrivacyProvider, PrivateTransactionReceipt } from "./provider";
-import { PrivateTransaction } from "../core/codec";
+import { PrivateTransaction } from "./transaction";
 import { DEFAULT_PRIVATE_GAS_LIMIT } from "../core/constants";
 import { diagnoseDrop } from "./drop";
 

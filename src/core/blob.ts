@@ -3,7 +3,7 @@
  * with the shipped one (genesis/alloc.json). The release tooling (`fpg:verify`) and the development
  * network's `groupGenesis` check both use it; it reads no file, the caller passes the shipped alloc.
  */
-import { keccak256 } from "ethers";
+import { keccak256 } from "./bytes";
 
 /** One account of an alloc as Besu's genesis file writes it; every field may be hex or absent. */
 export interface AllocAccountLike {

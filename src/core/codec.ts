@@ -1,23 +1,18 @@
 import {
   type BigNumberish,
   type BytesLike,
-  type SignatureLike,
-  Signature,
-  SigningKey,
-  computeAddress,
-  dataSlice,
-  decodeRlp,
-  encodeRlp,
-  getAddress,
-  getBigInt,
-  getBytes,
-  hexlify,
-  isHexString,
+  checksumAddress,
+  isHexBytes,
   keccak256,
-  toBeArray,
-  toBeHex,
-  toUtf8Bytes,
-} from "ethers";
+  paddedHex,
+  publicKeyToAddress,
+  quantityBytes,
+  toBigInt,
+  toBytes,
+  toHex,
+} from "./bytes";
+import { type RlpHex, type RlpInput, decodeRlp, encodeRlp } from "./rlp";
+import { type PrivateSignature, type SignatureLike, parseSignature, recoverPublicKey } from "./signature";
 import { PrivacySdkError, SdkErrorCode } from "./errors";
 import { parsePrivacyGroupId } from "./ids";
 import { encodeBase64, parseTesseraKey } from "./keys";
@@ -66,7 +61,7 @@ export class PrivateTransaction {
   #privateFor: string[] | null = null;
   #privacyGroupId: string | null = null;
   #restriction: Restriction = "restricted";
-  #signature: Signature | null = null;
+  #signature: PrivateSignature | null = null;
 
   get nonce(): number {
     return this.#nonce;
@@ -110,7 +105,7 @@ export class PrivateTransaction {
   }
   set data(value: BytesLike) {
     try {
-      this.#data = hexlify(value);
+      this.#data = toHex(value);
     } catch (error) {
       throw invalid(`data must be bytes or 0x hex of whole bytes`, error);
     }
@@ -179,7 +174,7 @@ export class PrivateTransaction {
     this.#restriction = value;
   }
 
-  get signature(): Signature | null {
+  get signature(): PrivateSignature | null {
     return this.#signature;
   }
   set signature(value: SignatureLike | null | undefined) {
@@ -188,13 +183,13 @@ export class PrivateTransaction {
       return;
     }
     try {
-      this.#signature = Signature.from(value);
+      this.#signature = parseSignature(value);
     } catch (error) {
       throw invalid("signature is not a valid secp256k1 signature", error);
     }
   }
 
-  isSigned(): this is PrivateTransaction & { signature: Signature } {
+  isSigned(): this is PrivateTransaction & { signature: PrivateSignature } {
     return this.#signature !== null;
   }
 
@@ -213,7 +208,8 @@ export class PrivateTransaction {
     const signature = this.#requireSignature();
     const recId = BigInt(signature.yParity);
     const v = this.#chainId === null ? V_WITHOUT_CHAIN_ID + recId : V_EIP155_OFFSET + 2n * this.#chainId + recId;
-    return encodeRlp([...this.#head(), toBeArray(v), toBeArray(signature.r), toBeArray(signature.s), ...this.#tail()]);
+    const [r, s] = [BigInt(signature.r), BigInt(signature.s)];
+    return encodeRlp([...this.#head(), quantityBytes(v), quantityBytes(r), quantityBytes(s), ...this.#tail()]);
   }
 
   /** The private transaction's own hash, keccak256(serialized). Besu keys nothing public by it: see `markerHash` of a receipt. */
@@ -223,16 +219,17 @@ export class PrivateTransaction {
 
   /** The signer's address, recovered from the signature; null when unsigned. */
   get from(): string | null {
-    return this.fromPublicKey === null ? null : computeAddress(this.fromPublicKey);
+    return this.fromPublicKey === null ? null : publicKeyToAddress(this.fromPublicKey);
   }
 
   /** The signer's uncompressed public key; null when unsigned. */
   get fromPublicKey(): string | null {
-    return this.#signature === null ? null : SigningKey.recoverPublicKey(this.unsignedHash, this.#signature);
+    return this.#signature === null ? null : recoverPublicKey(this.unsignedHash, this.#signature);
   }
 
-  clone(): PrivateTransaction {
-    return PrivateTransaction.from(this.toJSON());
+  /** A copy of the same class (the ethers client's subclass stays itself). */
+  clone(): this {
+    return (this.constructor as typeof PrivateTransaction).from(this.toJSON()) as this;
   }
 
   toJSON(): PrivateTransactionLike {
@@ -253,9 +250,9 @@ export class PrivateTransaction {
   }
 
   /** Builds a transaction from fields, or parses a signed RLP hex string the way Besu's decoder does. */
-  static from(source?: string | PrivateTransactionLike): PrivateTransaction {
-    if (typeof source === "string") return fromDecoded(decodePrivateTransaction(source));
-    const tx = new PrivateTransaction();
+  static from<T extends PrivateTransaction>(this: new () => T, source?: string | PrivateTransactionLike): T {
+    const tx = new this();
+    if (typeof source === "string") return fromDecoded(decodePrivateTransaction(source), tx);
     if (source === undefined) return tx;
     if (source.privateFor != null && source.privacyGroupId != null) throw ambiguousRecipients();
     if (source.nonce != null) tx.nonce = source.nonce;
@@ -275,11 +272,11 @@ export class PrivateTransaction {
 
   #head(): (string | Uint8Array)[] {
     return [
-      toBeArray(this.#nonce),
-      toBeArray(this.#gasPrice),
-      toBeArray(this.#gasLimit),
+      quantityBytes(this.#nonce),
+      quantityBytes(this.#gasPrice),
+      quantityBytes(this.#gasLimit),
       this.#to ?? "0x",
-      toBeArray(this.#value),
+      quantityBytes(this.#value),
       this.#data,
     ];
   }
@@ -299,10 +296,10 @@ export class PrivateTransaction {
         SdkErrorCode.RecipientsMissing,
         "set privacyGroupId (or privateFor for a legacy group)",
       );
-    return [parseTesseraKey(this.#privateFrom), recipients, toUtf8Bytes(this.#restriction)];
+    return [parseTesseraKey(this.#privateFrom), recipients, new TextEncoder().encode(this.#restriction)];
   }
 
-  #requireSignature(): Signature {
+  #requireSignature(): PrivateSignature {
     if (this.#signature === null)
       throw new PrivateTransactionError(SdkErrorCode.NotSigned, "the transaction is not signed");
     return this.#signature;
@@ -310,8 +307,7 @@ export class PrivateTransaction {
 }
 
 /** The strict reading: Besu's decode, then every field through the setters (keys, IDs, restriction). */
-function fromDecoded(decoded: DecodedPrivateTransaction): PrivateTransaction {
-  const tx = new PrivateTransaction();
+function fromDecoded<T extends PrivateTransaction>(decoded: DecodedPrivateTransaction, tx: T): T {
   tx.nonce = decoded.nonce;
   tx.gasPrice = decoded.gasPrice;
   tx.gasLimit = decoded.gasLimit;
@@ -372,8 +368,8 @@ const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbf
  */
 export function decodePrivateTransaction(serialized: string): DecodedPrivateTransaction {
   const raw = "0x" + (/^0x/i.test(serialized) ? serialized.slice(2) : serialized).toLowerCase();
-  if (!isHexString(raw)) throw malformed("not hex of whole bytes");
-  let items: ReturnType<typeof decodeRlp>;
+  if (!isHexBytes(raw)) throw malformed("not hex of whole bytes");
+  let items: RlpHex;
   try {
     items = decodeRlp(raw);
   } catch (error) {
@@ -419,16 +415,19 @@ export function decodePrivateTransaction(serialized: string): DecodedPrivateTran
   return { ...decoded, v: vValue, yParity, ...(chainId === null ? {} : { chainId }), signingHash };
 }
 
-/** Recovers an address from a digest and a signature; the network passes its faster libsecp256k1 one. */
-export type RecoverAddress = (digest: string, signature: Signature) => string;
+/**
+ * Recovers an address from a digest and a signature; the network passes its faster libsecp256k1 one. Written
+ * as a method's type so that a recoverer declared with ethers' Signature (the network's, which reads only r, s
+ * and yParity) still fits: method parameters are compared both ways.
+ */
+export type RecoverAddress = { recover(digest: string, signature: PrivateSignature): string }["recover"];
 
-const recoverWithEthers: RecoverAddress = (digest, signature) =>
-  computeAddress(SigningKey.recoverPublicKey(digest, signature));
+const recoverInJavaScript: RecoverAddress = (digest, signature) => publicKeyToAddress(recoverPublicKey(digest, signature));
 
 /** The signer's lower-case address; a PrivateTransactionError (InvalidSignature) when none can be recovered. */
-export function recoverSigner(tx: DecodedPrivateTransaction, recover: RecoverAddress = recoverWithEthers): string {
+export function recoverSigner(tx: DecodedPrivateTransaction, recover: RecoverAddress = recoverInJavaScript): string {
   try {
-    return recover(tx.signingHash, Signature.from(signatureOf(tx))).toLowerCase();
+    return recover(tx.signingHash, parseSignature(signatureOf(tx))).toLowerCase();
   } catch (error) {
     throw new PrivateTransactionError(SdkErrorCode.InvalidSignature, "no signer can be recovered from the signature", {
       cause: error,
@@ -441,22 +440,21 @@ export function recoverSigner(tx: DecodedPrivateTransaction, recover: RecoverAdd
  * keccak256(RLP([sender, nonce, privacyGroupId])). Checksummed.
  */
 export function getPrivateContractAddress(sender: string, nonce: BigNumberish, privacyGroupId: string): string {
-  return getAddress(
-    dataSlice(keccak256(encodeRlp([getAddress(sender), toBeArray(nonce), parsePrivacyGroupId(privacyGroupId)])), 12),
-  );
+  const rlp = encodeRlp([checksumAddress(sender), quantityBytes(toBigInt(nonce)), parsePrivacyGroupId(privacyGroupId)]);
+  return checksumAddress(`0x${keccak256(rlp).slice(-40)}`);
 }
 
 /** What is signed: the signed list without v, r, s; EIP-155 puts chainId, 0, 0 in their place. */
-function unsignedItems<T>(head: T[], chainId: bigint | null, tail: T[]): (T | string | Uint8Array)[] {
-  return chainId === null ? [...head, ...tail] : [...head, toBeArray(chainId), "0x", "0x", ...tail];
+function unsignedItems(head: RlpInput[], chainId: bigint | null, tail: RlpInput[]): RlpInput[] {
+  return chainId === null ? [...head, ...tail] : [...head, quantityBytes(chainId), "0x", "0x", ...tail];
 }
 
 function signatureOf(tx: Pick<DecodedPrivateTransaction, "r" | "s" | "yParity">): SignatureLike {
-  return { r: toBeHex(tx.r, 32), s: toBeHex(tx.s, 32), yParity: tx.yParity };
+  return { r: paddedHex(tx.r, 32), s: paddedHex(tx.s, 32), yParity: tx.yParity };
 }
 
 function base64Of(hex: string): string {
-  return encodeBase64(getBytes(hex));
+  return encodeBase64(toBytes(hex));
 }
 
 /** Besu: v 27/28 = no chain ID; v > 36 = EIP-155; anything else is "an unsupported encoded 'v' value". */
@@ -475,7 +473,7 @@ function splitV(v: bigint): { chainId: bigint | null; yParity: 0 | 1 } {
 
 /** Besu reads the restriction's bytes as text; anything but its two names decodes as "unsupported". */
 function restrictionOf(hex: string): DecodedPrivateTransaction["restriction"] {
-  const text = Buffer.from(getBytes(hex)).toString("latin1");
+  const text = Buffer.from(toBytes(hex)).toString("latin1");
   return text === "restricted" || text === "unrestricted" ? text : "unsupported";
 }
 
@@ -494,7 +492,7 @@ function scalar(hex: string, name: string): bigint {
 function nonNegative(value: BigNumberish, name: string): bigint {
   let parsed: bigint;
   try {
-    parsed = getBigInt(value, name);
+    parsed = toBigInt(value);
   } catch (error) {
     throw invalid(`${name} must be an integer, got ${String(value)}`, error);
   }
@@ -504,7 +502,7 @@ function nonNegative(value: BigNumberish, name: string): bigint {
 
 function checkedAddress(value: string, name: string): string {
   try {
-    return getAddress(value);
+    return checksumAddress(value);
   } catch (error) {
     throw invalid(`${name} must be a 20-byte address, got ${JSON.stringify(value)}`, error);
   }
@@ -534,7 +532,7 @@ function malformed(message: string, cause?: unknown): PrivateTransactionError {
  * RLP([signed private transaction, the group's version when sent]).
  */
 export function encodeVersionedPayload(raw: string, version: string): Uint8Array {
-  return getBytes(encodeRlp([raw, version]));
+  return toBytes(encodeRlp([raw, version]));
 }
 
 /** The signed transaction and the version of a VersionedPrivateTransaction; throws on anything else. */
@@ -555,7 +553,7 @@ export interface AddBlobEntry {
 
 /** The blob Besu sends a member being added: RLP of [transaction, marker hash, state root] per transaction. */
 export function encodeAddBlob(entries: readonly AddBlobEntry[]): Uint8Array {
-  return getBytes(encodeRlp(entries.map((entry) => [entry.raw, entry.markerHash, entry.stateRoot])));
+  return toBytes(encodeRlp(entries.map((entry) => [entry.raw, entry.markerHash, entry.stateRoot])));
 }
 
 /** An add blob's entries; throws on anything that is not such a list. */

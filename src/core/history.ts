@@ -1,4 +1,4 @@
-import { EventFragment, Interface } from "ethers";
+import { keccak256, toBytes } from "./bytes";
 import { InvalidMembershipHistoryError, SdkErrorCode } from "./errors";
 import { bytesToTesseraKey, describeType, parseTesseraKey } from "./keys";
 import { GROUP_ADDRESSES } from "./constants";
@@ -38,10 +38,22 @@ export const MEMBERSHIP_EVENT_SIGNATURES = [
   "event ParticipantRemoved(bytes publicEnclaveKey)",
 ] as const;
 
-export const membershipEventsInterface = new Interface(MEMBERSHIP_EVENT_SIGNATURES);
+/**
+ * The two events as history reads them. Decoded by hand (a bool, a bytes and a string; or a bytes) rather
+ * than through an ABI library, so that history runs with either client library or with neither.
+ */
+const MEMBERSHIP_EVENTS = [
+  { name: "ParticipantAdded", topic: topicOf("ParticipantAdded(bool,bytes,string)") },
+  { name: "ParticipantRemoved", topic: topicOf("ParticipantRemoved(bytes)") },
+] as const;
+const [PARTICIPANT_ADDED] = MEMBERSHIP_EVENTS;
 
-const PARTICIPANT_ADDED = EventFragment.from(MEMBERSHIP_EVENT_SIGNATURES[0]);
-const PARTICIPANT_REMOVED = EventFragment.from(MEMBERSHIP_EVENT_SIGNATURES[1]);
+/** topics[0] of ParticipantAdded and of ParticipantRemoved: a log filter for a group's membership changes. */
+export const MEMBERSHIP_TOPICS: readonly string[] = MEMBERSHIP_EVENTS.map((event) => event.topic);
+
+function topicOf(signature: string): string {
+  return keccak256(new TextEncoder().encode(signature));
+}
 
 /**
  * Where a Besu group's membership events come from: the management contract 0x…7b (Besu's default emits
@@ -127,23 +139,26 @@ export function membersAt(changes: readonly MembershipChange[], blockNumber: num
 
 function decodeMembershipLog(log: MembershipLog, position: number): MembershipChange | undefined {
   const topic = log.topics[0]?.toLowerCase();
-  const fragment = [PARTICIPANT_ADDED, PARTICIPANT_REMOVED].find((event) => event.topicHash === topic);
-  if (fragment === undefined || log.removed === true) return undefined;
+  const event = MEMBERSHIP_EVENTS.find((candidate) => candidate.topic === topic);
+  if (event === undefined || log.removed === true) return undefined;
 
   const malformed = (what: string, cause?: unknown): InvalidMembershipHistoryError =>
-    new InvalidMembershipHistoryError(SdkErrorCode.MalformedLog, `log #${position} (${fragment.name}): ${what}`, { cause });
+    new InvalidMembershipHistoryError(SdkErrorCode.MalformedLog, `log #${position} (${event.name}): ${what}`, { cause });
 
-  let values: readonly unknown[];
+  const isAdded = event === PARTICIPANT_ADDED;
+  let success: boolean;
+  let rawKey: Uint8Array;
   try {
-    values = membershipEventsInterface.decodeEventLog(fragment, log.data, log.topics).toArray();
+    const data = toBytes(log.data);
+    success = isAdded ? abiBool(data, 0) : true;
+    rawKey = abiBytes(data, isAdded ? 1 : 0);
+    // The message is not used, but a log whose message does not decode is not the contract's.
+    if (isAdded) new TextDecoder("utf-8", { fatal: true }).decode(abiBytes(data, 2));
   } catch (error) {
     throw malformed("data does not decode", error);
   }
-  const isAdded = fragment === PARTICIPANT_ADDED;
-  const [success, rawKey] = isAdded ? values : [true, values[0]];
-  if (success !== true) return undefined;
+  if (!success) return undefined;
 
-  if (typeof rawKey !== "string") throw malformed(`publicEnclaveKey decoded to ${describeType(rawKey)}`);
   let key: string;
   try {
     key = bytesToTesseraKey(rawKey);
@@ -159,6 +174,31 @@ function decodeMembershipLog(log: MembershipLog, position: number): MembershipCh
   if (logIndex !== undefined) change.logIndex = toLogNumber(logIndex, "log index", malformed);
   if (typeof log.transactionHash === "string") change.transactionHash = log.transactionHash;
   return change;
+}
+
+const WORD = 32;
+
+/** The 32-byte word at byte `at` of ABI-encoded data, as a number; a RangeError past the end. */
+function abiWord(data: Uint8Array, at: number): bigint {
+  if (at + WORD > data.length) throw new RangeError(`data ends before the word at byte ${at}`);
+  return BigInt(`0x${Buffer.from(data.subarray(at, at + WORD)).toString("hex")}`);
+}
+
+/** The bool in head word `index`: 0 or 1, as Solidity writes it. */
+function abiBool(data: Uint8Array, index: number): boolean {
+  const value = abiWord(data, index * WORD);
+  if (value > 1n) throw new RangeError(`a bool word holds ${value}`);
+  return value === 1n;
+}
+
+/** The dynamic `bytes` (or string) whose offset is head word `index`: a length word there, then the bytes. */
+function abiBytes(data: Uint8Array, index: number): Uint8Array {
+  const offset = abiWord(data, index * WORD);
+  if (offset > BigInt(data.length)) throw new RangeError(`offset ${offset} is past the data`);
+  const length = abiWord(data, Number(offset));
+  const start = Number(offset) + WORD;
+  if (BigInt(start) + length > BigInt(data.length)) throw new RangeError(`${length} bytes run past the data`);
+  return data.subarray(start, start + Number(length));
 }
 
 function toLogNumber(

@@ -30,7 +30,7 @@ import { tesseraKeyToBytes } from "../core/keys";
 import { PrivacySdkError } from "../core/errors";
 import { PrivateTransaction, getPrivateContractAddress } from "../core/codec";
 import { type PrivateOutcome, privateOutcome, revertDataOf } from "../core/receipt";
-import { PrivateNonceManager } from "../besu/nonces";
+import { PrivateNonceManager } from "../core/nonces";
 import {
   InvalidPrivateTransactionError,
   PrivateAccountError,
@@ -38,7 +38,7 @@ import {
   PrivateTransactionNotExecutedError,
   PrivateTransactionRevertedError,
 } from "./errors";
-import { GROUP_ABI } from "./abi";
+import { GROUP_ABI } from "../core/group-abi";
 
 /** The JSON-RPC of any viem client, for Besu's methods that viem does not type. */
 type Rpc = { request(args: { method: string; params?: unknown[] }): Promise<unknown> };

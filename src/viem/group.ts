@@ -14,7 +14,7 @@ import {
   readPrivateContract,
   writePrivateContract,
 } from "./actions";
-import { GROUP_ABI } from "./abi";
+import { GROUP_ABI } from "../core/group-abi";
 
 const PROXY = GROUP_PROXY_ADDRESS as Address;
 const keysToBytes = (keys: readonly string[]): Hex[] => keys.map((key) => tesseraKeyToBytes(key) as Hex);

@@ -24,7 +24,7 @@ import {
   watchPrivateContractEvent,
   writePrivateContract,
 } from "./actions";
-import { GROUP_ABI } from "./abi";
+import { GROUP_ABI } from "../core/group-abi";
 import {
   addGroupMembers,
   createFlexiblePrivacyGroup,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Wallet, decodeRlp, encodeRlp, getAddress, hexlify, keccak256, toBeArray, type Signature } from "ethers";
+import { Wallet, decodeRlp, encodeRlp, getAddress, hexlify, keccak256, toBeArray } from "ethers";
 import {
   decodeAddBlob,
   decodeVersionedPayload,
@@ -12,6 +12,7 @@ import {
   recoverSigner,
 } from "../../src/core/codec";
 import { InvalidPrivacyGroupIdError, InvalidTesseraKeyError, SdkErrorCode } from "../../src/core/errors";
+import type { PrivateSignature } from "../../src/core/signature";
 import { BESU_DOCS_SIGNED_EXAMPLE, WEB3JS_QUORUM_FIXTURE } from "../helpers/signed-examples";
 
 const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
@@ -125,7 +126,7 @@ describe("core codec: the lenient decode Besu's network shares with the client",
 
   it("recovers with the primitive it is given, and names a signature without a signer", function () {
     const tx = decodePrivateTransaction(BESU_DOCS_SIGNED_EXAMPLE);
-    const seen: { digest: string; signature: Signature }[] = [];
+    const seen: { digest: string; signature: PrivateSignature }[] = [];
     const address = recoverSigner(tx, (digest, signature) => {
       seen.push({ digest, signature });
       return "0xABCDEF0000000000000000000000000000000000";

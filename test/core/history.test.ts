@@ -135,6 +135,28 @@ describe("membership history", () => {
       expect(error.message).to.contain("log #0").and.to.contain("ParticipantAdded");
     });
 
+    it("refuses a membership log whose words are not what the contract's ABI encoder writes", () => {
+      const log = added(ALICE, 1, 0);
+      const words = log.data.slice(2).match(/.{64}/g)!;
+      const word = (value: bigint) => value.toString(16).padStart(64, "0");
+      const withWord = (index: number, value: string) =>
+        `0x${words.map((w, i) => (i === index ? value : w)).join("")}`;
+      const keyAt = Number(BigInt(`0x${words[1]}`)) / 32;
+      const messageAt = Number(BigInt(`0x${words[2]}`)) / 32;
+      const broken = {
+        "a bool word holds 2": withWord(0, word(2n)),
+        "offset 4096 is past the data": withWord(1, word(4096n)),
+        "bytes run past the data": withWord(keyAt, word(1000n)),
+        "not valid for encoding utf-8": withWord(messageAt + 1, "ff".repeat(32)),
+      };
+      for (const [why, data] of Object.entries(broken)) {
+        const error = expectHistoryError(() => membershipHistoryFromLogs([{ ...log, data }]), SdkErrorCode.MalformedLog);
+        expect(error.message, why).to.contain("data does not decode");
+        expect((error.cause as Error).message).to.contain(why);
+      }
+      expect(membershipHistoryFromLogs([log])).to.have.length(1); // the same log, unbroken, decodes
+    });
+
     it("refuses a membership log whose key is not 32 or 91 bytes", () => {
       const error = expectHistoryError(
         () => membershipHistoryFromLogs([added(ALICE, 1, 0), removed(keyBytes(4, 20), 2, 0)]),

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PrivateNonceManager } from "../../src/besu/nonces";
+import { PrivateNonceManager } from "../../src/core/nonces";
 
 // PrivateNonceManager.submit on its own, with a count that a test controls: the nonce rules both clients
 // share (the ethers signer and the viem actions). test/besu/nonces.test.ts runs them against the network.
