@@ -28,7 +28,7 @@ import { DEFAULT_PRIVATE_GAS_LIMIT, GROUP_PROXY_ADDRESS } from "../core/constant
 import { type GroupStateReader, diagnoseDrop, sameLengthKeys } from "../core/drop";
 import { tesseraKeyToBytes } from "../core/keys";
 import { PrivacySdkError } from "../core/errors";
-import { PrivateTransaction, getPrivateContractAddress } from "../core/codec";
+import { PrivateTransaction, type Restriction, getPrivateContractAddress } from "../core/codec";
 import { type PrivateOutcome, privateOutcome, revertDataOf } from "../core/receipt";
 import { PrivateNonceManager } from "../core/nonces";
 import {
@@ -58,7 +58,17 @@ export interface PrivateTransactionParameters {
   gasPrice?: bigint;
   /** Absent: the next one of this account in the group (see sendPrivateTransaction). */
   nonce?: number;
+  /** Besu's restriction (default "restricted", the only one Besu 25.5 sends); anything else is refused. */
+  restriction?: Restriction;
 }
+
+/**
+ * What signPrivateTransaction signs: a flexible group's transaction, or a legacy EEA one to `privateFor`
+ * (the recipients' enclave keys) instead of a group; never both, as Besu refuses both.
+ */
+export type SignPrivateTransactionParameters = Omit<PrivateTransactionParameters, "privacyGroupId"> & {
+  nonce: number;
+} & ({ privacyGroupId: string; privateFor?: undefined } | { privateFor: readonly string[]; privacyGroupId?: undefined });
 
 /** priv_getTransactionReceipt, with `outcome` read from Besu's status and revert reason. */
 export interface PrivateTransactionReceipt {
@@ -107,7 +117,7 @@ function refusal(error: unknown): unknown {
 /** Signs a private transaction with the client's account; returns the signed RLP that eea_sendRawTransaction takes. */
 export async function signPrivateTransaction(
   client: PrivateClient,
-  parameters: PrivateTransactionParameters & { nonce: number },
+  parameters: SignPrivateTransactionParameters,
 ): Promise<Hex> {
   const account = accountOf(client);
   let transaction: PrivateTransaction;
@@ -121,7 +131,8 @@ export async function signPrivateTransaction(
       chainId: await chainIdOf(client),
       privateFrom: parameters.enclaveKey,
       privacyGroupId: parameters.privacyGroupId,
-      restriction: "restricted",
+      privateFor: parameters.privateFor,
+      restriction: parameters.restriction ?? "restricted",
     });
   } catch (error) {
     throw refusal(error);
@@ -204,6 +215,52 @@ function isNonceTooLow(error: unknown): boolean {
     if (/nonce too low/i.test(String(cause.details ?? cause.message ?? ""))) return true;
   }
   return false;
+}
+
+/** priv_getPrivateTransaction, with viem's names (gas, input) and numbers as bigints. */
+export interface PrivateTransactionResult {
+  from: Address;
+  to: Address | null;
+  nonce: number;
+  gas: bigint;
+  gasPrice: bigint;
+  input: Hex;
+  value: bigint;
+  v: bigint;
+  r: bigint;
+  s: bigint;
+  privateFrom: string;
+  privacyGroupId: string | null;
+  privateFor: string[] | null;
+  restriction: string;
+}
+
+/** priv_getPrivateTransaction by marker hash; null if this node's enclave cannot read it (not a member). */
+export async function getPrivateTransaction(
+  client: Client,
+  parameters: { hash: Hex },
+): Promise<PrivateTransactionResult | null> {
+  const raw = (await rpc(client).request({ method: "priv_getPrivateTransaction", params: [parameters.hash] })) as Record<
+    string,
+    unknown
+  > | null;
+  if (raw === null) return null;
+  return {
+    from: getAddress(raw.from as string),
+    to: raw.to == null ? null : getAddress(raw.to as string),
+    nonce: Number(raw.nonce),
+    gas: BigInt(raw.gas as string),
+    gasPrice: BigInt(raw.gasPrice as string),
+    input: (raw.input ?? "0x") as Hex,
+    value: BigInt((raw.value as string | undefined) ?? 0),
+    v: BigInt(raw.v as string),
+    r: BigInt(raw.r as string),
+    s: BigInt(raw.s as string),
+    privateFrom: raw.privateFrom as string,
+    privacyGroupId: (raw.privacyGroupId ?? null) as string | null,
+    privateFor: Array.isArray(raw.privateFor) ? raw.privateFor.map(String) : null,
+    restriction: raw.restriction as string,
+  };
 }
 
 type RawReceipt = Record<string, unknown> & { logs?: Record<string, unknown>[] };
@@ -469,12 +526,8 @@ export async function deployPrivateContract<const abi extends Abi>(
 
 /** Besu's formula, for a node whose receipt leaves out contractAddress. */
 async function creationAddress(client: Client, hash: Hex): Promise<string> {
-  const tx = (await rpc(client).request({ method: "priv_getPrivateTransaction", params: [hash] })) as {
-    from: string;
-    nonce: string;
-    privacyGroupId: string;
-  };
-  return getPrivateContractAddress(tx.from, tx.nonce, tx.privacyGroupId);
+  const tx = (await getPrivateTransaction(client, { hash }))!; // the sender's node reads its own transaction
+  return getPrivateContractAddress(tx.from, tx.nonce, tx.privacyGroupId!);
 }
 
 /** priv_getLogs of the group, raw as Besu gives them. */

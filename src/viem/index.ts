@@ -8,6 +8,7 @@ import type { Abi, Address, Client, ContractFunctionArgs, ContractFunctionName, 
 import {
   type PrivateClient,
   type PrivateTransactionParameters,
+  type SignPrivateTransactionParameters,
   type WatchPrivateContractEventParameters,
   assertExecuted,
   callPrivate,
@@ -16,6 +17,7 @@ import {
   getPrivateCode,
   getPrivateLogs,
   getPrivateTransactionCount,
+  getPrivateTransaction,
   getPrivateTransactionReceipt,
   readPrivateContract,
   sendPrivateTransaction,
@@ -43,12 +45,16 @@ export * from "./errors";
 export { generatePrivacyGroupId } from "../core/ids";
 export { getPrivateContractAddress } from "../core/codec";
 export type { DropReason } from "../core/drop";
+export type { Restriction } from "../core/codec";
 
 type Without<T, K extends keyof T> = Omit<T, K>;
+/** Omit over each member of a union, so that a union of shapes keeps its members apart. */
+type DistributiveWithout<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** The reads, for any client (a public client): `publicClient.extend(privatePublicActions())`. */
 export function privatePublicActions() {
   return (client: Client) => ({
+    getPrivateTransaction: (parameters: { hash: Hex }) => getPrivateTransaction(client, parameters),
     getPrivateTransactionReceipt: (parameters: { hash: Hex }) => getPrivateTransactionReceipt(client, parameters),
     waitForPrivateTransactionReceipt: (parameters: { hash: Hex; pollingInterval?: number; timeout?: number }) =>
       waitForPrivateTransactionReceipt(client, parameters),
@@ -82,8 +88,8 @@ export function privateActions({ enclaveKey }: { enclaveKey: string }) {
   return (client: PrivateClient) => ({
     ...privatePublicActions()(client),
     enclaveKey,
-    signPrivateTransaction: (parameters: Without<PrivateTransactionParameters, "enclaveKey"> & { nonce: number }) =>
-      signPrivateTransaction(client, { ...parameters, enclaveKey }),
+    signPrivateTransaction: (parameters: DistributiveWithout<SignPrivateTransactionParameters, "enclaveKey">) =>
+      signPrivateTransaction(client, { ...parameters, enclaveKey } as SignPrivateTransactionParameters),
     sendPrivateTransaction: (parameters: Without<PrivateTransactionParameters, "enclaveKey">) =>
       sendPrivateTransaction(client, { ...parameters, enclaveKey }),
     writePrivateContract: <

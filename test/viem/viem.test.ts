@@ -235,7 +235,7 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
   });
 
   it("signs, sends and waits step by step; reads logs by address and topic; a reverting read throws decoded", async function () {
-    const [alice] = clients();
+    const [alice, , carol] = clients();
     const { privacyGroupId } = await alice.createFlexiblePrivacyGroup({ members: [KEY2] });
     const { address } = await alice.deployPrivateContract({
       privacyGroupId,
@@ -247,9 +247,22 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
     const data = encodeFunctionData({ abi, functionName: "increment" });
     const signed = await alice.signPrivateTransaction({ privacyGroupId, to: address, data, nonce });
     expect(PrivateTransaction.from(signed).from).to.equal(alice.account.address);
+    // A legacy EEA transaction: recipients instead of a group, signed offline.
+    const legacy = PrivateTransaction.from(await alice.signPrivateTransaction({ privateFor: [KEY2], to: address, data, nonce: 0 }));
+    expect([legacy.privateFor, legacy.privacyGroupId, legacy.from]).to.deep.equal([[KEY2], null, alice.account.address]);
     const hash = await alice.sendPrivateTransaction({ privacyGroupId, to: address, data, nonce });
     const receipt = await alice.waitForPrivateTransactionReceipt({ hash });
     expect(receipt.outcome).to.equal("success");
+    expect(await alice.getPrivateTransaction({ hash })).to.include({
+      from: alice.account.address,
+      to: address,
+      nonce,
+      input: data,
+      privateFrom: KEY1,
+      privacyGroupId,
+      restriction: "restricted",
+    });
+    expect(await carol.getPrivateTransaction({ hash })).to.equal(null); // not a member: its enclave cannot read it
     const topic = encodeEventTopics({ abi, eventName: "Counted" })[0];
     const logs = await alice.getPrivateLogs({
       privacyGroupId,
@@ -320,6 +333,8 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
       ["a 31-byte group ID", { privacyGroupId: Buffer.alloc(31).toString("base64") }, /32 bytes/],
       ["an enclave key that is not 32 bytes", { enclaveKey: Buffer.alloc(31).toString("base64") }, /32/],
       ["a group ID that is not base64", { privacyGroupId: "not base64!" }, /base64/],
+      ["an unknown restriction", { restriction: "open" }, /restriction must be "restricted" or "unrestricted"/],
+      ["both privateFor and a group", { privateFor: [KEY2] }, /privateFor and privacyGroupId are mutually exclusive/],
     ];
     for (const [what, change, message] of cases) {
       it(what, async function () {
