@@ -11,12 +11,10 @@ import {
   type Client,
   type ContractFunctionArgs,
   type ContractFunctionName,
-  type DecodeEventLogReturnType,
   type DecodeFunctionResultReturnType,
   type Hex,
   type Transport,
   decodeErrorResult,
-  decodeEventLog,
   decodeFunctionData,
   decodeFunctionResult,
   encodeDeployData,
@@ -39,10 +37,8 @@ import {
   PrivateTransactionRevertedError,
 } from "./errors";
 import { GROUP_ABI } from "../core/group-abi";
+import { rpc } from "./rpc";
 
-/** The JSON-RPC of any viem client, for Besu's methods that viem does not type. */
-type Rpc = { request(args: { method: string; params?: unknown[] }): Promise<unknown> };
-const rpc = (client: Client): Rpc => client as unknown as Rpc;
 
 /** A client whose account signs: a wallet client made with a local account (private key, mnemonic, custom `sign`). */
 export type PrivateClient = Client<Transport, Chain | undefined, Account>;
@@ -573,21 +569,6 @@ export async function getPrivateCode(
   })) as Hex | null;
 }
 
-/** An event watchPrivateContractEvent saw: decoded against the ABI, with where it was emitted. */
-export type WatchedPrivateLog<abi extends Abi> = DecodeEventLogReturnType<abi> & {
-  blockNumber: bigint;
-  transactionHash: Hex;
-};
-
-export interface WatchPrivateContractEventParameters<abi extends Abi> {
-  privacyGroupId: string;
-  address: Address;
-  abi: abi;
-  onLogs: (logs: WatchedPrivateLog<abi>[]) => void;
-  onError?: (error: Error) => void;
-  pollingInterval?: number;
-}
-
 /** priv_debugGetStateRoot: the group's private state root as of the block. */
 export async function debugGetStateRoot(
   client: Client,
@@ -597,59 +578,4 @@ export async function debugGetStateRoot(
     method: "priv_debugGetStateRoot",
     params: [parameters.privacyGroupId, blockParam(parameters.blockTag)],
   })) as Hex;
-}
-
-/**
- * Watches a contract's events in the group by polling priv_getLogs from the block after the last one seen;
- * `onLogs` gets each batch decoded against `abi` (viem's decodeEventLog), in chain order. Returns the
- * function that stops it. (priv_subscribe over WebSocket is the ethers client's for now.)
- */
-export function watchPrivateContractEvent<const abi extends Abi>(
-  client: Client,
-  parameters: WatchPrivateContractEventParameters<abi>,
-): () => void {
-  let stopped = false;
-  let fromBlock: bigint | undefined;
-  const poll = async () => {
-    try {
-      const head = BigInt((await rpc(client).request({ method: "eth_blockNumber" })) as string);
-      if (fromBlock === undefined) fromBlock = head + 1n;
-      if (head >= fromBlock) {
-        const logs = await getPrivateLogs(client, {
-          privacyGroupId: parameters.privacyGroupId,
-          address: parameters.address,
-          fromBlock,
-          toBlock: head,
-        });
-        fromBlock = head + 1n;
-        const decoded = logs.flatMap((log) => {
-          try {
-            const event = decodeEventLog({
-              abi: parameters.abi,
-              data: log.data,
-              topics: log.topics as [Hex, ...Hex[]],
-            });
-            return [
-              {
-                ...event,
-                blockNumber: log.blockNumber,
-                transactionHash: log.transactionHash,
-              } as WatchedPrivateLog<abi>,
-            ];
-          } catch {
-            return []; // an event of another ABI at the same address
-          }
-        });
-        if (decoded.length > 0 && !stopped) parameters.onLogs(decoded);
-      }
-    } catch (error) {
-      parameters.onError?.(error as Error);
-    }
-    if (!stopped) timer = setTimeout(poll, parameters.pollingInterval ?? client.pollingInterval);
-  };
-  let timer = setTimeout(poll, 0);
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
 }

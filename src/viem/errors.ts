@@ -6,6 +6,7 @@ const DOCS = "docs/viem.md";
 
 /** viem's error style (shortMessage, details, a pointer into docs/viem.md), for what the private actions refuse or meet. */
 export class PrivateActionError extends BaseError {
+  override name = "PrivateActionError";
   constructor(shortMessage: string, options: { details?: string; docsSection?: string; cause?: unknown } = {}) {
     super(shortMessage, {
       details: options.details,

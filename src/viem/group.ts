@@ -15,6 +15,7 @@ import {
   writePrivateContract,
 } from "./actions";
 import { GROUP_ABI } from "../core/group-abi";
+import { rpc } from "./rpc";
 
 const PROXY = GROUP_PROXY_ADDRESS as Address;
 const keysToBytes = (keys: readonly string[]): Hex[] => keys.map((key) => tesseraKeyToBytes(key) as Hex);
@@ -72,10 +73,10 @@ export async function findFlexiblePrivacyGroups(
   client: Client,
   parameters: { members: readonly string[] },
 ): Promise<{ privacyGroupId: string; members: string[] }[]> {
-  const rpc = client as unknown as {
-    request(args: { method: string; params: unknown[] }): Promise<{ privacyGroupId: string; members: string[] }[]>;
-  };
-  const found = await rpc.request({ method: "privx_findFlexiblePrivacyGroup", params: [[...parameters.members]] });
+  const found = (await rpc(client).request({
+    method: "privx_findFlexiblePrivacyGroup",
+    params: [[...parameters.members]],
+  })) as { privacyGroupId: string; members: string[] }[];
   return found.map(({ privacyGroupId, members }) => ({ privacyGroupId, members }));
 }
 

@@ -9,7 +9,6 @@ import {
   type PrivateClient,
   type PrivateTransactionParameters,
   type SignPrivateTransactionParameters,
-  type WatchPrivateContractEventParameters,
   assertExecuted,
   callPrivate,
   debugGetStateRoot,
@@ -23,10 +22,10 @@ import {
   sendPrivateTransaction,
   signPrivateTransaction,
   waitForPrivateTransactionReceipt,
-  watchPrivateContractEvent,
   writePrivateContract,
 } from "./actions";
 import { GROUP_ABI } from "../core/group-abi";
+import { type WatchPrivateContractEventParameters, watchPrivateContractEvent } from "./watch";
 import {
   addGroupMembers,
   createFlexiblePrivacyGroup,
@@ -41,6 +40,7 @@ import {
 
 export * from "./actions";
 export * from "./group";
+export * from "./watch";
 export * from "./errors";
 export { generatePrivacyGroupId } from "../core/ids";
 export { getPrivateContractAddress } from "../core/codec";

@@ -25,13 +25,13 @@ import {
   PrivateAccountError,
   PrivateTransactionNotExecutedError,
   PrivateTransactionRevertedError,
-  privateActions,
   privatePublicActions,
   sendPrivateTransaction,
 } from "../../src/viem";
 import { FlexiblePrivacyGroupManagement__factory, PrivateCounter__factory } from "../../typechain-types";
 import { rejection } from "../helpers/client-network";
 import { startTestNetwork } from "../helpers/network/network";
+import { privateClients } from "../helpers/viem";
 
 const { abi, bytecode } = PrivateCounter__factory;
 const [KEY1, KEY2, KEY3] = DEFAULT_NODES.map((node) => node.enclaveKey);
@@ -39,13 +39,7 @@ const [KEY1, KEY2, KEY3] = DEFAULT_NODES.map((node) => node.enclaveKey);
 describe("viem: flexible-privacy-groups/viem against the development network over HTTP", function () {
   this.timeout(60_000);
   let network: Awaited<ReturnType<typeof startTestNetwork>>;
-  const clients = () =>
-    network.nodes.map((node, i) =>
-      createWalletClient({
-        account: privateKeyToAccount(DEFAULT_NODES[i].privateKey as Hex),
-        transport: http(node.url),
-      }).extend(privateActions({ enclaveKey: DEFAULT_NODES[i].enclaveKey })),
-    );
+  const clients = () => privateClients(network, (node) => http(node.url));
 
   before(async function () {
     network = await startTestNetwork();
