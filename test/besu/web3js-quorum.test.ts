@@ -1,69 +1,8 @@
 import { expect } from "chai";
 import { FlexiblePrivacyGroup } from "../../src";
-import {
-  FlexiblePrivacyGroupProxy__factory,
-  FlexiblePrivacyGroupManagement__factory,
-  PrivateCounter__factory,
-} from "../../typechain-types";
-import { DEFAULT_NODES } from "../../src/network/defaults";
+import { PrivateCounter__factory } from "../../typechain-types";
 import { KEY1, KEY2, KEY3, startClientNetwork, type ClientNetwork } from "../helpers/client-network";
-
-// web3js-quorum's npm release (22.4.0) still encodes the bytes32[] ABI that Besu 22.10+ rejects. Its fix
-// (PR #58) changed only solidity/PrivacyProxy.json to the bytes[]/bytes ABI, so the test gives it that ABI.
-const proxyAbiPath = require.resolve("web3js-quorum/solidity/PrivacyProxy.json");
-const bytesAbi = [...FlexiblePrivacyGroupManagement__factory.abi, ...FlexiblePrivacyGroupProxy__factory.abi].filter(
-  (fragment) => fragment.type === "function" || fragment.type === "event",
-);
-require.cache[proxyAbiPath] = {
-  id: proxyAbiPath,
-  filename: proxyAbiPath,
-  loaded: true,
-  exports: { output: { abi: bytesAbi } },
-} as unknown as NodeModule;
-
-type Receipt = { status: string; privacyGroupId: string };
-interface FlexibleGroupApi {
-  find(keys: string[]): Promise<{ privacyGroupId: string; members: string[] }[]>;
-  create(options: {
-    participants: string[];
-    enclaveKey: string;
-    privateKey: string;
-    privacyGroupId?: string;
-  }): Promise<Receipt>;
-  addTo(options: {
-    participants: string[];
-    enclaveKey: string;
-    privateKey: string;
-    privacyGroupId: string;
-  }): Promise<Receipt>;
-  removeFrom(options: {
-    participant: string;
-    enclaveKey: string;
-    privateKey: string;
-    privacyGroupId: string;
-  }): Promise<Receipt>;
-  getParticipants(options: { privacyGroupId: string }): Promise<string[]>;
-}
-/** web3js-quorum's PrivateSubscription: an EventEmitter of "data" (a notification's params over WebSocket). */
-interface QuorumSubscription {
-  on(event: "data", listener: (params: { subscription: string; privacyGroupId: string; result: { address: string; topics: string[]; data: string } }) => void): void;
-  unsubscribe(callback: (error: unknown, result?: boolean) => void): Promise<unknown>;
-}
-type Web3Like = {
-  eth: { flexiblePrivacyGroup: FlexibleGroupApi };
-  priv: {
-    subscriptionPollingInterval: number;
-    subscribeWithPooling(privacyGroupId: string, filter: object, callback: (error: unknown, id?: string) => void): Promise<QuorumSubscription>;
-  };
-  currentProvider: { disconnect(): void; constructor: { name: string } };
-};
-/* eslint-disable @typescript-eslint/no-require-imports */
-const Web3 = require("web3") as new (url: string) => unknown;
-const Web3Quorum = require("web3js-quorum") as (web3: unknown) => Web3Like;
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-/** web3js-quorum takes private keys as hex without 0x. */
-const privateKeyOf = (node: number): string => DEFAULT_NODES[node].privateKey.slice(2);
+import { type FlexibleGroupApi, type QuorumSubscription, Web3, Web3Quorum, privateKeyOf } from "../helpers/web3js-quorum";
 
 describe("client: interop with web3js-quorum 22.4.0 (bytes[] ABI of its PR #58), both ways", function () {
   let net: ClientNetwork;
