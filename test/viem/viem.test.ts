@@ -10,7 +10,16 @@ import {
   keccak256,
   toBytes,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import {
+  english,
+  generateMnemonic,
+  generatePrivateKey,
+  mnemonicToAccount,
+  privateKeyToAccount,
+  privateKeyToAddress,
+  sign,
+  toAccount,
+} from "viem/accounts";
 import {
   FlexiblePrivacyGroup,
   GROUP_PROXY_ADDRESS,
@@ -25,6 +34,7 @@ import {
   PrivateAccountError,
   PrivateTransactionNotExecutedError,
   PrivateTransactionRevertedError,
+  privateActions,
   privatePublicActions,
   sendPrivateTransaction,
 } from "../../src/viem";
@@ -320,6 +330,39 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
       { eventName: "Counted", args: { by: alice.account.address, value: 1n } },
       { eventName: "Counted", args: { by: alice.account.address, value: 2n } },
     ]);
+  });
+
+  it("signs with any account that signs a digest: a mnemonic's, and a custom sign such as a KMS", async function () {
+    const node = network.nodes[0];
+    const custom = (signingKey: Hex, address = privateKeyToAddress(signingKey)) =>
+      toAccount({
+        address,
+        sign: ({ hash }) => sign({ hash, privateKey: signingKey, to: "hex" }), // what a KMS call would answer
+        signMessage: () => Promise.reject(new Error("not used")),
+        signTransaction: () => Promise.reject(new Error("not used")),
+        signTypedData: () => Promise.reject(new Error("not used")),
+      });
+    const kmsKey = generatePrivateKey();
+    for (const account of [mnemonicToAccount(generateMnemonic(english)), custom(kmsKey)]) {
+      const client = createWalletClient({ account, transport: http(node.url) }).extend(privateActions({ enclaveKey: KEY1 }));
+      const { privacyGroupId } = await client.createFlexiblePrivacyGroup({ members: [KEY2] });
+      const { address } = await client.deployPrivateContract({ privacyGroupId, abi, bytecode: bytecode as Hex, args: [3n] });
+      const receipt = await client.writePrivateContract({ privacyGroupId, address, abi, functionName: "increment" });
+      expect(receipt.from).to.equal(account.address);
+    }
+    // A sign that answers for another key: refused before sending.
+    const impostor = createWalletClient({
+      account: custom(generatePrivateKey(), privateKeyToAddress(kmsKey)),
+      transport: http(node.url),
+    }).extend(privateActions({ enclaveKey: KEY1 }));
+    const before = network.processed.length;
+    const error = await impostor.createFlexiblePrivacyGroup({ members: [KEY2] }).then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    expect(error).to.be.instanceOf(PrivateAccountError);
+    expect((error as PrivateAccountError).shortMessage).to.equal("the account's signature does not recover to its address");
+    expect(network.processed.length).to.equal(before);
   });
 
   describe("refuses before sending, as the ethers client does, and sends nothing", function () {
