@@ -8,11 +8,14 @@ const DOCS = "docs/viem.md";
 export class PrivateActionError extends BaseError {
   override name = "PrivateActionError";
   constructor(shortMessage: string, options: { details?: string; docsSection?: string; cause?: unknown } = {}) {
+    const cause = options.cause instanceof Error ? options.cause : undefined;
     super(shortMessage, {
       details: options.details,
+      // viem's Details line is the cause's when there is one: ours then goes in the message above it.
+      metaMessages: cause !== undefined && options.details !== undefined ? [options.details] : undefined,
       docsBaseUrl: DOCS,
       docsPath: options.docsSection === undefined ? "" : `#${options.docsSection}`,
-      cause: options.cause instanceof Error ? options.cause : undefined,
+      cause,
     });
   }
 }
@@ -20,6 +23,11 @@ export class PrivateActionError extends BaseError {
 /** The client's account cannot sign a 32-byte digest (a JSON-RPC account): a private transaction needs one that can. */
 export class PrivateAccountError extends PrivateActionError {
   override name = "PrivateAccountError";
+}
+
+/** Besu answered Unauthorized (-40100): a missing or expired JWT, or a tenant that is not a member of the group. */
+export class PrivateUnauthorizedError extends PrivateActionError {
+  override name = "PrivateUnauthorizedError";
 }
 
 /** Refused before sending: the same refusals as the ethers client (src/core/codec.ts), nothing was sent. */

@@ -1,23 +1,11 @@
 import { expect } from "chai";
-import crypto from "node:crypto";
 import { Wallet } from "ethers";
 import { BesuErrorCode, FlexiblePrivacyGroup, PrivacyProvider, PrivateSigner, UnauthorizedError } from "../../src";
 import { PrivateCounter__factory } from "../../typechain-types";
 import { KEY1, KEY2, rejection, startClientNetwork, type ClientNetwork } from "../helpers/client-network";
+import { TOKEN_PUBLIC_KEY as publicKey, token } from "../helpers/jwt";
 
-const { privateKey: TOKEN_KEY, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
 const TENANT_B = Buffer.alloc(32, 0x5b).toString("base64"); // a second tenant on node 1's enclave
-
-/** An RS256 JWT as Besu's multi-tenancy reads it: the tenant's enclave key, permissions, and an expiry. */
-function token(tenantKey: string, expiresInSeconds = 300): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  const body = `${part({ alg: "RS256", typ: "JWT" })}.${part({
-    privacyPublicKey: tenantKey,
-    permissions: ["*:*"],
-    exp: Math.floor(Date.now() / 1000) + expiresInSeconds,
-  })}`;
-  return `${body}.${crypto.sign("sha256", Buffer.from(body), TOKEN_KEY).toString("base64url")}`;
-}
 
 describe("client: a multi-tenant node with JWTs, over HTTP", function () {
   let net: ClientNetwork;
