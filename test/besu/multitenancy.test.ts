@@ -3,9 +3,8 @@ import { Wallet } from "ethers";
 import { BesuErrorCode, FlexiblePrivacyGroup, PrivacyProvider, PrivateSigner, UnauthorizedError } from "../../src";
 import { PrivateCounter__factory } from "../../typechain-types";
 import { KEY1, KEY2, rejection, startClientNetwork, type ClientNetwork } from "../helpers/client-network";
-import { TOKEN_PUBLIC_KEY as publicKey, token } from "../helpers/jwt";
+import { TENANT_B, multiTenantNode1, token } from "../helpers/jwt";
 
-const TENANT_B = Buffer.alloc(32, 0x5b).toString("base64"); // a second tenant on node 1's enclave
 
 describe("client: a multi-tenant node with JWTs, over HTTP", function () {
   let net: ClientNetwork;
@@ -14,14 +13,7 @@ describe("client: a multi-tenant node with JWTs, over HTTP", function () {
     new PrivacyProvider(url, { jwt, network: 1337, pollingInterval: 20 });
 
   before(async function () {
-    net = await startClientNetwork((config) => {
-      config.nodes[0].multiTenancy = true;
-      config.nodes[0].enclaveKeys = [KEY1, TENANT_B];
-      config.nodes[0].jwt = {
-        publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-        algorithm: "RS256",
-      };
-    });
+    net = await startClientNetwork(multiTenantNode1);
     url = net.network.nodes[0].url;
     // Multi-tenancy is built on the netedge branch; until it is merged here the node ignores the setting.
     const anonymous = new PrivacyProvider(url, { network: 1337 });

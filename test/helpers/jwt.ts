@@ -1,9 +1,18 @@
 import crypto from "node:crypto";
+import type { NetworkConfig } from "../../src/network/types";
 
 const { privateKey: TOKEN_KEY, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
 
-/** The key a multi-tenant test node checks tokens with (its `jwt.publicKeyPem`, from `.export(...)`). */
-export const TOKEN_PUBLIC_KEY = publicKey;
+/** A second tenant on node 1's enclave, beside node 1's own key. */
+export const TENANT_B = Buffer.alloc(32, 0x5b).toString("base64");
+
+/** Makes node 1 multi-tenant: its own key and TENANT_B, each reached with a token from `token`. */
+export function multiTenantNode1(config: NetworkConfig): void {
+  const node = config.nodes[0];
+  node.multiTenancy = true;
+  node.enclaveKeys = [node.enclaveKeys[0], TENANT_B];
+  node.jwt = { publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(), algorithm: "RS256" };
+}
 
 /** An RS256 JWT as Besu's multi-tenancy reads it: the tenant's enclave key, permissions, and an expiry. */
 export function token(tenantKey: string, expiresInSeconds = 300): string {

@@ -4,12 +4,11 @@ import { privateKeyToAccount } from "viem/accounts";
 import { DEFAULT_NODES } from "../../src/network/defaults";
 import { PrivateUnauthorizedError, privateActions } from "../../src/viem";
 import { PrivateCounter__factory } from "../../typechain-types";
-import { TOKEN_PUBLIC_KEY, token } from "../helpers/jwt";
+import { TENANT_B, multiTenantNode1, token } from "../helpers/jwt";
 import { startTestNetwork } from "../helpers/network/network";
 
 const { abi, bytecode } = PrivateCounter__factory;
 const [KEY1, KEY2] = DEFAULT_NODES.map((node) => node.enclaveKey);
-const TENANT_B = Buffer.alloc(32, 0x5b).toString("base64"); // a second tenant on node 1's enclave
 
 describe("viem: a multi-tenant node with JWTs (the token in viem's http fetchOptions)", function () {
   this.timeout(60_000);
@@ -24,14 +23,7 @@ describe("viem: a multi-tenant node with JWTs (the token in viem's http fetchOpt
     }).extend(privateActions({ enclaveKey: tenant }));
 
   before(async function () {
-    network = await startTestNetwork((config) => {
-      config.nodes[0].multiTenancy = true;
-      config.nodes[0].enclaveKeys = [KEY1, TENANT_B];
-      config.nodes[0].jwt = {
-        publicKeyPem: TOKEN_PUBLIC_KEY.export({ type: "spki", format: "pem" }).toString(),
-        algorithm: "RS256",
-      };
-    });
+    network = await startTestNetwork(multiTenantNode1);
   });
   after(async () => network.stop());
 
