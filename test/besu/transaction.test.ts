@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { SigningKey, Wallet, decodeRlp, encodeRlp, hexlify, toBeArray } from "ethers";
+import { Signature, SigningKey, Wallet, decodeRlp, encodeRlp, hexlify, toBeArray } from "ethers";
 import fc from "fast-check";
 import {
   InvalidPrivacyGroupIdError,
@@ -187,6 +187,21 @@ describe("PrivateTransaction", () => {
       expect(tx.serialized).to.equal("0x" + oracle.serialize().toString("hex"));
       expect([27, 28]).to.include(tx.signature.v);
       expect(tx.from).to.equal(wallet.address);
+    });
+  });
+
+  describe("is the ethers client's class on the ethers-free codec", () => {
+    it("reads its signature back as an ethers Signature, and copies and parses into this class", () => {
+      const tx = PrivateTransaction.from({ privateFrom: ALICE, privacyGroupId: GROUP, chainId: 1337 });
+      expect(tx.signature).to.equal(null);
+      expect(tx.isSigned()).to.equal(false);
+      const signature = new SigningKey(PRIVATE_KEY).sign(tx.unsignedHash);
+      tx.signature = signature;
+      expect(tx.isSigned()).to.equal(true);
+      expect(tx.signature).to.be.instanceOf(Signature);
+      expect(tx.signature!.compactSerialized).to.equal(signature.compactSerialized); // an ethers-only field
+      expect(tx.clone()).to.be.instanceOf(PrivateTransaction);
+      expect(PrivateTransaction.from(tx.serialized).signature!.serialized).to.equal(signature.serialized);
     });
   });
 
