@@ -9,8 +9,12 @@ import { DEFAULT_NODES } from "../../src/network/defaults";
 // web3js-quorum's npm release (22.4.0) still encodes the bytes32[] ABI that Besu 22.10+ rejects. Its fix
 // (PR #58) changed only solidity/PrivacyProxy.json to the bytes[]/bytes ABI, so the test gives it that ABI.
 const proxyAbiPath = require.resolve("web3js-quorum/solidity/PrivacyProxy.json");
-const bytesAbi = [...FlexiblePrivacyGroupManagement__factory.abi, ...FlexiblePrivacyGroupProxy__factory.abi].filter(
-  (fragment) => fragment.type === "function" || fragment.type === "event",
+// A copy: web3 writes `signature`, `constant` and `payable` into the ABI objects it is given, and these are
+// TypeChain's own, which other tests compare.
+const bytesAbi = structuredClone(
+  [...FlexiblePrivacyGroupManagement__factory.abi, ...FlexiblePrivacyGroupProxy__factory.abi].filter(
+    (fragment) => fragment.type === "function" || fragment.type === "event",
+  ),
 );
 require.cache[proxyAbiPath] = {
   id: proxyAbiPath,
