@@ -415,12 +415,8 @@ export function decodePrivateTransaction(serialized: string): DecodedPrivateTran
   return { ...decoded, v: vValue, yParity, ...(chainId === null ? {} : { chainId }), signingHash };
 }
 
-/**
- * Recovers an address from a digest and a signature; the network passes its faster libsecp256k1 one. Written
- * as a method's type so that a recoverer declared with ethers' Signature (the network's, which reads only r, s
- * and yParity) still fits: method parameters are compared both ways.
- */
-export type RecoverAddress = { recover(digest: string, signature: PrivateSignature): string }["recover"];
+/** Recovers an address from a digest and a signature; the network passes its faster libsecp256k1 one. */
+export type RecoverAddress = (digest: string, signature: PrivateSignature) => string;
 
 const recoverInJavaScript: RecoverAddress = (digest, signature) => publicKeyToAddress(recoverPublicKey(digest, signature));
 

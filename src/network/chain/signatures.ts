@@ -4,8 +4,15 @@ import { nativeSecp256k1, nativeSign } from "../../core/secp256k1";
 
 const native = nativeSecp256k1();
 
+/** What recovery reads of a signature: an ethers Signature and the codec's PrivateSignature both are one. */
+export interface RecoverableSignature {
+  r: string;
+  s: string;
+  yParity: 0 | 1;
+}
+
 /** The signer's address (lower case) of a 32-byte digest; throws if none can be recovered. */
-export function recoverAddress(digest: string, signature: Signature): string {
+export function recoverAddress(digest: string, signature: RecoverableSignature): string {
   if (native === undefined) return computeAddress(SigningKey.recoverPublicKey(digest, signature)).toLowerCase();
   const publicKey = native.ecdsaRecover(getBytes(signature.r + signature.s.slice(2)), signature.yParity, getBytes(digest), false);
   return "0x" + keccak256(publicKey.subarray(1)).slice(-40);
