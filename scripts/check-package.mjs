@@ -17,7 +17,8 @@
 //   (e) a contract developer's Hardhat 3 project, installed by docs/testing.md's steps (npm on Node 22):
 //       `npx hardhat test` on the same token through the connection's `privacy` and the matchers, `tsc` on
 //       its config and test (the plugin's Hardhat 3 types), and the same tasks (examples/hardhat3-project/).
-//   (f) a viem project: flexible-privacy-groups/viem against the network from the package (examples/viem-consumer/).
+//   (f) a viem project with no ethers: flexible-privacy-groups/viem against the network, which runs in
+//       another process (examples/viem-consumer/).
 // Both contract developer's projects also run fpg:genesis and fpg:verify on what it writes.
 // FPG_DIST_DIR points the "is it built?" check elsewhere (the tests use it); --keep keeps the projects.
 import { spawnSync } from "node:child_process";
@@ -40,13 +41,14 @@ const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf
 /** The optional peers the release tasks load (ethers too: a project without the toolbox lacks it), at the versions this repository tests. */
 const TASK_PEERS = ["ethers", "@openzeppelin/upgrades-core", "diff"].map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
 /**
- * The development network's peers but EDR, at the versions this repository tests: a Hardhat 3 project runs the
- * network on the EDR Hardhat 3 brings. (secp256k1 is a native speed-up the network does without.)
+ * The development network's peers but EDR and ethers, at the versions this repository tests: a Hardhat 3 project
+ * runs the network on the EDR Hardhat 3 brings, and its ethers comes with TASK_PEERS. (secp256k1 is a native
+ * speed-up the network does without.)
  */
 function networkPeersButEdr() {
   // The build's list (src/network/peers.ts); read when a project is set up, after checkBuilt.
   const { NOT_NETWORK_PEERS } = createRequire(import.meta.url)(path.join(DIST, "src", "network", "peers.js"));
-  const skipped = new Set([...NOT_NETWORK_PEERS, "secp256k1", "@nomicfoundation/edr"]);
+  const skipped = new Set([...NOT_NETWORK_PEERS, "ethers", "secp256k1", "@nomicfoundation/edr"]);
   return Object.keys(PACKAGE.peerDependencies)
     .filter((name) => !skipped.has(name))
     .map((name) => `${name}@${PACKAGE.devDependencies[name]}`);
@@ -332,19 +334,22 @@ function checkHardhat3Project(work, tarball) {
 }
 
 /**
- * A viem project: the tarball beside viem and the network's peers, and a script that uses the package's viem
- * entry against the network (examples/viem-consumer/). ethers comes in as the package's peer: the core
- * still needs it.
+ * A viem project: the tarball beside viem alone, where ethers cannot be resolved, and a script that uses the
+ * package's viem entry against the network (examples/viem-consumer/). The network, which needs ethers, runs in
+ * another process from this repository's build (scripts/lib/beside-network.mjs).
  */
 function checkViemConsumer(work, tarball) {
   const dir = path.join(work, "viem-consumer");
   project(dir, "viem-consumer", { type: "module" });
-  npmInstall(dir, [tarball, `viem@${PACKAGE.devDependencies.viem}`, `@nomicfoundation/edr@${PACKAGE.devDependencies["@nomicfoundation/edr"]}`, ...networkPeersButEdr()]);
+  npmInstall(dir, [tarball, `viem@${PACKAGE.devDependencies.viem}`]);
+  const resolvesEthers = spawnSync(process.execPath, ["--input-type=module", "-e", 'import("ethers").then(() => process.exit(0), () => process.exit(3))'], { cwd: dir, env: ENV });
+  if (resolvesEthers.status !== 3) fail("ethers resolves in the viem project: npm installed it beside viem");
   const artifact = JSON.parse(fs.readFileSync(path.join(ROOT, "artifacts", "contracts", "test", "PrivateCounter.sol", "PrivateCounter.json"), "utf8"));
   fs.writeFileSync(path.join(dir, "counter.json"), JSON.stringify({ abi: artifact.abi, bytecode: artifact.bytecode }));
-  const output = run(process.execPath, ["private.mjs"], dir);
+  const beside = path.join(ROOT, "scripts", "lib", "beside-network.mjs");
+  const output = run(process.execPath, [beside, DIST, path.join(dir, "nodes.json"), dir, process.execPath, "private.mjs"], ROOT);
   if (!/^viem ok:/m.test(output)) fail(`the viem project's script did not finish:\n${output}`);
-  console.log(`  ok: flexible-privacy-groups/viem in a viem project: ${output.trim().replace(/^viem ok: /, "")}`);
+  console.log(`  ok: flexible-privacy-groups/viem in a project without ethers: ${output.trim().replace(/^viem ok: /, "")}`);
 }
 
 function main() {
