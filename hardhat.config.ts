@@ -1,6 +1,6 @@
 import path from "node:path";
 import { subtask, type HardhatUserConfig } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import { COMPILER_SETTINGS, SOLC_VERSION } from "./src/hardhat/compiler";
 import { HardforkSettingError, hardforkUnderTest } from "./scripts/lib/hardfork";
@@ -21,6 +21,13 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async ({ solcVersion }: 
     compilerPath: path.join(path.dirname(require.resolve("solc/package.json")), "soljson.js"),
     isSolcJs: true,
   };
+});
+
+// `hardhat test` with no files runs the suites, *.test.ts: under test/ there are also helpers and scripts that
+// a test runs in a child process (test/viem/no-ethers/), which must not run in the test process itself.
+subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const files = (await runSuper(args)) as string[];
+  return args.testFiles.length > 0 ? files : files.filter((file) => file.endsWith(".test.ts"));
 });
 
 /** The hardfork of the in-process network; a bad FPG_HARDFORK ends here with one line, not a stack trace. */
