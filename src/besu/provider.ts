@@ -18,7 +18,7 @@ import {
 import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./errors";
 import { PrivateTransaction } from "./transaction";
 import { isPrivacyMethod } from "../core/access";
-import { type PrivateOutcome, privateOutcome, revertDataOf } from "../core/receipt";
+import { type PrivateOutcome, pollPrivateReceipt, privateOutcome, revertDataOf } from "../core/receipt";
 import { PrivacySocket, PrivacySocketError } from "./socket";
 
 /** A JWT for Besu's multi-tenancy, or a function that returns a fresh one (called before every request). */
@@ -118,9 +118,6 @@ export interface WaitOptions {
 }
 
 type Raw = Record<string, unknown>;
-
-/** How often to ask for a private receipt after its marker is mined before deciding this node has none. */
-const PRIVATE_RECEIPT_READS = 10;
 
 /**
  * An ethers `JsonRpcProvider` for a Besu 25.5 node with privacy: a typed method for each priv_, privx_
@@ -354,19 +351,14 @@ export class PrivacyProvider extends JsonRpcProvider {
     options: WaitOptions = {},
   ): Promise<PrivateTransactionReceipt> {
     const timeout = options.timeout ?? 120_000;
-    const interval = options.pollingInterval ?? this.pollingInterval;
-    const deadline = Date.now() + timeout;
-    let markerMined = false;
-    let privateReads = 0;
-    for (;;) {
-      // The private receipt first: once it exists the marker is mined, so the usual case is one request.
-      const receipt = await this.getPrivateTransactionReceipt(markerHash);
-      if (receipt !== null) return receipt;
-      if (!markerMined) markerMined = (await this.send("eth_getTransactionReceipt", [markerHash])) !== null;
-      if (markerMined) privateReads++;
-      // Once the marker is mined the node has run the private transaction: a few more reads, not the whole timeout.
-      if (Date.now() >= deadline || privateReads >= PRIVATE_RECEIPT_READS) {
-        throw markerMined
+    return pollPrivateReceipt(
+      {
+        privateReceipt: () => this.getPrivateTransactionReceipt(markerHash),
+        markerMined: async () => (await this.send("eth_getTransactionReceipt", [markerHash])) !== null,
+      },
+      { timeout, pollingInterval: options.pollingInterval ?? this.pollingInterval },
+      (failure) =>
+        failure === "unavailable"
           ? new PrivateTransactionFailedError(
               BesuErrorCode.ReceiptUnavailable,
               `the marker transaction ${markerHash} is mined but this node has no private receipt for it (not a participant?)`,
@@ -376,10 +368,8 @@ export class PrivacyProvider extends JsonRpcProvider {
               BesuErrorCode.Timeout,
               `the marker transaction ${markerHash} was not mined within ${timeout} ms`,
               markerHash,
-            );
-      }
-      await new Promise((resolve) => setTimeout(resolve, interval));
-    }
+            ),
+    );
   }
 
   /** priv_getPrivacyPrecompileAddress: 0x…7d when flexible groups are on. */

@@ -27,7 +27,7 @@ import { type GroupStateReader, diagnoseDrop, sameLengthKeys } from "../core/dro
 import { tesseraKeyToBytes } from "../core/keys";
 import { PrivacySdkError } from "../core/errors";
 import { PrivateTransaction, type Restriction, getPrivateContractAddress } from "../core/codec";
-import { type PrivateOutcome, privateOutcome, revertDataOf } from "../core/receipt";
+import { type PrivateOutcome, pollPrivateReceipt, privateOutcome, revertDataOf } from "../core/receipt";
 import { PrivateNonceManager } from "../core/nonces";
 import {
   InvalidPrivateTransactionError,
@@ -295,28 +295,34 @@ export async function getPrivateTransactionReceipt(
 }
 
 /**
- * Polls for the private receipt, whatever its outcome; `timeout` (ms, default 120,000) bounds the wait.
- * The private receipt is read first: it exists once the marker is mined.
+ * Polls for the private receipt, whatever its outcome; `timeout` (ms, default 120,000) bounds the wait, and
+ * once the marker is mined a node with no private receipt (not a member) is given up on after a few reads,
+ * by the ethers client's rule (src/core/receipt.ts).
  */
 export async function waitForPrivateTransactionReceipt(
   client: Client,
   parameters: { hash: Hex; pollingInterval?: number; timeout?: number },
 ): Promise<PrivateTransactionReceipt> {
-  const deadline = Date.now() + (parameters.timeout ?? 120_000);
-  for (;;) {
-    const receipt = await getPrivateTransactionReceipt(client, parameters);
-    if (receipt !== null) {
-      if (receipt.outcome !== "success") forgetNonces(client, receipt);
-      return receipt;
-    }
-    if (Date.now() >= deadline) {
-      throw new PrivateActionError("no private receipt in time", {
-        details: `marker ${parameters.hash}: not mined within the timeout, or this node is not a member of its group`,
-        docsSection: "errors",
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, parameters.pollingInterval ?? client.pollingInterval));
-  }
+  const timeout = parameters.timeout ?? 120_000;
+  const receipt = await pollPrivateReceipt(
+    {
+      privateReceipt: () => getPrivateTransactionReceipt(client, parameters),
+      markerMined: async () => (await rpc(client).request({ method: "eth_getTransactionReceipt", params: [parameters.hash] })) !== null,
+    },
+    { timeout, pollingInterval: parameters.pollingInterval ?? client.pollingInterval },
+    (failure) =>
+      failure === "unavailable"
+        ? new PrivateActionError("no private receipt on this node", {
+            details: `marker ${parameters.hash} is mined, and this node has no private receipt for it: it is not a member of the group`,
+            docsSection: "errors",
+          })
+        : new PrivateActionError("no private receipt in time", {
+            details: `marker ${parameters.hash} was not mined within ${timeout} ms`,
+            docsSection: "errors",
+          }),
+  );
+  if (receipt.outcome !== "success") forgetNonces(client, receipt);
+  return receipt;
 }
 
 /** A revert's error, its data decoded against `abi` (a custom error with its arguments) where the ABI knows it. */

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { type DroppedTransaction, type GroupStateReader, diagnoseDrop, sameLengthKeys } from "../../src/core/drop";
-import { privateOutcome } from "../../src/core/receipt";
 
 // The precompile's checks on a group's state given block by block: what each client reads with priv_call.
 // The clients' tests run the same diagnosis against the network (test/besu/drop.test.ts, test/viem).
@@ -62,17 +61,5 @@ describe("core: why the precompile dropped a transaction, from the group's state
     expect(sameLengthKeys(["0xaa", "0xbb"])).to.deep.equal(["0xaa", "0xbb"]);
     expect(sameLengthKeys(["0xaa", "0xbbbb"])).to.deep.equal([]);
     expect(sameLengthKeys([])).to.deep.equal([]);
-  });
-});
-
-describe("core: a private receipt's outcome", function () {
-  it("reads Besu's status and revert reason", function () {
-    expect(privateOutcome("0x1", null)).to.equal("success");
-    expect(privateOutcome(1, "0x08c379a0")).to.equal("success");
-    expect(privateOutcome("0x2", null)).to.equal("invalid");
-    expect(privateOutcome("0x0", "0x08c379a0")).to.equal("reverted");
-    expect(privateOutcome("0x0", "0x")).to.equal("dropped");
-    expect(privateOutcome(undefined, undefined)).to.equal("dropped");
-    expect(privateOutcome("0x0", 42)).to.equal("dropped");
   });
 });

@@ -32,6 +32,7 @@ import {
   GROUP_ABI,
   InvalidPrivateTransactionError,
   PrivateAccountError,
+  PrivateActionError,
   PrivateTransactionNotExecutedError,
   PrivateTransactionRevertedError,
   privateActions,
@@ -267,6 +268,10 @@ describe("viem: flexible-privacy-groups/viem against the development network ove
       restriction: "restricted",
     });
     expect(await carol.getPrivateTransaction({ hash })).to.equal(null); // not a member: its enclave cannot read it
+    // Its wait gives up a few reads after the marker is mined, not at the (here an hour's) timeout.
+    const unavailable = await rejection(carol.waitForPrivateTransactionReceipt({ hash, pollingInterval: 1, timeout: 3_600_000 }));
+    expect(unavailable).to.be.instanceOf(PrivateActionError);
+    expect((unavailable as PrivateActionError).shortMessage).to.equal("no private receipt on this node");
     const topic = encodeEventTopics({ abi, eventName: "Counted" })[0];
     const logs = await alice.getPrivateLogs({
       privacyGroupId,
