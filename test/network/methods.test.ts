@@ -197,4 +197,13 @@ describe("network: Besu 25.5's privacy methods, their results and errors", funct
     expect(BigInt(balance) > 0n).to.equal(true);
     expect((await rpc(url1, "eth_gasPrice")).status).to.equal(200);
   });
+
+  it("answers eth_blockNumber with the head it has processed: the engine's latest block, moving with each send", async function () {
+    const head = async () => Number(await call<string>(url1, "eth_blockNumber"));
+    const latest = async () => Number((await call<{ number: string }>(url3, "eth_getBlockByNumber", ["latest", false])).number);
+    expect(await head()).to.equal(await latest());
+    const marker = await set(13);
+    const mined = Number((await receipt(url1, marker))!.blockNumber);
+    expect([await head(), await latest()]).to.deep.equal([mined, mined]);
+  });
 });
