@@ -36,7 +36,7 @@ describe("docs/testing.md shows the example project as it is", function () {
     {
       heading: "Hardhat 3",
       ownVersions: ["hardhat", "@nomicfoundation/hardhat-toolbox-mocha-ethers"],
-      notInstalled: [...NOT_NETWORK_PEERS, "ethers", "@nomicfoundation/edr", "secp256k1"],
+      notInstalled: [...NOT_NETWORK_PEERS, "ethers", "@nomicfoundation/edr"],
     },
   ];
   for (const { heading, ownVersions, notInstalled } of sections)
@@ -73,7 +73,7 @@ describe("docs/testing.md shows the example project as it is", function () {
 
       it("installs every peer the development network loads", function () {
         // Left out: what the network does not load, its ethers (the toolbox brings it); on Hardhat 3 also EDR
-        // (Hardhat's own) and the optional native secp256k1.
+        // (Hardhat's own).
         const networkPeers = Object.keys(pkg.peerDependencies).filter((name) => !notInstalled.includes(name));
         expect([...installed.keys()]).to.include.members(networkPeers);
       });
