@@ -344,6 +344,9 @@ function checkViemConsumer(work, tarball) {
   npmInstall(dir, [tarball, `viem@${PACKAGE.devDependencies.viem}`]);
   const resolvesEthers = spawnSync(process.execPath, ["--input-type=module", "-e", 'import("ethers").then(() => process.exit(0), () => process.exit(3))'], { cwd: dir, env: ENV });
   if (resolvesEthers.status !== 3) fail("ethers resolves in the viem project: npm installed it beside viem");
+  // The main entry point, the ethers client, refuses there with what to install.
+  const main = spawnSync(process.execPath, ["--input-type=module", "-e", 'import("flexible-privacy-groups").then(() => console.log("loaded"), (error) => console.log(error.message))'], { cwd: dir, encoding: "utf8", env: ENV });
+  if (!main.stdout.includes("npm install ethers@6")) fail(`the main entry point did not name ethers where it is missing:\n${main.stdout}${main.stderr}`);
   const artifact = JSON.parse(fs.readFileSync(path.join(ROOT, "artifacts", "contracts", "test", "PrivateCounter.sol", "PrivateCounter.json"), "utf8"));
   fs.writeFileSync(path.join(dir, "counter.json"), JSON.stringify({ abi: artifact.abi, bytecode: artifact.bytecode }));
   const beside = path.join(ROOT, "scripts", "lib", "beside-network.mjs");

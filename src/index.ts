@@ -1,4 +1,5 @@
 // Public surface of the flexible privacy groups SDK.
+import "./ethers-peer";
 export {
   SdkErrorCode,
   PrivacySdkError,

@@ -32,6 +32,15 @@ describe("viem: flexible-privacy-groups/viem runs where ethers is not installed"
     expect(run.stderr).to.contain("ethers was asked for");
   });
 
+  it("the main entry point (the ethers client) refuses to load there, and says to install ethers or use the viem entry", async function () {
+    const main = JSON.stringify(path.join(__dirname, "..", "..", "src"));
+    const run = await runWithoutEthers(["-e", `try { require(${main}) } catch (error) { console.log(error.message) }`]);
+    expect(run.stdout).to.contain("needs ethers 6, an optional peer dependency: `npm install ethers@6`");
+    expect(run.stdout).to.contain("flexible-privacy-groups/viem");
+    expect(run.stderr).to.contain("ethers was asked for"); // by the check, which is all it loads of ethers
+    expect(run.stderr).to.not.contain("node_modules/ethers/");
+  });
+
   it("creates a group, deploys, writes, reads, reverts with a custom error and reads the history, without ethers", async function () {
     const network = await startTestNetwork();
     try {
