@@ -10,7 +10,6 @@ import {
   type JsonRpcResult,
   type Networkish,
   getAddress,
-  getBigInt,
   makeError,
   getNumber,
   toQuantity,
@@ -19,6 +18,7 @@ import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./er
 import { PrivateTransaction } from "./transaction";
 import { isPrivacyMethod } from "../core/access";
 import { type PrivateOutcome, pollPrivateReceipt, privateOutcome, revertDataOf } from "../core/receipt";
+import { type PrivateTransactionFields, parsePrivateTransactionResult } from "../core/private-transaction-result";
 import { PrivacySocket, PrivacySocketError } from "./socket";
 
 /** A JWT for Besu's multi-tenancy, or a function that returns a fresh one (called before every request). */
@@ -68,22 +68,10 @@ export interface PrivateTransactionReceipt {
   logsBloom: string;
 }
 
-/** priv_getPrivateTransaction, typed. */
-export interface PrivateTransactionResult {
-  from: string;
-  to: string | null;
-  nonce: number;
+/** priv_getPrivateTransaction, typed (src/core/private-transaction-result.ts), with ethers' names: gasLimit, data. */
+export interface PrivateTransactionResult extends Omit<PrivateTransactionFields, "gas" | "input"> {
   gasLimit: bigint;
-  gasPrice: bigint;
   data: string;
-  value: bigint;
-  v: bigint;
-  r: bigint;
-  s: bigint;
-  privateFrom: string;
-  privacyGroupId: string | null;
-  privateFor: string[] | null;
-  restriction: string;
 }
 
 /** One entry of privx_findFlexiblePrivacyGroup. */
@@ -318,22 +306,8 @@ export class PrivacyProvider extends JsonRpcProvider {
   async getPrivateTransaction(markerHash: string): Promise<PrivateTransactionResult | null> {
     const raw = (await this.send("priv_getPrivateTransaction", [markerHash])) as Raw | null;
     if (raw === null) return null;
-    return {
-      from: getAddress(String(raw.from)),
-      to: raw.to == null ? null : getAddress(String(raw.to)),
-      nonce: getNumber(raw.nonce as string),
-      gasLimit: getBigInt(raw.gas as string),
-      gasPrice: getBigInt(raw.gasPrice as string),
-      data: String(raw.input ?? "0x"),
-      value: getBigInt((raw.value as string) ?? 0),
-      v: getBigInt(raw.v as string),
-      r: getBigInt(raw.r as string),
-      s: getBigInt(raw.s as string),
-      privateFrom: String(raw.privateFrom),
-      privacyGroupId: raw.privacyGroupId == null ? null : String(raw.privacyGroupId),
-      privateFor: Array.isArray(raw.privateFor) ? raw.privateFor.map(String) : null,
-      restriction: String(raw.restriction),
-    };
+    const { gas, input, ...fields } = parsePrivateTransactionResult(raw);
+    return { ...fields, gasLimit: gas, data: input };
   }
 
   /** priv_getTransactionReceipt by marker hash; null until the marker is mined, or if this node cannot read it. */

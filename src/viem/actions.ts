@@ -28,6 +28,7 @@ import { tesseraKeyToBytes } from "../core/keys";
 import { PrivacySdkError } from "../core/errors";
 import { PrivateTransaction, type Restriction, getPrivateContractAddress } from "../core/codec";
 import { type PrivateOutcome, pollPrivateReceipt, privateOutcome, revertDataOf } from "../core/receipt";
+import { type PrivateTransactionFields, parsePrivateTransactionResult } from "../core/private-transaction-result";
 import { PrivateNonceManager } from "../core/nonces";
 import {
   InvalidPrivateTransactionError,
@@ -213,22 +214,11 @@ function isNonceTooLow(error: unknown): boolean {
   return false;
 }
 
-/** priv_getPrivateTransaction, with viem's names (gas, input) and numbers as bigints. */
-export interface PrivateTransactionResult {
+/** priv_getPrivateTransaction (src/core/private-transaction-result.ts), with viem's types for addresses and data. */
+export interface PrivateTransactionResult extends Omit<PrivateTransactionFields, "from" | "to" | "input"> {
   from: Address;
   to: Address | null;
-  nonce: number;
-  gas: bigint;
-  gasPrice: bigint;
   input: Hex;
-  value: bigint;
-  v: bigint;
-  r: bigint;
-  s: bigint;
-  privateFrom: string;
-  privacyGroupId: string | null;
-  privateFor: string[] | null;
-  restriction: string;
 }
 
 /** priv_getPrivateTransaction by marker hash; null if this node's enclave cannot read it (not a member). */
@@ -240,23 +230,7 @@ export async function getPrivateTransaction(
     string,
     unknown
   > | null;
-  if (raw === null) return null;
-  return {
-    from: getAddress(raw.from as string),
-    to: raw.to == null ? null : getAddress(raw.to as string),
-    nonce: Number(raw.nonce),
-    gas: BigInt(raw.gas as string),
-    gasPrice: BigInt(raw.gasPrice as string),
-    input: (raw.input ?? "0x") as Hex,
-    value: BigInt((raw.value as string | undefined) ?? 0),
-    v: BigInt(raw.v as string),
-    r: BigInt(raw.r as string),
-    s: BigInt(raw.s as string),
-    privateFrom: raw.privateFrom as string,
-    privacyGroupId: (raw.privacyGroupId ?? null) as string | null,
-    privateFor: Array.isArray(raw.privateFor) ? raw.privateFor.map(String) : null,
-    restriction: raw.restriction as string,
-  };
+  return raw === null ? null : (parsePrivateTransactionResult(raw) as PrivateTransactionResult);
 }
 
 type RawReceipt = Record<string, unknown> & { logs?: Record<string, unknown>[] };

@@ -93,6 +93,8 @@ describe("client: a flexible group's whole life from three nodes, over HTTP", fu
     const privateTx = await net.providers[0].getPrivateTransaction(tx.hash);
     expect(privateTx!.from).to.equal(WALLET2.address);
     expect(privateTx!.privacyGroupId).to.equal(group.privacyGroupId);
+    // ethers' names for Besu's gas and input.
+    expect([privateTx!.to, privateTx!.nonce, privateTx!.gasLimit, privateTx!.data]).to.deep.equal([tx.to, tx.nonce, tx.gasLimit, tx.data]);
   });
 
   it("a revert throws the contract's custom error, from wait() and from a static call", async function () {
