@@ -17,8 +17,15 @@ import {
 import { BesuErrorCode, PrivateTransactionFailedError, besuRpcError } from "./errors";
 import { PrivateTransaction } from "./transaction";
 import { isPrivacyMethod } from "../core/access";
-import { type PrivateOutcome, pollPrivateReceipt, privateOutcome, revertDataOf } from "../core/receipt";
-import { type PrivateTransactionFields, parsePrivateTransactionResult } from "../core/private-transaction-result";
+import { type PrivateOutcome, pollPrivateReceipt } from "../core/receipt";
+import {
+  type PrivateLogFields,
+  type PrivateReceiptFields,
+  type PrivateTransactionFields,
+  parsePrivateLog,
+  parsePrivateReceipt,
+  parsePrivateTransactionResult,
+} from "../core/rpc-results";
 import { PrivacySocket, PrivacySocketError } from "./socket";
 
 /** A JWT for Besu's multi-tenancy, or a function that returns a fresh one (called before every request). */
@@ -46,29 +53,12 @@ export interface PrivateSubscription {
 export type { PrivateOutcome };
 
 /** priv_getTransactionReceipt, typed. Coordinates (block, index) are the privacy marker transaction's. */
-export interface PrivateTransactionReceipt {
-  /** The privacy marker transaction's hash (Besu's `commitmentHash`): what eea_sendRawTransaction returned. */
-  markerHash: string;
-  blockHash: string;
-  blockNumber: number;
-  transactionIndex: number;
-  from: string;
-  to: string | null;
-  contractAddress: string | null;
-  /** Return data, or the runtime code of a deployed contract. */
-  output: string;
-  privateFrom: string;
-  privacyGroupId: string | null;
-  privateFor: string[] | null;
-  /** 1 success; 0 reverted or dropped; 2 invalid (e.g. a nonce that did not match at execution). */
-  status: number;
-  outcome: PrivateOutcome;
-  revertReason: string | null;
+/** priv_getTransactionReceipt, typed (src/core/rpc-results.ts), its logs as ethers `Log`s. */
+export interface PrivateTransactionReceipt extends Omit<PrivateReceiptFields, "logs"> {
   logs: Log[];
-  logsBloom: string;
 }
 
-/** priv_getPrivateTransaction, typed (src/core/private-transaction-result.ts), with ethers' names: gasLimit, data. */
+/** priv_getPrivateTransaction, typed (src/core/rpc-results.ts), with ethers' names: gasLimit, data. */
 export interface PrivateTransactionResult extends Omit<PrivateTransactionFields, "gas" | "input"> {
   gasLimit: bigint;
   data: string;
@@ -379,46 +369,18 @@ export class PrivacyProvider extends JsonRpcProvider {
   }
 
   #receipt(raw: Raw, markerHash: string): PrivateTransactionReceipt {
-    const status = getNumber((raw.status as string) ?? 0);
-    const revertReason = revertDataOf(raw.revertReason);
-    const outcome = privateOutcome(status, revertReason);
-    return {
-      markerHash: String(raw.commitmentHash ?? markerHash),
-      blockHash: String(raw.blockHash),
-      blockNumber: getNumber(raw.blockNumber as string),
-      transactionIndex: getNumber((raw.transactionIndex as string) ?? 0),
-      from: getAddress(String(raw.from)),
-      to: raw.to == null ? null : getAddress(String(raw.to)),
-      contractAddress: raw.contractAddress == null ? null : getAddress(String(raw.contractAddress)),
-      output: String(raw.output ?? "0x"),
-      privateFrom: String(raw.privateFrom),
-      privacyGroupId: raw.privacyGroupId == null ? null : String(raw.privacyGroupId),
-      privateFor: Array.isArray(raw.privateFor) ? raw.privateFor.map(String) : null,
-      status,
-      outcome,
-      revertReason,
-      logs: Array.isArray(raw.logs) ? raw.logs.map((log: Raw) => toLog(log, this)) : [],
-      logsBloom: String(raw.logsBloom ?? "0x"),
-    };
+    const { logs, ...fields } = parsePrivateReceipt(raw, markerHash);
+    return { ...fields, logs: logs.map((log) => ethersLog(log, this)) };
   }
 }
 
-/** A raw JSON-RPC log as an ethers `Log` (private logs use the marker transaction's hash and coordinates). */
+/** A raw JSON-RPC private log as an ethers `Log` (private logs use the marker transaction's hash and coordinates). */
 export function toLog(raw: Raw, provider: JsonRpcProvider): Log {
-  return new Log(
-    {
-      transactionHash: String(raw.transactionHash),
-      blockHash: String(raw.blockHash),
-      blockNumber: getNumber(raw.blockNumber as string),
-      removed: raw.removed === true,
-      address: getAddress(String(raw.address)),
-      data: String(raw.data),
-      topics: Array.isArray(raw.topics) ? raw.topics.map(String) : [],
-      index: getNumber((raw.logIndex as string) ?? 0),
-      transactionIndex: getNumber((raw.transactionIndex as string) ?? 0),
-    },
-    provider,
-  );
+  return ethersLog(parsePrivateLog(raw), provider);
+}
+
+function ethersLog({ logIndex, ...log }: PrivateLogFields, provider: JsonRpcProvider): Log {
+  return new Log({ ...log, index: logIndex }, provider);
 }
 
 function serializedOf(signed: string | PrivateTransaction): string {

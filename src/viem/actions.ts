@@ -19,7 +19,6 @@ import {
   decodeFunctionResult,
   encodeDeployData,
   encodeFunctionData,
-  getAddress,
   numberToHex,
 } from "viem";
 import { DEFAULT_PRIVATE_GAS_LIMIT, GROUP_PROXY_ADDRESS } from "../core/constants";
@@ -27,8 +26,8 @@ import { type GroupStateReader, diagnoseDrop, sameLengthKeys } from "../core/dro
 import { tesseraKeyToBytes } from "../core/keys";
 import { PrivacySdkError } from "../core/errors";
 import { PrivateTransaction, type Restriction, getPrivateContractAddress } from "../core/codec";
-import { type PrivateOutcome, pollPrivateReceipt, privateOutcome, revertDataOf } from "../core/receipt";
-import { type PrivateTransactionFields, parsePrivateTransactionResult } from "../core/private-transaction-result";
+import { type PrivateOutcome, pollPrivateReceipt } from "../core/receipt";
+import { type PrivateTransactionFields, parsePrivateLog, parsePrivateReceipt, parsePrivateTransactionResult } from "../core/rpc-results";
 import { PrivateNonceManager } from "../core/nonces";
 import {
   InvalidPrivateTransactionError,
@@ -214,7 +213,7 @@ function isNonceTooLow(error: unknown): boolean {
   return false;
 }
 
-/** priv_getPrivateTransaction (src/core/private-transaction-result.ts), with viem's types for addresses and data. */
+/** priv_getPrivateTransaction (src/core/rpc-results.ts), with viem's types for addresses and data. */
 export interface PrivateTransactionResult extends Omit<PrivateTransactionFields, "from" | "to" | "input"> {
   from: Address;
   to: Address | null;
@@ -233,8 +232,6 @@ export async function getPrivateTransaction(
   return raw === null ? null : (parsePrivateTransactionResult(raw) as PrivateTransactionResult);
 }
 
-type RawReceipt = Record<string, unknown> & { logs?: Record<string, unknown>[] };
-
 /** priv_getTransactionReceipt; null while the marker is not mined, or on a node that is not a member. */
 export async function getPrivateTransactionReceipt(
   client: Client,
@@ -243,28 +240,22 @@ export async function getPrivateTransactionReceipt(
   const raw = (await rpc(client).request({
     method: "priv_getTransactionReceipt",
     params: [parameters.hash],
-  })) as RawReceipt | null;
+  })) as Record<string, unknown> | null;
   if (raw === null) return null;
-  const revertReason = revertDataOf(raw.revertReason) as Hex | null;
-  const status = Number(raw.status ?? 0);
+  const receipt = parsePrivateReceipt(raw, parameters.hash);
   return {
-    markerHash: (raw.commitmentHash ?? parameters.hash) as Hex,
-    blockHash: raw.blockHash as Hex,
-    blockNumber: BigInt(raw.blockNumber as string),
-    from: getAddress(raw.from as string),
-    to: raw.to == null ? null : getAddress(raw.to as string),
-    contractAddress: raw.contractAddress == null ? null : getAddress(raw.contractAddress as string),
-    status,
-    outcome: privateOutcome(status, revertReason),
-    output: (raw.output ?? "0x") as Hex,
-    revertReason,
-    logs: (raw.logs ?? []).map((log) => ({
-      address: getAddress(log.address as string),
-      topics: log.topics as Hex[],
-      data: log.data as Hex,
-      logIndex: Number(log.logIndex),
-    })),
-    privacyGroupId: (raw.privacyGroupId ?? null) as string | null,
+    markerHash: receipt.markerHash as Hex,
+    blockHash: receipt.blockHash as Hex,
+    blockNumber: BigInt(receipt.blockNumber),
+    from: receipt.from as Address,
+    to: receipt.to as Address | null,
+    contractAddress: receipt.contractAddress as Address | null,
+    status: receipt.status,
+    outcome: receipt.outcome,
+    output: receipt.output as Hex,
+    revertReason: receipt.revertReason as Hex | null,
+    logs: receipt.logs.map(({ address, topics, data, logIndex }) => ({ address: address as Address, topics: topics as Hex[], data: data as Hex, logIndex })),
+    privacyGroupId: receipt.privacyGroupId,
   };
 }
 
@@ -527,15 +518,18 @@ export async function getPrivateLogs(
   const logs = (await rpc(client).request({
     method: "priv_getLogs",
     params: [parameters.privacyGroupId, filter],
-  })) as Record<string, string | Hex[]>[];
-  return logs.map((log) => ({
-    address: getAddress(log.address as string),
-    topics: log.topics as Hex[],
-    data: log.data as Hex,
-    blockNumber: BigInt(log.blockNumber as string),
-    logIndex: Number(log.logIndex),
-    transactionHash: log.transactionHash as Hex,
-  }));
+  })) as Record<string, unknown>[];
+  return logs.map((raw) => {
+    const log = parsePrivateLog(raw);
+    return {
+      address: log.address as Address,
+      topics: log.topics as Hex[],
+      data: log.data as Hex,
+      blockNumber: BigInt(log.blockNumber),
+      logIndex: log.logIndex,
+      transactionHash: log.transactionHash as Hex,
+    };
+  });
 }
 
 /** priv_getCode: null when the account does not exist in the group. */
