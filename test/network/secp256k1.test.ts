@@ -47,7 +47,7 @@ function load(withBinding: boolean): Secp {
 
 describe("network: signatures with and without the libsecp256k1 binding", function () {
   for (const withBinding of [true, false]) {
-    const label = withBinding ? "with the binding" : "with ethers alone";
+    const label = withBinding ? "with the binding" : "without it (JavaScript)";
     it(`${label}: recovers the signer ethers recovers, for 25 random keys`, function () {
       const secp = load(withBinding);
       for (let i = 0; i < 25; ++i) {

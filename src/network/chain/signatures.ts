@@ -1,19 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { Signature, SigningKey, computeAddress, getBytes, keccak256 } from "ethers";
+import { Signature, SigningKey, getBytes, keccak256 } from "ethers";
+import { publicKeyToAddress } from "../../core/bytes";
 import { nativeSecp256k1, nativeSign } from "../../core/secp256k1";
+import { type PrivateSignature, recoverPublicKey } from "../../core/signature";
 
 const native = nativeSecp256k1();
 
-/** What recovery reads of a signature: an ethers Signature and the codec's PrivateSignature both are one. */
-export interface RecoverableSignature {
-  r: string;
-  s: string;
-  yParity: 0 | 1;
-}
-
-/** The signer's address (lower case) of a 32-byte digest; throws if none can be recovered. */
-export function recoverAddress(digest: string, signature: RecoverableSignature): string {
-  if (native === undefined) return computeAddress(SigningKey.recoverPublicKey(digest, signature)).toLowerCase();
+/**
+ * The signer's address (lower case) of a 32-byte digest; throws if none can be recovered. Without the binding,
+ * the core's recovery in JavaScript. (An ethers Signature has the fields it reads too.)
+ */
+export function recoverAddress(digest: string, signature: Pick<PrivateSignature, "r" | "s" | "yParity">): string {
+  if (native === undefined) return publicKeyToAddress(recoverPublicKey(digest, signature)).toLowerCase();
   const publicKey = native.ecdsaRecover(getBytes(signature.r + signature.s.slice(2)), signature.yParity, getBytes(digest), false);
   return "0x" + keccak256(publicKey.subarray(1)).slice(-40);
 }
