@@ -24,8 +24,8 @@ export interface GroupStateReader {
   getParticipants(blockTag: number): Promise<readonly string[] | null>;
 }
 
-/** A dropped transaction, and what its sender knew when it sent it. */
-export interface DroppedTransaction {
+/** What the diagnosis knows of a dropped transaction: its recipients, and what its sender knew when it sent it. */
+export interface DropEvidence {
   /** 0x-hex of privateFrom's bytes (a member key may be any length, so keys are compared as bytes). */
   privateFrom: string;
   /** Whether it calls 0x…7c. */
@@ -40,7 +40,7 @@ export interface DroppedTransaction {
 
 const NO_VERSION = "0x" + "00".repeat(32);
 
-export async function diagnoseDrop(group: GroupStateReader, dropped: DroppedTransaction): Promise<DropReason> {
+export async function diagnoseDrop(group: GroupStateReader, dropped: DropEvidence): Promise<DropReason> {
   const { privateFrom, toGroupProxy, addedKeys, markerBlock, sentAtBlock } = dropped;
   const isAdd = addedKeys !== null;
   // Besu's gate treats a group without state as locked, at version zero.

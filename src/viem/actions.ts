@@ -39,7 +39,6 @@ import {
 import { GROUP_ABI } from "../core/group-abi";
 import { rpc } from "./rpc";
 
-
 /** A client whose account signs: a wallet client made with a local account (private key, mnemonic, custom `sign`). */
 export type PrivateClient = Client<Transport, Chain | undefined, Account>;
 
@@ -476,6 +475,7 @@ function addedKeys(parameters: PrivateTransactionParameters): readonly string[] 
     return null;
   }
 }
+
 /** Deploys a contract in the group; resolves to its address (Besu's private contract address) once deployed. */
 export async function deployPrivateContract<const abi extends Abi>(
   client: PrivateClient,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type DroppedTransaction, type GroupStateReader, diagnoseDrop, sameLengthKeys } from "../../src/core/drop";
+import { type DropEvidence, type GroupStateReader, diagnoseDrop, sameLengthKeys } from "../../src/core/drop";
 
 // The precompile's checks on a group's state given block by block: what each client reads with priv_call.
 // The clients' tests run the same diagnosis against the network (test/besu/drop.test.ts, test/viem).
@@ -21,7 +21,7 @@ function reader(states: Record<number, State>): GroupStateReader {
   };
 }
 const open: State = { canExecute: true, version: V1, members: [ME, OTHER] };
-const call: DroppedTransaction = { privateFrom: ME, toGroupProxy: false, addedKeys: null, markerBlock: 10, sentAtBlock: 8 };
+const call: DropEvidence = { privateFrom: ME, toGroupProxy: false, addedKeys: null, markerBlock: 10, sentAtBlock: 8 };
 
 describe("core: why the precompile dropped a transaction, from the group's state", function () {
   it("locked: a call while the group is locked, at the block before or at the marker's", async function () {
