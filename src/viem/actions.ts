@@ -37,7 +37,7 @@ import {
   PrivateTransactionRevertedError,
 } from "./errors";
 import { GROUP_ABI } from "../core/group-abi";
-import { rpc } from "./rpc";
+import { rpc, someCause } from "./rpc";
 
 /** A client whose account signs: a wallet client made with a local account (private key, mnemonic, custom `sign`). */
 export type PrivateClient = Client<Transport, Chain | undefined, Account>;
@@ -201,16 +201,8 @@ export async function sendPrivateTransaction(
 }
 
 /** Besu's refusal of a nonce already used ("Nonce too low"), anywhere in viem's chain of causes. */
-function isNonceTooLow(error: unknown): boolean {
-  for (
-    let cause = error as { details?: unknown; message?: unknown; cause?: unknown } | undefined;
-    cause !== undefined && cause !== null;
-    cause = cause.cause as typeof cause
-  ) {
-    if (/nonce too low/i.test(String(cause.details ?? cause.message ?? ""))) return true;
-  }
-  return false;
-}
+const isNonceTooLow = (error: unknown): boolean =>
+  someCause<{ details?: unknown; message?: unknown }>(error, (cause) => /nonce too low/i.test(String(cause.details ?? cause.message ?? "")));
 
 /** priv_getPrivateTransaction (src/core/rpc-results.ts), with viem's types for addresses and data. */
 export interface PrivateTransactionResult extends Omit<PrivateTransactionFields, "from" | "to" | "input"> {

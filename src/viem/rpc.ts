@@ -5,17 +5,24 @@ import { PrivateUnauthorizedError } from "./errors";
 type Rpc = { request(args: { method: string; params?: unknown[] }): Promise<unknown> };
 
 /**
- * Besu's -40100 Unauthorized (HTTP 401 over HTTP, where viem keeps only the status): no JWT, an expired one,
- * or a tenant that is not a member (multi-tenancy). Looked for along viem's chain of causes.
+ * Whether `test` holds for the error or one of its causes, `depth` levels down at most: viem wraps Besu's answer
+ * in its own errors, so what Besu said is found along the chain.
  */
-function isUnauthorized(error: unknown): boolean {
-  let cause = error as { code?: unknown; status?: unknown; cause?: unknown } | null | undefined;
-  for (let depth = 0; cause != null && depth < 5; depth++) {
-    if (cause.code === -40100 || cause.status === 401) return true;
+export function someCause<T extends object>(error: unknown, test: (cause: T) => boolean, depth = Infinity): boolean {
+  let cause = error as (T & { cause?: unknown }) | null | undefined;
+  for (let level = 0; cause != null && level < depth; level++) {
+    if (test(cause)) return true;
     cause = cause.cause as typeof cause;
   }
   return false;
 }
+
+/**
+ * Besu's -40100 Unauthorized (HTTP 401 over HTTP, where viem keeps only the status): no JWT, an expired one,
+ * or a tenant that is not a member (multi-tenancy).
+ */
+const isUnauthorized = (error: unknown): boolean =>
+  someCause<{ code?: unknown; status?: unknown }>(error, (cause) => cause.code === -40100 || cause.status === 401, 5);
 
 /** The client's request, with Besu's Unauthorized answered as PrivateUnauthorizedError. */
 export const rpc = (client: Client): Rpc => ({
